@@ -1,0 +1,97 @@
+/*
+ * A validating JSON scanner that builds nothing.
+ *
+ * The event fast path: it finds a handful of top-level values of an object
+ * (eventSource, eventName, ...) by walking the bytes once, skipping every
+ * other value while checking that it is well-formed JSON (RFC 8259 grammar:
+ * strings with valid escapes and no raw control characters, numbers,
+ * literals, nesting up to VIGIL_SCAN_MAX_DEPTH). It never allocates, so an
+ * event that matches no rule costs one pass over its bytes and nothing more.
+ */
+#ifndef VIGIL_SCAN_H
+#define VIGIL_SCAN_H
+
+#include <stddef.h>
+
+#define VIGIL_SCAN_MAX_DEPTH 256
+
+typedef enum vigil_jtype_e {
+  VIGIL_J_NONE = 0, /* absent */
+  VIGIL_J_STRING,
+  VIGIL_J_NUMBER,
+  VIGIL_J_OBJECT,
+  VIGIL_J_ARRAY,
+  VIGIL_J_TRUE,
+  VIGIL_J_FALSE,
+  VIGIL_J_NULL
+} vigil_jtype_t;
+
+/*
+ * One value found in the buffer. For strings, p/len cover the characters
+ * between the quotes, still escaped (escaped is non-zero when a backslash
+ * occurs). For every other type, p/len cover the value's whole text
+ * (an object from '{' to '}', a number's digits, ...).
+ */
+typedef struct vigil_jval_s {
+  vigil_jtype_t type;
+  int escaped;
+  const char *p;
+  size_t len;
+} vigil_jval_t;
+
+/* Why a scan failed and where (byte offset from the start of the buffer). */
+typedef struct vigil_scan_err_s {
+  size_t offset;
+  const char *what; /* static text: "unterminated string", ... */
+} vigil_scan_err_t;
+
+/*
+ * Scans the JSON text buf[0..len) which must be exactly one object
+ * (whitespace allowed around it). For each i < nkeys, vals[i] receives the
+ * value of top-level member keys[i] (type VIGIL_J_NONE when absent; the
+ * last occurrence wins when a key repeats). A key only matches a member
+ * name written without escapes. Keys of nested objects never match.
+ * Returns 0 on success; -1 on malformed input, with err filled (err may be
+ * NULL). Also -1 when the text is valid JSON but not an object
+ * (err->what says "not an object").
+ */
+int vigil_scan_object(const char *buf, size_t len, const char *const *keys, size_t nkeys,
+                      vigil_jval_t *vals, vigil_scan_err_t *err);
+
+/* Validates that buf[0..len) is exactly one JSON value (any type) and
+ * returns 0, or -1 with err filled. Fills *out with the value when out
+ * is not NULL. */
+int vigil_scan_value(const char *buf, size_t len, vigil_jval_t *out, vigil_scan_err_t *err);
+
+/*
+ * Walks the elements of an array value previously returned by the scanner
+ * (type VIGIL_J_ARRAY; its text from '[' to ']'):
+ *
+ *   vigil_scan_iter_t it;
+ *   vigil_scan_array_begin(&it, &arr);
+ *   while ((rc = vigil_scan_array_next(&it, &elem, &err)) == 1) ...
+ *
+ * next() returns 1 with the element in *elem, 0 at the end, -1 on malformed
+ * input (err offsets are relative to the array's first byte).
+ */
+typedef struct vigil_scan_iter_s {
+  const char *base;
+  const char *p;
+  const char *end;
+  size_t index;
+} vigil_scan_iter_t;
+
+void vigil_scan_array_begin(vigil_scan_iter_t *it, const vigil_jval_t *arr);
+int vigil_scan_array_next(vigil_scan_iter_t *it, vigil_jval_t *elem, vigil_scan_err_t *err);
+
+/* 1 when v is a string equal to s (handles escapes in v), else 0. */
+int vigil_jval_streq(const vigil_jval_t *v, const char *s);
+
+/*
+ * Copies string value v into out (cap bytes, always terminated), decoding
+ * escapes (\uXXXX and surrogate pairs to UTF-8). Returns the decoded
+ * length, which may exceed cap - 1 when truncated; returns 0 for non-strings.
+ */
+size_t vigil_jval_str(const vigil_jval_t *v, char *out, size_t cap);
+
+#endif
