@@ -1,0 +1,91 @@
+#include "lua_json.h"
+
+#include <lauxlib.h>
+
+#include "lua_event.h"
+
+#define MAX_DEPTH 32
+
+static cJSON *convert(lua_State *L, int idx, int depth, const char **why);
+
+/* 1..n with no other keys? */
+static int is_sequence(lua_State *L, int idx) {
+  lua_Integer n = (lua_Integer)lua_rawlen(L, idx);
+  lua_Integer count = 0;
+
+  lua_pushnil(L);
+  while (lua_next(L, idx)) {
+    lua_pop(L, 1);
+    count++;
+  }
+  return n > 0 && count == n;
+}
+
+static cJSON *table(lua_State *L, int idx, int depth, const char **why) {
+  int seq = is_sequence(L, idx);
+  cJSON *out = seq ? cJSON_CreateArray() : cJSON_CreateObject();
+  cJSON *item;
+  lua_Integer i;
+  lua_Integer n = (lua_Integer)lua_rawlen(L, idx);
+
+  if (seq) {
+    for (i = 1; i <= n; i++) {
+      lua_rawgeti(L, idx, i);
+      item = convert(L, lua_gettop(L), depth + 1, why);
+      lua_pop(L, 1);
+      if (!item)
+        goto fail;
+      cJSON_AddItemToArray(out, item);
+    }
+    return out;
+  }
+  lua_pushnil(L);                                  /* first key */
+  while (lua_next(L, idx)) {                       /* key, value */
+    item = convert(L, lua_gettop(L), depth + 1, why);
+    if (!item) {
+      lua_pop(L, 2);
+      goto fail;
+    }
+    lua_pushvalue(L, -2);                          /* key, value, key copy */
+    cJSON_AddItemToObject(out, luaL_tolstring(L, -1, NULL), item);
+    lua_pop(L, 3);                                 /* key */
+  }
+  return out;
+
+fail:
+  cJSON_Delete(out);
+  return NULL;
+}
+
+static cJSON *convert(lua_State *L, int idx, int depth, const char **why) {
+  const cJSON *node;
+
+  if (depth > MAX_DEPTH) {
+    *why = "nested too deep (a cycle?)";
+    return NULL;
+  }
+  switch (lua_type(L, idx)) {
+  case LUA_TNIL:
+    return cJSON_CreateNull();
+  case LUA_TBOOLEAN:
+    return cJSON_CreateBool(lua_toboolean(L, idx));
+  case LUA_TNUMBER:
+    return cJSON_CreateNumber(lua_tonumber(L, idx));
+  case LUA_TSTRING:
+    return cJSON_CreateString(lua_tostring(L, idx));
+  case LUA_TTABLE:
+    return table(L, idx, depth, why);
+  case LUA_TUSERDATA:
+    node = vigil_event_check(L, idx);
+    if (node)
+      return cJSON_Duplicate(node, 1);
+    /* fall through */
+  default:
+    *why = lua_typename(L, lua_type(L, idx));
+    return NULL;
+  }
+}
+
+cJSON *vigil_lua_to_json(lua_State *L, int idx, const char **why) {
+  return convert(L, lua_absindex(L, idx), 0, why);
+}

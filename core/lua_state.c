@@ -1,0 +1,154 @@
+#include "lua_state.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+#include <lualib.h>
+
+#include "log.h"
+#include "lua_event.h"
+
+/*
+ * The sandbox, on one screen. Rules get these libraries and nothing else:
+ * no os, io, debug or coroutine. From the base library, the functions that
+ * reach files or compile code are removed; require() finds Lua modules only
+ * under the rule folders' lib/ directories and never loads C code.
+ */
+static const luaL_Reg allowed_libs[] = {
+    {LUA_GNAME, luaopen_base},        {LUA_LOADLIBNAME, luaopen_package},
+    {LUA_STRLIBNAME, luaopen_string}, {LUA_TABLIBNAME, luaopen_table},
+    {LUA_MATHLIBNAME, luaopen_math},  {LUA_UTF8LIBNAME, luaopen_utf8},
+    {NULL, NULL}};
+
+static const char *const denied_globals[] = {"dofile", "loadfile", "load", "collectgarbage",
+                                             NULL};
+
+static void *lalloc(void *ud, void *ptr, size_t osize, size_t nsize) {
+  vigil_lstate_t *ls = ud;
+  size_t old = ptr ? osize : 0;
+
+  if (nsize == 0) {
+    free(ptr);
+    ls->mem_used -= old;
+    return NULL;
+  }
+  if (nsize > old && ls->mem_used + (nsize - old) > ls->mem_limit)
+    return NULL;
+  ptr = realloc(ptr, nsize);
+  if (ptr)
+    ls->mem_used = ls->mem_used - old + nsize;
+  return ptr;
+}
+
+/* print() in a rule goes to the debug log, never to stdout where alerts go. */
+static int rule_print(lua_State *L) {
+  luaL_Buffer b;
+  int i;
+  int n = lua_gettop(L);
+
+  luaL_buffinit(L, &b);
+  for (i = 1; i <= n; i++) {
+    if (i > 1)
+      luaL_addchar(&b, '\t');
+    luaL_tolstring(L, i, NULL);
+    luaL_addvalue(&b);
+  }
+  luaL_pushresult(&b);
+  vigil_debug("rule", "%s", lua_tostring(L, -1));
+  return 0;
+}
+
+static void open_libs(lua_State *L) {
+  const luaL_Reg *lib;
+  const char *const *g;
+
+  for (lib = allowed_libs; lib->func; lib++) {
+    luaL_requiref(L, lib->name, lib->func, 1);
+    lua_pop(L, 1);
+  }
+  for (g = denied_globals; *g; g++) {
+    lua_pushnil(L);
+    lua_setglobal(L, *g);
+  }
+  lua_pushcfunction(L, rule_print);
+  lua_setglobal(L, "print");
+}
+
+/* package.path = <dir>/lib/?.lua;<dir>/lib/?/init.lua for each dir; no C
+ * loaders: only the preload and Lua searchers stay. */
+static void restrict_require(lua_State *L, const char *const *dirs, int ndirs) {
+  luaL_Buffer b;
+  int i;
+
+  lua_getglobal(L, LUA_LOADLIBNAME);                   /* package */
+  luaL_buffinit(L, &b);
+  for (i = 0; i < ndirs; i++) {
+    if (i > 0)
+      luaL_addchar(&b, ';');
+    lua_pushfstring(L, "%s/lib/?.lua;%s/lib/?/init.lua", dirs[i], dirs[i]);
+    luaL_addvalue(&b);
+  }
+  luaL_pushresult(&b);                                 /* package, path */
+  lua_setfield(L, -2, "path");
+  lua_pushliteral(L, "");
+  lua_setfield(L, -2, "cpath");
+  lua_pushnil(L);
+  lua_setfield(L, -2, "loadlib");
+  lua_getfield(L, -1, "searchers");                    /* package, searchers */
+  lua_pushnil(L);
+  lua_rawseti(L, -2, 4);                               /* drop all-in-one C loader */
+  lua_pushnil(L);
+  lua_rawseti(L, -2, 3);                               /* drop C loader */
+  lua_pop(L, 2);
+}
+
+lua_State *vigil_lstate_new(const char *const *rule_dirs, int ndirs, char *err, size_t errlen) {
+  vigil_lstate_t *ls = calloc(1, sizeof(*ls));
+  lua_State *L;
+
+  if (!ls)
+    goto nomem;
+  ls->mem_limit = VIGIL_LUA_MEM_LIMIT_DEFAULT;
+  ls->budget = VIGIL_LUA_BUDGET_DEFAULT;
+  L = lua_newstate(lalloc, ls);
+  if (!L) {
+    free(ls);
+    goto nomem;
+  }
+  *(vigil_lstate_t **)lua_getextraspace(L) = ls;
+  open_libs(L);
+  restrict_require(L, rule_dirs, ndirs);
+  vigil_event_open(L);
+  return L;
+
+nomem:
+  snprintf(err, errlen, "cannot create a Lua state: out of memory");
+  return NULL;
+}
+
+void vigil_lstate_close(lua_State *L) {
+  vigil_lstate_t *ls;
+
+  if (!L)
+    return;
+  ls = vigil_lstate(L);
+  lua_close(L);
+  free(ls);
+}
+
+static void budget_hook(lua_State *L, lua_Debug *ar) {
+  (void)ar;
+  luaL_error(L, "instruction budget exceeded (%d VM instructions)", vigil_lstate(L)->budget);
+}
+
+int vigil_lstate_pcall(lua_State *L, int nargs, int nresults) {
+  int rc;
+
+  /* Re-arming the count hook resets its counter for this call. */
+  lua_sethook(L, budget_hook, LUA_MASKCOUNT, vigil_lstate(L)->budget);
+  rc = lua_pcall(L, nargs, nresults, 0);
+  lua_sethook(L, NULL, 0, 0);
+  return rc;
+}

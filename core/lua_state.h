@@ -1,0 +1,37 @@
+/*
+ * A rule engine's Lua state: the sandbox it runs in, its memory cap and the
+ * instruction budget of each call into a rule.
+ */
+#ifndef VIGIL_LUA_STATE_H
+#define VIGIL_LUA_STATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <lua.h>
+
+#define VIGIL_LUA_MEM_LIMIT_DEFAULT (256u << 20)
+#define VIGIL_LUA_BUDGET_DEFAULT 1000000
+
+/* Per-state bookkeeping, reachable from any lua_State via its extra space. */
+typedef struct vigil_lstate_s {
+  uint64_t event_gen;  /* see lua_event.h */
+  size_t mem_used;
+  size_t mem_limit;    /* allocations beyond it fail: a Lua memory error */
+  int budget;          /* VM instructions allowed per protected call */
+} vigil_lstate_t;
+
+static inline vigil_lstate_t *vigil_lstate(lua_State *L) {
+  return *(vigil_lstate_t **)lua_getextraspace(L);
+}
+
+/* A new sandboxed state whose require() looks only in <dir>/lib for each
+ * of the rule folders given. Returns NULL (err filled) on failure. */
+lua_State *vigil_lstate_new(const char *const *rule_dirs, int ndirs, char *err, size_t errlen);
+void vigil_lstate_close(lua_State *L);
+
+/* lua_pcall under the instruction budget. On error the message is on the
+ * stack, as with lua_pcall. */
+int vigil_lstate_pcall(lua_State *L, int nargs, int nresults);
+
+#endif

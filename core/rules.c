@@ -1,0 +1,511 @@
+#include "rules.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <lauxlib.h>
+
+#include "lua_event.h"
+#include "lua_json.h"
+#include "lua_state.h"
+
+static const char *const severity_names[] = {"info", "low", "medium", "high", "critical"};
+
+/* Every key a rule table may hold; anything else is a load error. */
+static const char *const rule_keys[] = {"id",      "title",   "severity", "description",
+                                        "tags",    "references", "on",    "when",
+                                        "output",  "context", "runbook",  "tests",
+                                        "enabled", NULL};
+static const char *const on_keys[] = {"source", "eventSource", "eventName", NULL};
+static const char *const runbook_keys[] = {"about", "risks", "console", "cli", NULL};
+
+int vigil_severity_parse(const char *s) {
+  int i;
+
+  for (i = 0; s && i < 5; i++) {
+    if (strcmp(s, severity_names[i]) == 0)
+      return i;
+  }
+  return -1;
+}
+
+const char *vigil_severity_name(vigil_severity_t s) {
+  return (unsigned)s < 5 ? severity_names[s] : "unknown";
+}
+
+/* ---- rule{} validation: errors name the caller's file:line ---- */
+
+static int rule_error(lua_State *L, const char *fmt, ...) {
+  va_list ap;
+
+  luaL_where(L, 2);
+  va_start(ap, fmt);
+  lua_pushvfstring(L, fmt, ap);
+  va_end(ap);
+  lua_concat(L, 2);
+  return lua_error(L);
+}
+
+static int in_list(const char *key, const char *const *list) {
+  for (; *list; list++) {
+    if (strcmp(key, *list) == 0)
+      return 1;
+  }
+  return 0;
+}
+
+/* Every key of the table at idx must be a string in allowed. */
+static void check_keys(lua_State *L, int idx, const char *const *allowed, const char *what) {
+  lua_pushnil(L);
+  while (lua_next(L, idx)) {
+    lua_pop(L, 1);
+    if (lua_type(L, -1) != LUA_TSTRING || !in_list(lua_tostring(L, -1), allowed))
+      rule_error(L, "%s: unknown field '%s'", what, luaL_tolstring(L, -1, NULL));
+  }
+}
+
+/* A string or a list of strings at field `key` of table idx, copied into
+ * *dst as it goes, so an error half way leaves nothing unowned. */
+static void string_list(lua_State *L, int idx, const char *key, char ***dst, int *n,
+                        const char *rid) {
+  int i;
+  int len;
+
+  *n = 0;
+  lua_getfield(L, idx, key);
+  if (lua_isnil(L, -1)) {
+    lua_pop(L, 1);
+    return;
+  }
+  if (lua_type(L, -1) == LUA_TSTRING) {
+    *dst = calloc(1, sizeof(char *));
+    if (!*dst || !((*dst)[0] = strdup(lua_tostring(L, -1))))
+      luaL_error(L, "out of memory");
+    *n = 1;
+  } else if (lua_type(L, -1) == LUA_TTABLE) {
+    len = (int)lua_rawlen(L, -1);
+    *dst = calloc((size_t)(len ? len : 1), sizeof(char *));
+    if (!*dst)
+      luaL_error(L, "out of memory");
+    for (i = 0; i < len; i++) {
+      lua_rawgeti(L, -1, i + 1);
+      if (lua_type(L, -1) != LUA_TSTRING)
+        rule_error(L, "rule '%s': on.%s[%d] must be a string", rid, key, i + 1);
+      if (!((*dst)[i] = strdup(lua_tostring(L, -1))))
+        luaL_error(L, "out of memory");
+      *n = i + 1;
+      lua_pop(L, 1);
+    }
+  } else {
+    rule_error(L, "rule '%s': on.%s must be a string or a list of strings", rid, key);
+  }
+  lua_pop(L, 1);
+}
+
+static void free_list(char **l, int n) {
+  int i;
+
+  for (i = 0; l && i < n; i++)
+    free(l[i]);
+  free(l);
+}
+
+static void rule_clear(lua_State *L, vigil_rule_t *r) {
+  free(r->id);
+  free(r->title);
+  free(r->file);
+  free(r->output);
+  free_list(r->sources, r->nsources);
+  free_list(r->names, r->nnames);
+  cJSON_Delete(r->meta);
+  if (L) {
+    luaL_unref(L, LUA_REGISTRYINDEX, r->when_ref);
+    luaL_unref(L, LUA_REGISTRYINDEX, r->context_ref);
+    luaL_unref(L, LUA_REGISTRYINDEX, r->tests_ref);
+  }
+  memset(r, 0, sizeof(*r));
+}
+
+/* Field `key` must be nil or of type t. Returns 1 when present. */
+static int opt_field(lua_State *L, int idx, const char *key, int t, const char *rid) {
+  int got = lua_getfield(L, idx, key);
+
+  if (got == LUA_TNIL) {
+    lua_pop(L, 1);
+    return 0;
+  }
+  if (got != t)
+    rule_error(L, "rule '%s': '%s' must be a %s, not a %s", rid, key, lua_typename(L, t),
+               luaL_typename(L, -1));
+  return 1;
+}
+
+static void check_string_list(lua_State *L, int idx, const char *what, const char *rid) {
+  lua_Integer i;
+  lua_Integer n = (lua_Integer)lua_rawlen(L, idx);
+
+  for (i = 1; i <= n; i++) {
+    if (lua_rawgeti(L, idx, i) != LUA_TSTRING)
+      rule_error(L, "rule '%s': %s[%d] must be a string", rid, what, (int)i);
+    lua_pop(L, 1);
+  }
+}
+
+/* Builds the metadata object alerts carry: description, tags, references,
+ * runbook. */
+static cJSON *build_meta(lua_State *L, int idx, const char *rid) {
+  static const char *const fields[] = {"description", "tags", "references", "runbook", NULL};
+  const char *const *f;
+  const char *why = NULL;
+  cJSON *meta = cJSON_CreateObject();
+  cJSON *v;
+
+  for (f = fields; *f; f++) {
+    if (lua_getfield(L, idx, *f) != LUA_TNIL) {
+      v = vigil_lua_to_json(L, -1, &why);
+      if (!v) {
+        cJSON_Delete(meta);
+        rule_error(L, "rule '%s': '%s' holds a %s", rid, *f, why);
+      }
+      cJSON_AddItemToObject(meta, *f, v);
+    }
+    lua_pop(L, 1);
+  }
+  return meta;
+}
+
+static void check_runbook(lua_State *L, int idx, const char *rid) {
+  static const char *const lists[] = {"risks", "console", "cli", NULL};
+  const char *const *l;
+
+  if (!opt_field(L, idx, "runbook", LUA_TTABLE, rid))
+    return;
+  check_keys(L, lua_gettop(L), runbook_keys, "runbook");
+  if (lua_getfield(L, -1, "about") != LUA_TSTRING && !lua_isnil(L, -1))
+    rule_error(L, "rule '%s': runbook.about must be a string", rid);
+  lua_pop(L, 1);
+  for (l = lists; *l; l++) {
+    lua_getfield(L, -1, *l);
+    if (lua_istable(L, -1))
+      check_string_list(L, lua_gettop(L), *l, rid);
+    else if (!lua_isnil(L, -1))
+      rule_error(L, "rule '%s': runbook.%s must be a list of strings", rid, *l);
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
+}
+
+static int ref_function(lua_State *L, int idx, const char *key, const char *rid) {
+  if (!opt_field(L, idx, key, LUA_TFUNCTION, rid))
+    return LUA_NOREF;
+  return luaL_ref(L, LUA_REGISTRYINDEX);
+}
+
+static vigil_rule_t *new_rule(lua_State *L, vigil_ruleset_t *rs) {
+  vigil_rule_t *r;
+
+  if (rs->nrules == rs->cap) {
+    r = realloc(rs->rules, (rs->cap ? rs->cap * 2 : 32) * sizeof(*r));
+    if (!r)
+      luaL_error(L, "out of memory");
+    rs->rules = r;
+    rs->cap = rs->cap ? rs->cap * 2 : 32;
+    memset(r + rs->nrules, 0, (rs->cap - rs->nrules) * sizeof(*r));
+  }
+  r = &rs->rules[rs->nrules];
+  memset(r, 0, sizeof(*r));
+  r->when_ref = r->context_ref = r->tests_ref = LUA_NOREF;
+  return r;
+}
+
+/* rule { ... }: validates the table and registers the rule. The rule is
+ * counted only once complete, so a failed call leaves nothing half-made;
+ * its strings are freed by the load's cleanup via the scratch slot. */
+static int l_rule(lua_State *L) {
+  vigil_ruleset_t *rs = lua_touserdata(L, lua_upvalueindex(1));
+  vigil_rule_t *r;
+  lua_Debug ar;
+  const char *s;
+  int sev;
+  size_t i;
+
+  luaL_checktype(L, 1, LUA_TTABLE);
+  lua_settop(L, 1);
+  check_keys(L, 1, rule_keys, "rule");
+  if (lua_getfield(L, 1, "id") != LUA_TSTRING || lua_rawlen(L, -1) == 0)
+    return rule_error(L, "rule needs an 'id' string");
+  s = lua_tostring(L, -1);
+  for (i = 0; i < rs->nrules; i++) {
+    if (strcmp(rs->rules[i].id, s) == 0)
+      return rule_error(L, "duplicate rule id '%s' (first defined at %s:%d)", s,
+                        rs->rules[i].file, rs->rules[i].line);
+  }
+  lua_getfield(L, 1, "enabled");
+  if (!lua_isnil(L, -1) && !lua_isboolean(L, -1))
+    return rule_error(L, "rule '%s': 'enabled' must be a boolean", s);
+  if (lua_isboolean(L, -1) && !lua_toboolean(L, -1)) {
+    rs->ndisabled++;
+    return 0;
+  }
+  lua_pop(L, 1);
+  if (lua_getfield(L, 1, "title") != LUA_TSTRING)
+    return rule_error(L, "rule '%s' needs a 'title' string", s);
+  lua_pop(L, 1);
+  if (lua_getfield(L, 1, "severity") != LUA_TSTRING ||
+      (sev = vigil_severity_parse(lua_tostring(L, -1))) < 0)
+    return rule_error(L, "rule '%s': severity must be one of info, low, medium, high, critical",
+                      s);
+  lua_pop(L, 1);
+  if (opt_field(L, 1, "description", LUA_TSTRING, s))
+    lua_pop(L, 1);
+  if (opt_field(L, 1, "output", LUA_TSTRING, s))
+    lua_pop(L, 1);
+  if (opt_field(L, 1, "tags", LUA_TTABLE, s)) {
+    check_string_list(L, lua_gettop(L), "tags", s);
+    lua_pop(L, 1);
+  }
+  if (opt_field(L, 1, "references", LUA_TTABLE, s)) {
+    check_string_list(L, lua_gettop(L), "references", s);
+    lua_pop(L, 1);
+  }
+  if (opt_field(L, 1, "tests", LUA_TTABLE, s))
+    lua_pop(L, 1);
+  check_runbook(L, 1, s);
+
+  r = new_rule(L, rs);
+  if (opt_field(L, 1, "on", LUA_TTABLE, s)) {
+    check_keys(L, 3, on_keys, "on");
+    string_list(L, 3, "eventSource", &r->sources, &r->nsources, s);
+    string_list(L, 3, "eventName", &r->names, &r->nnames, s);
+    lua_pop(L, 1);
+  }
+  r->meta = build_meta(L, 1, s);
+  r->severity = (vigil_severity_t)sev;
+  r->id = strdup(s);
+  lua_getfield(L, 1, "title");
+  r->title = strdup(lua_tostring(L, -1));
+  lua_pop(L, 1);
+  if (lua_getfield(L, 1, "output") == LUA_TSTRING)
+    r->output = strdup(lua_tostring(L, -1));
+  lua_pop(L, 1);
+  lua_getstack(L, 1, &ar);
+  lua_getinfo(L, "Sl", &ar);
+  r->file = strdup(rs->loading ? rs->loading : ar.short_src);
+  r->line = ar.currentline;
+  r->when_ref = ref_function(L, 1, "when", s);
+  r->context_ref = ref_function(L, 1, "context", s);
+  if (lua_getfield(L, 1, "tests") == LUA_TTABLE)
+    r->tests_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  else
+    lua_pop(L, 1);
+  rs->nrules++;
+  return 0;
+}
+
+/* ---- finding rule files ---- */
+
+typedef struct pathlist_s {
+  char **v;
+  size_t n;
+  size_t cap;
+} pathlist_t;
+
+static int pl_add(pathlist_t *pl, const char *p) {
+  char **v;
+
+  if (pl->n == pl->cap) {
+    pl->cap = pl->cap ? pl->cap * 2 : 64;
+    v = realloc(pl->v, pl->cap * sizeof(char *));
+    if (!v)
+      return -1;
+    pl->v = v;
+  }
+  pl->v[pl->n] = strdup(p);
+  return pl->v[pl->n++] ? 0 : -1;
+}
+
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int ends_with(const char *s, const char *suffix) {
+  size_t a = strlen(s);
+  size_t b = strlen(suffix);
+
+  return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+/* Collects *.lua under dir, recursively, skipping lib/ and hidden entries. */
+static int collect(const char *dir, pathlist_t *pl, char *err, size_t errlen) {
+  DIR *d = opendir(dir);
+  struct dirent *de;
+  struct stat st;
+  char path[4096];
+  int rc = 0;
+
+  if (!d) {
+    snprintf(err, errlen, "%s: cannot open rule folder: %m", dir);
+    return -1;
+  }
+  while (rc == 0 && (de = readdir(d))) {
+    if (de->d_name[0] == '.')
+      continue;
+    snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+    if (stat(path, &st) != 0)
+      continue;
+    if (S_ISDIR(st.st_mode)) {
+      if (strcmp(de->d_name, "lib") != 0)
+        rc = collect(path, pl, err, errlen);
+    } else if (S_ISREG(st.st_mode) && ends_with(de->d_name, ".lua")) {
+      rc = pl_add(pl, path);
+    }
+  }
+  closedir(d);
+  return rc;
+}
+
+static void pl_free(pathlist_t *pl) {
+  size_t i;
+
+  for (i = 0; i < pl->n; i++)
+    free(pl->v[i]);
+  free(pl->v);
+}
+
+static int load_file(vigil_ruleset_t *rs, const char *path, char *err, size_t errlen) {
+  lua_State *L = rs->L;
+
+  rs->loading = path;
+  if (luaL_loadfilex(L, path, "t") != LUA_OK ||
+      vigil_lstate_pcall(L, 0, 0) != LUA_OK) {
+    snprintf(err, errlen, "%s", lua_tostring(L, -1));
+    lua_pop(L, 1);
+    rs->loading = NULL;
+    return VIGIL_EINVAL;
+  }
+  rs->loading = NULL;
+  rs->nfiles++;
+  return VIGIL_OK;
+}
+
+int vigil_ruleset_load(const char *const *paths, int npaths, const char *const *lib_dirs,
+                       int nlib, vigil_ruleset_t **out, char *err, size_t errlen) {
+  vigil_ruleset_t *rs = calloc(1, sizeof(*rs));
+  const char *dirs[64];
+  int ndirs = 0;
+  pathlist_t files = {0};
+  struct stat st;
+  size_t i;
+  int rc = VIGIL_EINVAL;
+
+  *out = NULL;
+  if (!rs)
+    return VIGIL_ENOMEM;
+  for (i = 0; i < (size_t)npaths; i++) {
+    if (stat(paths[i], &st) != 0) {
+      snprintf(err, errlen, "%s: no such rule file or folder", paths[i]);
+      goto done;
+    }
+    if (S_ISDIR(st.st_mode)) {
+      if (ndirs < 32)
+        dirs[ndirs++] = paths[i];
+      if (collect(paths[i], &files, err, errlen) != 0)
+        goto done;
+    } else if (pl_add(&files, paths[i]) != 0) {
+      goto done;
+    }
+  }
+  for (i = 0; i < (size_t)nlib && ndirs < 64; i++)
+    dirs[ndirs++] = lib_dirs[i];
+  qsort(files.v, files.n, sizeof(char *), cmp_str);
+
+  rs->L = vigil_lstate_new(dirs, ndirs, err, errlen);
+  if (!rs->L)
+    goto done;
+  lua_pushlightuserdata(rs->L, rs);
+  lua_pushcclosure(rs->L, l_rule, 1);
+  lua_setglobal(rs->L, "rule");
+  for (i = 0; i < files.n; i++) {
+    if ((rc = load_file(rs, files.v[i], err, errlen)) != VIGIL_OK)
+      goto done;
+  }
+  rc = VIGIL_OK;
+
+done:
+  pl_free(&files);
+  if (rc != VIGIL_OK) {
+    vigil_ruleset_free(rs);
+    return rc;
+  }
+  *out = rs;
+  return VIGIL_OK;
+}
+
+void vigil_ruleset_free(vigil_ruleset_t *rs) {
+  size_t i;
+
+  if (!rs)
+    return;
+  /* The slot past the last rule may hold a half-made one (see new_rule). */
+  for (i = 0; i < rs->nrules + (rs->nrules < rs->cap); i++)
+    rule_clear(NULL, &rs->rules[i]);
+  free(rs->rules);
+  vigil_lstate_close(rs->L);
+  free(rs);
+}
+
+/* ---- evaluation ---- */
+
+/* Calls the function behind ref with a view of event; leaves 1 result. */
+static int call_ref(vigil_ruleset_t *rs, int ref, const cJSON *event, char *err,
+                    size_t errlen) {
+  lua_State *L = rs->L;
+
+  lua_rawgeti(L, LUA_REGISTRYINDEX, ref);           /* fn */
+  vigil_event_push(L, event);                       /* fn, e */
+  if (vigil_lstate_pcall(L, 1, 1) != LUA_OK) {      /* result or message */
+    snprintf(err, errlen, "%s", lua_isstring(L, -1) ? lua_tostring(L, -1) : "(error object)");
+    lua_pop(L, 1);
+    return -1;
+  }
+  return 0;
+}
+
+int vigil_ruleset_when(vigil_ruleset_t *rs, size_t i, const cJSON *event, char *err,
+                       size_t errlen) {
+  int fired;
+
+  if (rs->rules[i].when_ref == LUA_NOREF)
+    return 1;
+  if (call_ref(rs, rs->rules[i].when_ref, event, err, errlen) != 0)
+    return -1;
+  fired = lua_toboolean(rs->L, -1);
+  lua_pop(rs->L, 1);
+  return fired;
+}
+
+cJSON *vigil_ruleset_context(vigil_ruleset_t *rs, size_t i, const cJSON *event, char *err,
+                             size_t errlen) {
+  cJSON *ctx = NULL;
+  const char *why = NULL;
+  lua_State *L = rs->L;
+
+  if (rs->rules[i].context_ref == LUA_NOREF)
+    return NULL;
+  if (call_ref(rs, rs->rules[i].context_ref, event, err, errlen) != 0)
+    return NULL;
+  if (lua_istable(L, -1)) {
+    ctx = vigil_lua_to_json(L, -1, &why);
+    if (!ctx)
+      snprintf(err, errlen, "%s:%d: rule '%s': context() result holds a %s",
+               rs->rules[i].file, rs->rules[i].line, rs->rules[i].id, why);
+  } else if (!lua_isnil(L, -1)) {
+    snprintf(err, errlen, "%s:%d: rule '%s': context() must return a table, not a %s",
+             rs->rules[i].file, rs->rules[i].line, rs->rules[i].id, luaL_typename(L, -1));
+  }
+  lua_pop(L, 1);
+  return ctx;
+}
