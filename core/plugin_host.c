@@ -121,6 +121,18 @@ static int check_identity(const char *path, const vigil_plugin_t *d, const char 
 
 /* ---- opening ------------------------------------------------------------------------------- */
 
+/* dlsym returns an object pointer; POSIX guarantees it converts to a function
+ * pointer, and going through a union keeps -Wpedantic quiet about it. */
+static vigil_plugin_entry_fn entry_of(void *handle) {
+  union {
+    void *obj;
+    vigil_plugin_entry_fn fn;
+  } sym;
+
+  sym.obj = dlsym(handle, VIGIL_PLUGIN_ENTRY_SYMBOL);
+  return sym.fn;
+}
+
 /* Opens path; when name is not NULL the descriptor must match name and kind. */
 static int open_checked(const char *path, const char *name, unsigned kind, vigil_plugin_lib_t **out,
                         char *err, size_t errlen) {
@@ -143,16 +155,7 @@ static int open_checked(const char *path, const char *name, unsigned kind, vigil
     goto cleanup;
   }
 
-  /* Casting dlsym's object pointer to a function pointer is what POSIX
-   * requires to work; the union keeps -Wpedantic quiet about it. */
-  {
-    union {
-      void *obj;
-      vigil_plugin_entry_fn fn;
-    } sym;
-    sym.obj = dlsym(lib->handle, VIGIL_PLUGIN_ENTRY_SYMBOL);
-    entry = sym.fn;
-  }
+  entry = entry_of(lib->handle);
   if (entry == NULL) {
     rc = fail(VIGIL_EINVAL, err, errlen, "%s: not a vigil plugin (no %s symbol)", path,
               VIGIL_PLUGIN_ENTRY_SYMBOL);
