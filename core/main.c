@@ -1,6 +1,52 @@
 #include <stdio.h>
+#include <string.h>
 
-int main(void) {
-  puts("vigil " VIGIL_VERSION);
-  return 0;
+#include "cli.h"
+#include "vigil/plugin.h"
+
+static const struct {
+  const char *name;
+  int (*fn)(int, char **);
+  const char *about;
+} commands[] = {
+    {"scan", vigil_cmd_scan, "scan files, folders or stdin once with the rules"},
+    {"run", vigil_cmd_run, "run a pipeline from a JSON configuration"},
+    {"test", vigil_cmd_test, "run the tests that rules carry"},
+    {"plugins", vigil_cmd_plugins, "list the plugins found, with versions"},
+    {NULL, NULL, NULL}};
+
+static void usage(FILE *out) {
+  int i;
+
+  fprintf(out, "usage: vigil COMMAND [OPTIONS]\n\nSecurity monitoring for event streams "
+               "(AWS CloudTrail first), with rules in Lua.\n\ncommands:\n");
+  for (i = 0; commands[i].name; i++)
+    fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].about);
+  fprintf(out, "\n  vigil COMMAND --help   options of one command\n"
+               "  vigil --version        version and plugin ABI\n");
+}
+
+int main(int argc, char **argv) {
+  int i;
+
+  if (argc < 2) {
+    usage(stderr);
+    return VIGIL_EXIT_ERROR;
+  }
+  if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+      strcmp(argv[1], "help") == 0) {
+    usage(stdout);
+    return VIGIL_EXIT_OK;
+  }
+  if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+    printf("vigil %s (plugin ABI %d.%d)\n", VIGIL_VERSION, VIGIL_ABI_MAJOR, VIGIL_ABI_MINOR);
+    return VIGIL_EXIT_OK;
+  }
+  for (i = 0; commands[i].name; i++) {
+    if (strcmp(argv[1], commands[i].name) == 0)
+      return commands[i].fn(argc - 1, argv + 1);
+  }
+  fprintf(stderr, "vigil: unknown command '%s'\n\n", argv[1]);
+  usage(stderr);
+  return VIGIL_EXIT_ERROR;
 }

@@ -1,0 +1,43 @@
+/* Building an alert from a rule that fired on an event (DESIGN.md's alert model). */
+#ifndef VIGIL_ALERT_H
+#define VIGIL_ALERT_H
+
+#include <stdint.h>
+
+#include <cjson/cJSON.h>
+
+#include "rules.h"
+#include "vigil/plugin.h"
+
+/* Where the event came from; every alert and error names it. */
+typedef struct vigil_origin_s {
+  const char *source; /* source instance name */
+  const char *stream; /* file path or stream name */
+  uint64_t line;      /* 1-based; 0 when unknown */
+  uint64_t record;    /* 0-based index of the record in its document */
+} vigil_origin_t;
+
+/* An alert on its way to the sinks. `pub` is what sinks see; the strings
+ * it points to are owned here. */
+typedef struct vigil_alert_item_s {
+  vigil_alert_t pub;
+  char *json;
+  char *rule_id;
+  char *title;
+  char *message;
+  int pending;      /* sinks that have not reported yet */
+  int failed;       /* sinks that gave up on it */
+  int attempts;
+  struct vigil_alert_item_s *next;
+} vigil_alert_item_t;
+
+/*
+ * Builds the alert for rule r on event. ctx (may be NULL) is the rule's
+ * extra context and is taken over. now_ms is the detection time.
+ * Returns NULL when out of memory.
+ */
+vigil_alert_item_t *vigil_alert_build(const vigil_rule_t *r, const cJSON *event, cJSON *ctx,
+                                      const vigil_origin_t *origin, int64_t now_ms);
+void vigil_alert_free(vigil_alert_item_t *a);
+
+#endif

@@ -1,0 +1,232 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+static const char *const top_keys[] = {"rules", "plugin_dirs", "workers", "state_dir", "log",
+                                       "sources", "sinks", NULL};
+
+static int known(const char *k, const char *const *list) {
+  for (; *list; list++) {
+    if (strcmp(*list, k) == 0)
+      return 1;
+  }
+  return 0;
+}
+
+static char *read_all(const char *path, char *err, size_t errlen) {
+  FILE *f = fopen(path, "rb");
+  char *buf = NULL;
+  long n;
+
+  if (!f) {
+    snprintf(err, errlen, "%s: cannot open: %m", path);
+    return NULL;
+  }
+  if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+      (buf = malloc((size_t)n + 1)) && fread(buf, 1, (size_t)n, f) == (size_t)n) {
+    buf[n] = '\0';
+  } else {
+    snprintf(err, errlen, "%s: cannot read", path);
+    free(buf);
+    buf = NULL;
+  }
+  fclose(f);
+  return buf;
+}
+
+static int str_list(const cJSON *v, char **out, int *n, const char *key, const char *path,
+                    char *err, size_t errlen) {
+  const cJSON *it;
+
+  if (cJSON_IsString(v)) {
+    out[(*n)++] = strdup(v->valuestring);
+    return 0;
+  }
+  if (!cJSON_IsArray(v))
+    goto bad;
+  cJSON_ArrayForEach(it, v) {
+    if (!cJSON_IsString(it) || *n >= VIGIL_MAX_PATHS)
+      goto bad;
+    out[(*n)++] = strdup(it->valuestring);
+  }
+  return 0;
+bad:
+  snprintf(err, errlen, "%s: \"%s\" must be a string or a list of at most %d strings", path, key,
+           VIGIL_MAX_PATHS);
+  return -1;
+}
+
+int vigil_conf_add(vigil_conf_t *conf, int sink, const char *name, const char *type,
+                   const char *config_json) {
+  vigil_instance_conf_t *list = sink ? conf->sinks : conf->sources;
+  int *n = sink ? &conf->nsinks : &conf->nsources;
+
+  if (*n >= VIGIL_MAX_INSTANCES)
+    return -1;
+  list[*n].name = strdup(name);
+  list[*n].type = strdup(type);
+  list[*n].config = strdup(config_json ? config_json : "{}");
+  (*n)++;
+  return 0;
+}
+
+/* "sources": [{"name": "...", "type": "file", "config": {...}}, ...] */
+static int instances(const cJSON *arr, int sink, vigil_conf_t *conf, const char *path, char *err,
+                     size_t errlen) {
+  const char *what = sink ? "sinks" : "sources";
+  const cJSON *it;
+  const cJSON *f;
+  const cJSON *name;
+  const cJSON *type;
+  char *text;
+  int i = 0;
+
+  if (!cJSON_IsArray(arr)) {
+    snprintf(err, errlen, "%s: \"%s\" must be a list of objects", path, what);
+    return -1;
+  }
+  cJSON_ArrayForEach(it, arr) {
+    cJSON_ArrayForEach(f, it) {
+      if (!known(f->string, (const char *const[]){"name", "type", "config", NULL})) {
+        snprintf(err, errlen, "%s: %s[%d]: unknown key \"%s\" (expected name, type, config)",
+                 path, what, i, f->string);
+        return -1;
+      }
+    }
+    type = cJSON_GetObjectItemCaseSensitive(it, "type");
+    name = cJSON_GetObjectItemCaseSensitive(it, "name");
+    f = cJSON_GetObjectItemCaseSensitive(it, "config");
+    if (!cJSON_IsString(type) || (name && !cJSON_IsString(name)) || (f && !cJSON_IsObject(f))) {
+      snprintf(err, errlen, "%s: %s[%d]: needs \"type\" (a string); \"name\" must be a string "
+               "and \"config\" an object", path, what, i);
+      return -1;
+    }
+    text = f ? cJSON_PrintUnformatted(f) : NULL;
+    if (vigil_conf_add(conf, sink, name ? name->valuestring : type->valuestring,
+                       type->valuestring, text) != 0) {
+      cJSON_free(text);
+      snprintf(err, errlen, "%s: too many %s (at most %d)", path, what, VIGIL_MAX_INSTANCES);
+      return -1;
+    }
+    cJSON_free(text);
+    i++;
+  }
+  return 0;
+}
+
+static int log_conf(const cJSON *v, vigil_conf_t *conf, const char *path, char *err,
+                    size_t errlen) {
+  static const char *const levels[] = {"error", "warn", "info", "debug", NULL};
+  const cJSON *lv = cJSON_GetObjectItemCaseSensitive(v, "level");
+  const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(v, "format");
+  int i;
+
+  if (!cJSON_IsObject(v))
+    goto bad;
+  for (i = 0; lv && levels[i]; i++) {
+    if (cJSON_IsString(lv) && strcmp(lv->valuestring, levels[i]) == 0)
+      break;
+  }
+  if (lv && !levels[i])
+    goto bad;
+  if (lv)
+    conf->log_level = (vigil_log_level_t)i;
+  if (fmt && !(cJSON_IsString(fmt) && (strcmp(fmt->valuestring, "text") == 0 ||
+                                      strcmp(fmt->valuestring, "json") == 0)))
+    goto bad;
+  if (fmt)
+    conf->log_format = fmt->valuestring[0] == 'j' ? VIGIL_LOGFMT_JSON : VIGIL_LOGFMT_TEXT;
+  return 0;
+bad:
+  snprintf(err, errlen, "%s: \"log\" must be {\"level\": error|warn|info|debug, "
+           "\"format\": text|json}", path);
+  return -1;
+}
+
+int vigil_conf_load(const char *path, vigil_conf_t *conf, char *err, size_t errlen) {
+  char *text = read_all(path, err, errlen);
+  const char *where;
+  cJSON *root;
+  const cJSON *v;
+  int rc = -1;
+
+  if (!text)
+    return -1;
+  root = cJSON_ParseWithOpts(text, &where, 0);
+  if (!cJSON_IsObject(root)) {
+    snprintf(err, errlen, "%s: not a JSON object (error near byte %ld)", path,
+             root ? 0L : (long)(where - text));
+    goto out;
+  }
+  cJSON_ArrayForEach(v, root) {
+    if (!known(v->string, top_keys)) {
+      snprintf(err, errlen, "%s: unknown key \"%s\"", path, v->string);
+      goto out;
+    }
+  }
+  if ((v = cJSON_GetObjectItemCaseSensitive(root, "rules")) &&
+      str_list(v, conf->rules, &conf->nrules, "rules", path, err, errlen) != 0)
+    goto out;
+  if ((v = cJSON_GetObjectItemCaseSensitive(root, "plugin_dirs")) &&
+      str_list(v, conf->plugin_dirs, &conf->nplugin_dirs, "plugin_dirs", path, err, errlen) != 0)
+    goto out;
+  if ((v = cJSON_GetObjectItemCaseSensitive(root, "workers"))) {
+    if (!cJSON_IsNumber(v) || v->valueint < 0 || v->valueint > 256) {
+      snprintf(err, errlen, "%s: \"workers\" must be a number from 0 (one per core) to 256", path);
+      goto out;
+    }
+    conf->workers = v->valueint;
+  }
+  if ((v = cJSON_GetObjectItemCaseSensitive(root, "state_dir"))) {
+    if (!cJSON_IsString(v)) {
+      snprintf(err, errlen, "%s: \"state_dir\" must be a string", path);
+      goto out;
+    }
+    conf->state_dir = strdup(v->valuestring);
+  }
+  if ((v = cJSON_GetObjectItemCaseSensitive(root, "log")) &&
+      log_conf(v, conf, path, err, errlen) != 0)
+    goto out;
+  if ((v = cJSON_GetObjectItemCaseSensitive(root, "sources")) &&
+      instances(v, 0, conf, path, err, errlen) != 0)
+    goto out;
+  if ((v = cJSON_GetObjectItemCaseSensitive(root, "sinks")) &&
+      instances(v, 1, conf, path, err, errlen) != 0)
+    goto out;
+  if (conf->nsources == 0 || conf->nsinks == 0) {
+    snprintf(err, errlen, "%s: needs at least one source and one sink", path);
+    goto out;
+  }
+  rc = 0;
+out:
+  cJSON_Delete(root);
+  free(text);
+  return rc;
+}
+
+static void free_inst(vigil_instance_conf_t *v, int n) {
+  int i;
+
+  for (i = 0; i < n; i++) {
+    free(v[i].name);
+    free(v[i].type);
+    free(v[i].config);
+  }
+}
+
+void vigil_conf_free(vigil_conf_t *conf) {
+  int i;
+
+  for (i = 0; i < conf->nrules; i++)
+    free(conf->rules[i]);
+  for (i = 0; i < conf->nplugin_dirs; i++)
+    free(conf->plugin_dirs[i]);
+  free(conf->state_dir);
+  free_inst(conf->sources, conf->nsources);
+  free_inst(conf->sinks, conf->nsinks);
+  memset(conf, 0, sizeof(*conf));
+}

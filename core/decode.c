@@ -1,0 +1,171 @@
+#include "decode.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const keys[VIGIL_K_COUNT] = {
+    [VIGIL_K_EVENT_SOURCE] = "eventSource",   [VIGIL_K_EVENT_NAME] = "eventName",
+    [VIGIL_K_ERROR_CODE] = "errorCode",       [VIGIL_K_USER_IDENTITY] = "userIdentity",
+    [VIGIL_K_EVENT_TIME] = "eventTime",       [VIGIL_K_TIMESTAMP] = "@timestamp",
+    [VIGIL_K_RECORDS] = "Records",            [VIGIL_K_DETAIL_TYPE] = "detail-type",
+    [VIGIL_K_DETAIL] = "detail",              [VIGIL_K_DIGEST_START] = "digestStartTime"};
+
+/* Line bookkeeping over one text: lines are counted lazily, forward only. */
+typedef struct ctx_s {
+  const char *buf;
+  const char *counted; /* lines are known up to here */
+  uint64_t line;       /* line of *counted */
+  const vigil_decode_cb_t *cb;
+  vigil_decode_stats_t *st;
+} ctx_t;
+
+static uint64_t line_at(ctx_t *c, const char *p) {
+  const char *nl;
+
+  while (c->counted < p && (nl = memchr(c->counted, '\n', (size_t)(p - c->counted)))) {
+    c->line++;
+    c->counted = nl + 1;
+  }
+  if (c->counted < p)
+    c->counted = p;
+  return c->line;
+}
+
+static void fail_at(ctx_t *c, const char *at, int64_t record, const char *fmt, const char *what) {
+  char msg[256];
+
+  snprintf(msg, sizeof(msg), fmt, what);
+  c->st->errors++;
+  if (c->cb->error)
+    c->cb->error(c->cb->arg, line_at(c, at), record, msg);
+}
+
+static int is_record(const vigil_jval_t *f) {
+  return f[VIGIL_K_EVENT_NAME].type == VIGIL_J_STRING &&
+         (f[VIGIL_K_EVENT_TIME].type == VIGIL_J_STRING ||
+          f[VIGIL_K_TIMESTAMP].type == VIGIL_J_STRING);
+}
+
+static void deliver(ctx_t *c, const vigil_jval_t *obj, vigil_jval_t *f, uint64_t index) {
+  vigil_record_t rec;
+
+  rec.p = obj->p;
+  rec.len = obj->len;
+  memcpy(rec.f, f, sizeof(rec.f));
+  rec.line = line_at(c, obj->p);
+  rec.index = index;
+  c->st->records++;
+  c->cb->record(c->cb->arg, &rec);
+}
+
+/* One object that should be a record, possibly wrapped by EventBridge.
+ * f holds its scanned fields. */
+static void classify(ctx_t *c, const vigil_jval_t *obj, vigil_jval_t *f, uint64_t index) {
+  vigil_jval_t inner[VIGIL_K_COUNT];
+  vigil_scan_err_t err;
+
+  if (is_record(f)) {
+    deliver(c, obj, f, index);
+  } else if (f[VIGIL_K_DETAIL].type == VIGIL_J_OBJECT &&
+             f[VIGIL_K_DETAIL_TYPE].type == VIGIL_J_STRING) {
+    if (vigil_scan_object(f[VIGIL_K_DETAIL].p, f[VIGIL_K_DETAIL].len, keys, VIGIL_K_COUNT, inner,
+                          &err) == 0 && is_record(inner))
+      deliver(c, &f[VIGIL_K_DETAIL], inner, index);
+    else
+      c->st->other++;
+  } else if (f[VIGIL_K_DIGEST_START].type != VIGIL_J_NONE) {
+    c->st->digests++;
+  } else {
+    c->st->other++;
+  }
+}
+
+/* Walks an array of records. Returns the number of elements consumed
+ * before an error, or -1 when it ended cleanly. */
+static int64_t walk(ctx_t *c, const vigil_jval_t *arr, int report) {
+  vigil_scan_iter_t it;
+  vigil_scan_err_t err;
+  vigil_jval_t elem;
+  vigil_jval_t f[VIGIL_K_COUNT];
+  int rc;
+
+  vigil_scan_array_begin(&it, arr);
+  while ((rc = vigil_scan_array_next(&it, &elem, &err)) == 1) {
+    if (elem.type != VIGIL_J_OBJECT) {
+      fail_at(c, elem.p, (int64_t)it.index - 1, "record is a JSON %s, not an object",
+            elem.type == VIGIL_J_ARRAY ? "array" : "scalar");
+      continue;
+    }
+    /* The iterator validated the element; this pass picks its fields. */
+    vigil_scan_object(elem.p, elem.len, keys, VIGIL_K_COUNT, f, NULL);
+    classify(c, &elem, f, it.index - 1);
+  }
+  if (rc < 0) {
+    if (report)
+      fail_at(c, arr->p + err.offset, (int64_t)it.index, "malformed JSON: %s", err.what);
+    return (int64_t)it.index;
+  }
+  return -1;
+}
+
+/* The whole text failed to scan. CloudTrail writes {"Records":[ first, so
+ * when that prefix is there, keep the records before the break. */
+static void salvage(ctx_t *c, const char *p, const char *end, const vigil_scan_err_t *whole) {
+  static const char prefix[] = "\"Records\"";
+  vigil_jval_t arr;
+  int64_t n = 0;
+  char what[160];
+
+  p++;
+  while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+    p++;
+  if ((size_t)(end - p) > sizeof(prefix) && memcmp(p, prefix, sizeof(prefix) - 1) == 0) {
+    p += sizeof(prefix) - 1;
+    while (p < end && *p != '[' && (*p == ' ' || *p == ':' || *p == '\n' || *p == '\r' ||
+                                    *p == '\t'))
+      p++;
+    if (p < end && *p == '[') {
+      arr.type = VIGIL_J_ARRAY;
+      arr.p = p;
+      arr.len = (size_t)(end - p);
+      n = walk(c, &arr, 0);
+      if (n < 0)
+        n = 0;
+    }
+  }
+  snprintf(what, sizeof(what), "%s (the document breaks here; %lld records before it were read)",
+           whole->what, (long long)n);
+  fail_at(c, c->buf + whole->offset, n ? n : -1, "malformed JSON: %s", what);
+}
+
+void vigil_decode(const char *buf, size_t len, uint64_t first_line, const vigil_decode_cb_t *cb,
+                  vigil_decode_stats_t *st) {
+  ctx_t c = {buf, buf, first_line, cb, st};
+  const char *p = buf;
+  const char *end = buf + len;
+  vigil_jval_t f[VIGIL_K_COUNT];
+  vigil_jval_t whole;
+  vigil_scan_err_t err;
+
+  while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+    p++;
+  if (p == end)
+    return;
+  if (*p == '[') {
+    whole.type = VIGIL_J_ARRAY;
+    whole.p = p;
+    whole.len = (size_t)(end - p);
+    walk(&c, &whole, 1);
+  } else if (*p != '{') {
+    fail_at(&c, p, -1, "%s", "not JSON: expected an object or an array");
+  } else if (vigil_scan_object(buf, len, keys, VIGIL_K_COUNT, f, &err) != 0) {
+    salvage(&c, p, end, &err);
+  } else if (f[VIGIL_K_RECORDS].type == VIGIL_J_ARRAY) {
+    walk(&c, &f[VIGIL_K_RECORDS], 1);
+  } else {
+    whole.type = VIGIL_J_OBJECT;
+    whole.p = p;
+    whole.len = (size_t)(end - p);
+    classify(&c, &whole, f, 0);
+  }
+}

@@ -1,0 +1,61 @@
+/*
+ * From one emitted JSON text to CloudTrail records, without building trees.
+ *
+ * Accepted shapes: a record; an S3 object {"Records":[...]}; a bare array of
+ * records; an EventBridge event whose "detail" is a record ("AWS API Call
+ * via CloudTrail" and friends). Digest files are counted and skipped;
+ * other JSON is counted as "not CloudTrail". A malformed record is reported
+ * (line and record index) and the records around it still come out; a
+ * document that breaks mid-array yields the records before the break.
+ */
+#ifndef VIGIL_DECODE_H
+#define VIGIL_DECODE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scan.h"
+
+enum {
+  VIGIL_K_EVENT_SOURCE,
+  VIGIL_K_EVENT_NAME,
+  VIGIL_K_ERROR_CODE,
+  VIGIL_K_USER_IDENTITY,
+  VIGIL_K_EVENT_TIME,
+  VIGIL_K_TIMESTAMP, /* Logstash's @timestamp, in place of eventTime */
+  VIGIL_K_RECORDS,
+  VIGIL_K_DETAIL_TYPE,
+  VIGIL_K_DETAIL,
+  VIGIL_K_DIGEST_START,
+  VIGIL_K_COUNT
+};
+
+/* One record found in the text: its bytes and the scanned fields. */
+typedef struct vigil_record_s {
+  const char *p;
+  size_t len;
+  vigil_jval_t f[VIGIL_K_COUNT];
+  uint64_t line;   /* line of the record's first byte */
+  uint64_t index;  /* 0-based position in its document */
+} vigil_record_t;
+
+typedef struct vigil_decode_stats_s {
+  uint64_t records;
+  uint64_t digests;
+  uint64_t other;  /* valid JSON that is not a CloudTrail record */
+  uint64_t errors;
+} vigil_decode_stats_t;
+
+typedef struct vigil_decode_cb_s {
+  void (*record)(void *arg, const vigil_record_t *rec);
+  /* line: where it happened; record: index or -1 when not in a record. */
+  void (*error)(void *arg, uint64_t line, int64_t record, const char *msg);
+  void *arg;
+} vigil_decode_cb_t;
+
+/* Decodes buf[0..len), whose first byte is on line first_line. Counts go
+ * into st (added to). */
+void vigil_decode(const char *buf, size_t len, uint64_t first_line, const vigil_decode_cb_t *cb,
+                  vigil_decode_stats_t *st);
+
+#endif

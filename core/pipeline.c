@@ -1,0 +1,545 @@
+/*
+ * Pipeline set-up, the services plugins call, and the loop's life cycle:
+ *
+ *   RUNNING        sources produce; workers evaluate; alerts reach sinks
+ *   DRAINING       every source has stopped: worker queues are closed and
+ *                  drain; alerts still flow
+ *   STOPPING_SINKS workers are gone and every alert is delivered: sinks
+ *                  are asked to stop
+ *   CLOSING        handles close; the loop ends
+ *
+ * SIGINT/SIGTERM stop the sources, which leads to DRAINING: what is in
+ * flight is finished, not dropped. A second signal quits at once.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "pipeline_int.h"
+
+#define RETRY_LIMIT 5
+
+/* ---- services --------------------------------------------------------- */
+
+static void svc_log(vigil_host_t *h, vigil_log_level_t level, const char *fmt, ...) {
+  va_list ap;
+
+  if (level == VIGIL_LOG_ERROR)
+    atomic_fetch_add(&h->errors, 1);
+  va_start(ap, fmt);
+  vigil_logv(level, h->name, fmt, ap);
+  va_end(ap);
+}
+
+static int svc_emit(vigil_host_t *h, const void *data, size_t len, vigil_format_t format,
+                    const vigil_position_t *pos) {
+  if (atomic_load(&h->pl->closing))
+    return VIGIL_ECLOSED;
+  if (format != VIGIL_FORMAT_JSON || (!data && len))
+    return VIGIL_EINVAL;
+  return vigil_ingest(h, data, len, pos);
+}
+
+static void svc_source_done(vigil_host_t *h) {
+  atomic_store(&h->done, 1);
+  uv_async_send(&h->pl->wakeup);
+}
+
+static void deliver_to(vigil_host_t *sink, vigil_alert_item_t *a);
+
+static void retry_cb(uv_timer_t *t) {
+  void **pair = t->data;
+
+  deliver_to(pair[0], pair[1]);
+  free(pair);
+  uv_close((uv_handle_t *)t, (uv_close_cb)free);
+}
+
+static void finish_alert(vigil_pipeline_t *pl, vigil_alert_item_t *a) {
+  if (--a->pending > 0)
+    return;
+  pl->inflight--;
+  if (a->failed)
+    pl->delivery_failures++;
+  vigil_alert_free(a);
+  uv_async_send(&pl->wakeup); /* may complete a drain */
+}
+
+static void svc_delivered(vigil_host_t *h, void *token, vigil_delivery_t outcome) {
+  vigil_alert_item_t *a = token;
+  uv_timer_t *t;
+  void **pair;
+
+  if (outcome == VIGIL_DELIVERY_RETRY && a->attempts < RETRY_LIMIT) {
+    /* Back off 100 ms, 200 ms, ... then try the same sink again. */
+    t = malloc(sizeof(*t));
+    pair = malloc(2 * sizeof(void *));
+    if (t && pair) {
+      pair[0] = h;
+      pair[1] = a;
+      t->data = pair;
+      uv_timer_init(&h->pl->loop, t);
+      uv_timer_start(t, retry_cb, 100u << a->attempts, 0);
+      a->attempts++;
+      return;
+    }
+    free(t);
+    free(pair);
+  }
+  if (outcome != VIGIL_DELIVERY_DONE) {
+    a->failed++;
+    vigil_error(h->name, "alert %s for %s could not be delivered: %s", a->rule_id,
+                a->pub.message, h->lib->desc.last_error(h->inst)
+                                    ? h->lib->desc.last_error(h->inst)
+                                    : "no reason given");
+  }
+  finish_alert(h->pl, a);
+}
+
+static const char *svc_state_dir(vigil_host_t *h) {
+  return h->state_dir;
+}
+
+static const char *svc_instance_name(vigil_host_t *h) {
+  return h->name;
+}
+
+/* ---- alerts to sinks (loop thread) ------------------------------------ */
+
+void vigil_pipeline_post(vigil_pipeline_t *pl, vigil_alert_item_t *a) {
+  pthread_mutex_lock(&pl->alert_mu);
+  if (pl->alert_tail)
+    pl->alert_tail->next = a;
+  else
+    pl->alert_head = a;
+  pl->alert_tail = a;
+  pthread_mutex_unlock(&pl->alert_mu);
+  uv_async_send(&pl->wakeup);
+}
+
+static void deliver_to(vigil_host_t *sink, vigil_alert_item_t *a) {
+  if (sink->lib->desc.deliver(sink->inst, &a->pub) != VIGIL_OK) {
+    a->failed++;
+    vigil_error(sink->name, "refused alert %s: %s", a->rule_id,
+                sink->lib->desc.last_error(sink->inst) ? sink->lib->desc.last_error(sink->inst)
+                                                       : "no reason given");
+    finish_alert(sink->pl, a);
+  }
+}
+
+static void dispatch_alerts(vigil_pipeline_t *pl) {
+  vigil_alert_item_t *a;
+  vigil_alert_item_t *next;
+  int i;
+
+  pthread_mutex_lock(&pl->alert_mu);
+  a = pl->alert_head;
+  pl->alert_head = pl->alert_tail = NULL;
+  pthread_mutex_unlock(&pl->alert_mu);
+  for (; a; a = next) {
+    next = a->next;
+    a->next = NULL;
+    a->pending = pl->nsinks;
+    pl->inflight++;
+    pl->alerts++;
+    for (i = 0; i < pl->nsinks; i++)
+      deliver_to(&pl->sinks[i], a);
+  }
+}
+
+/* ---- life cycle ------------------------------------------------------- */
+
+static void source_stopped(void *arg) {
+  vigil_host_t *h = arg;
+
+  h->stopped = 1;
+  uv_async_send(&h->pl->wakeup);
+}
+
+static void sink_stopped(void *arg) {
+  vigil_host_t *h = arg;
+
+  h->stopped = 1;
+  uv_async_send(&h->pl->wakeup);
+}
+
+static void stop_source(vigil_host_t *h) {
+  if (h->stopping)
+    return;
+  h->stopping = 1;
+  if (h->lib->desc.stop(h->inst, source_stopped, h) != VIGIL_OK) {
+    vigil_error(h->name, "stop failed: %s", h->lib->desc.last_error(h->inst));
+    h->stopped = 1;
+  }
+}
+
+static void close_all(vigil_pipeline_t *pl) {
+  pl->state = PL_CLOSING;
+  uv_close((uv_handle_t *)&pl->wakeup, NULL);
+  uv_close((uv_handle_t *)&pl->sigint, NULL);
+  uv_close((uv_handle_t *)&pl->sigterm, NULL);
+}
+
+/* Moves the life cycle on; called whenever something may have changed. */
+static void advance(vigil_pipeline_t *pl) {
+  int i;
+  int all = 1;
+
+  if (pl->state == PL_RUNNING) {
+    for (i = 0; i < pl->nsources; i++) {
+      if (atomic_load(&pl->sources[i].done))
+        stop_source(&pl->sources[i]);
+      all = all && pl->sources[i].stopped;
+    }
+    if (!all)
+      return;
+    atomic_store(&pl->closing, 1);
+    vigil_workers_close(pl);
+    pl->state = PL_DRAINING;
+  }
+  if (pl->state == PL_DRAINING) {
+    if (atomic_load(&pl->workers_alive) > 0)
+      return;
+    if (!pl->joined) {
+      /* Workers have posted their last wakeup; joining makes sure none
+       * touches the async handle once it is closed. */
+      vigil_workers_join(pl);
+      pl->joined = 1;
+      dispatch_alerts(pl);
+    }
+    if (pl->alert_head || pl->inflight > 0)
+      return;
+    pl->state = PL_STOPPING_SINKS;
+    for (i = 0; i < pl->nsinks; i++) {
+      pl->sinks[i].stopping = 1;
+      if (pl->sinks[i].lib->desc.stop(pl->sinks[i].inst, sink_stopped, &pl->sinks[i]) != 0)
+        pl->sinks[i].stopped = 1;
+    }
+  }
+  if (pl->state == PL_STOPPING_SINKS) {
+    for (i = 0; i < pl->nsinks; i++)
+      all = all && pl->sinks[i].stopped;
+    if (all)
+      close_all(pl);
+  }
+}
+
+static void on_wakeup(uv_async_t *a) {
+  vigil_pipeline_t *pl = a->data;
+
+  dispatch_alerts(pl);
+  advance(pl);
+}
+
+static void on_signal(uv_signal_t *s, int signum) {
+  vigil_pipeline_t *pl = s->data;
+  int i;
+
+  if (++pl->signals > 1) {
+    vigil_error(NULL, "second signal: quitting without draining");
+    _exit(130);
+  }
+  vigil_warn(NULL, "%s: stopping; finishing the events in flight (again to quit at once)",
+             signum == SIGINT ? "SIGINT" : "SIGTERM");
+  for (i = 0; i < pl->nsources; i++)
+    stop_source(&pl->sources[i]);
+  advance(pl);
+}
+
+/* ---- set-up ----------------------------------------------------------- */
+
+static int exe_dir(char *out, size_t cap) {
+  ssize_t n = readlink("/proc/self/exe", out, cap - 1);
+  char *slash;
+
+  if (n <= 0)
+    return -1;
+  out[n] = '\0';
+  slash = strrchr(out, '/');
+  if (slash)
+    *slash = '\0';
+  return 0;
+}
+
+const char *vigil_default_rules_dir(void) {
+  static char found[PATH_MAX];
+  char dir[PATH_MAX];
+  char path[PATH_MAX + 64];
+  struct stat st;
+
+  if (found[0])
+    return found;
+  if (exe_dir(dir, sizeof(dir)) != 0)
+    return NULL;
+  snprintf(path, sizeof(path), "%s/rules", dir);
+  if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+    snprintf(path, sizeof(path), "%s/%s", dir, VIGIL_RULES_SUBDIR);
+  if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode) || !realpath(path, found)) {
+    found[0] = '\0';
+    return NULL;
+  }
+  return found;
+}
+
+static int make_state_dir(vigil_pipeline_t *pl, vigil_host_t *h) {
+  char path[PATH_MAX];
+
+  if (!pl->conf->state_dir)
+    return 0;
+  snprintf(path, sizeof(path), "%s/%s", pl->conf->state_dir, h->name);
+  mkdir(pl->conf->state_dir, 0750);
+  if (mkdir(path, 0750) != 0 && errno != EEXIST) {
+    vigil_error(h->name, "cannot create state folder %s: %m", path);
+    return -1;
+  }
+  h->state_dir = strdup(path);
+  return 0;
+}
+
+static int create_instance(vigil_pipeline_t *pl, const vigil_plugin_dirs_t *dirs,
+                           const vigil_instance_conf_t *ic, int sink, vigil_host_t *h) {
+  char err[1024];
+  const char *why = NULL;
+  int rc;
+
+  h->pl = pl;
+  h->sink = sink;
+  h->name = strdup(ic->name);
+  rc = vigil_plugin_find(dirs, ic->type, sink ? VIGIL_PLUGIN_SINK : VIGIL_PLUGIN_SOURCE, &h->lib,
+                         err, sizeof(err));
+  if (rc != VIGIL_OK) {
+    vigil_error(NULL, "%s", err);
+    return rc;
+  }
+  if (make_state_dir(pl, h) != 0)
+    return VIGIL_EIO;
+  rc = h->lib->desc.create(&pl->svc, h, ic->config, &h->inst, &why);
+  if (rc != VIGIL_OK) {
+    vigil_error(h->name, "%s %s: cannot create: %s", sink ? "sink" : "source", ic->type,
+                why ? why : "no reason given");
+    h->inst = NULL;
+  }
+  return rc;
+}
+
+static int load_rules(vigil_pipeline_t *pl) {
+  const vigil_conf_t *c = pl->conf;
+  const char *paths[VIGIL_MAX_PATHS];
+  const char *libs[1];
+  int npaths = 0;
+  int nlib = 0;
+  int i;
+  char err[2048];
+  vigil_worker_t *w;
+
+  libs[0] = vigil_default_rules_dir();
+  nlib = libs[0] ? 1 : 0;
+  for (i = 0; i < c->nrules; i++)
+    paths[npaths++] = c->rules[i];
+  if (npaths == 0 && libs[0])
+    paths[npaths++] = libs[0];
+  if (npaths == 0) {
+    vigil_error(NULL, "no rules: the bundled rules folder was not found; give --rules PATH");
+    return VIGIL_EINVAL;
+  }
+  for (i = 0; i < pl->nworkers; i++) {
+    w = &pl->workers[i];
+    w->pl = pl;
+    w->id = i;
+    if (vigil_ruleset_load(paths, npaths, libs, nlib, &w->rs, err, sizeof(err)) != VIGIL_OK) {
+      vigil_error("rules", "%s", err);
+      return VIGIL_EINVAL;
+    }
+    w->fired = calloc(w->rs->nrules + 1, sizeof(uint64_t));
+    w->errors = calloc(w->rs->nrules + 1, sizeof(uint64_t));
+    w->evals = calloc(w->rs->nrules + 1, sizeof(uint64_t));
+    if (!w->fired || !w->errors || !w->evals)
+      return VIGIL_ENOMEM;
+  }
+  pl->index = vigil_rule_index_build(pl->workers[0].rs);
+  if (!pl->index)
+    return VIGIL_ENOMEM;
+  vigil_info("rules", "%zu rules from %zu files (%zu disabled), %zu run on every event",
+             pl->workers[0].rs->nrules, pl->workers[0].rs->nfiles, pl->workers[0].rs->ndisabled,
+             vigil_rule_index_wildcards(pl->index));
+  return VIGIL_OK;
+}
+
+static int setup(vigil_pipeline_t *pl, const vigil_conf_t *conf) {
+  vigil_plugin_dirs_t dirs = {{0}, 0};
+  int i;
+  int rc;
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+  pl->conf = conf;
+  pl->nworkers = conf->workers > 0 ? conf->workers : (cores > 0 ? (int)cores : 1);
+  pl->workers = calloc((size_t)pl->nworkers, sizeof(vigil_worker_t));
+  if (!pl->workers || uv_loop_init(&pl->loop) != 0)
+    return VIGIL_ENOMEM;
+  pthread_mutex_init(&pl->alert_mu, NULL);
+  pl->svc.size = sizeof(pl->svc);
+  pl->svc.loop = &pl->loop;
+  pl->svc.log = svc_log;
+  pl->svc.emit = svc_emit;
+  pl->svc.source_done = svc_source_done;
+  pl->svc.delivered = svc_delivered;
+  pl->svc.state_dir = svc_state_dir;
+  pl->svc.instance_name = svc_instance_name;
+  if ((rc = load_rules(pl)) != VIGIL_OK)
+    return rc;
+
+  for (i = 0; i < conf->nplugin_dirs && dirs.count < VIGIL_PLUGIN_MAX_DIRS; i++)
+    dirs.dirs[dirs.count++] = conf->plugin_dirs[i];
+  vigil_plugin_dirs_defaults(&dirs);
+  for (i = 0; i < conf->nsinks; i++, pl->nsinks++) {
+    if ((rc = create_instance(pl, &dirs, &conf->sinks[i], 1, &pl->sinks[i])) != VIGIL_OK)
+      return rc;
+  }
+  for (i = 0; i < conf->nsources; i++, pl->nsources++) {
+    if ((rc = create_instance(pl, &dirs, &conf->sources[i], 0, &pl->sources[i])) != VIGIL_OK)
+      return rc;
+  }
+  uv_async_init(&pl->loop, &pl->wakeup, on_wakeup);
+  pl->wakeup.data = pl;
+  uv_signal_init(&pl->loop, &pl->sigint);
+  uv_signal_init(&pl->loop, &pl->sigterm);
+  pl->sigint.data = pl->sigterm.data = pl;
+  uv_signal_start(&pl->sigint, on_signal, SIGINT);
+  uv_signal_start(&pl->sigterm, on_signal, SIGTERM);
+  return VIGIL_OK;
+}
+
+static int start(vigil_pipeline_t *pl) {
+  int i;
+  vigil_host_t *h;
+
+  if (vigil_workers_start(pl) != VIGIL_OK)
+    return VIGIL_ERR;
+  for (i = 0; i < pl->nsinks + pl->nsources; i++) {
+    h = i < pl->nsinks ? &pl->sinks[i] : &pl->sources[i - pl->nsinks];
+    if (h->lib->desc.start(h->inst) != VIGIL_OK) {
+      vigil_error(h->name, "cannot start: %s", h->lib->desc.last_error(h->inst)
+                                                   ? h->lib->desc.last_error(h->inst)
+                                                   : "no reason given");
+      return VIGIL_ERR;
+    }
+  }
+  return VIGIL_OK;
+}
+
+/* ---- tear-down and figures -------------------------------------------- */
+
+static void destroy_host(vigil_host_t *h) {
+  if (h->lib && h->inst)
+    h->lib->desc.destroy(h->inst);
+  vigil_plugin_close(h->lib);
+  free(h->name);
+  free(h->state_dir);
+}
+
+static void teardown(vigil_pipeline_t *pl) {
+  int i;
+  vigil_worker_t *w;
+
+  for (i = 0; i < pl->nsources; i++)
+    destroy_host(&pl->sources[i]);
+  for (i = 0; i < pl->nsinks; i++)
+    destroy_host(&pl->sinks[i]);
+  for (i = 0; pl->workers && i < pl->nworkers; i++) {
+    w = &pl->workers[i];
+    vigil_ruleset_free(w->rs);
+    free(w->fired);
+    free(w->errors);
+    free(w->evals);
+  }
+  free(pl->workers);
+  vigil_rule_index_free(pl->index);
+  pthread_mutex_destroy(&pl->alert_mu);
+  if (uv_loop_close(&pl->loop) != 0)
+    vigil_warn(NULL, "event loop closed with handles still open");
+}
+
+static void print_stats(vigil_pipeline_t *pl, const vigil_run_stats_t *st, FILE *out) {
+  const vigil_ruleset_t *rs = pl->workers[0].rs;
+  uint64_t fired;
+  uint64_t errors;
+  uint64_t evals;
+  size_t r;
+  int i;
+
+  fprintf(out, "records %llu, candidates %llu, alerts %llu, decode errors %llu, "
+               "rule errors %llu, digests skipped %llu, not CloudTrail %llu, %.3f s\n",
+          (unsigned long long)st->records, (unsigned long long)st->candidates,
+          (unsigned long long)st->alerts, (unsigned long long)st->decode_errors,
+          (unsigned long long)st->rule_errors, (unsigned long long)st->digests,
+          (unsigned long long)st->other, st->seconds);
+  for (i = 0; i < pl->nsources; i++)
+    fprintf(out, "  source %-12s records %llu\n", pl->sources[i].name,
+            (unsigned long long)atomic_load(&pl->sources[i].records));
+  fprintf(out, "  %-44s %10s %8s %7s\n", "rule", "evaluated", "alerts", "errors");
+  for (r = 0; r < rs->nrules; r++) {
+    fired = errors = evals = 0;
+    for (i = 0; i < pl->nworkers; i++) {
+      fired += pl->workers[i].fired[r];
+      errors += pl->workers[i].errors[r];
+      evals += pl->workers[i].evals[r];
+    }
+    fprintf(out, "  %-44s %10llu %8llu %7llu\n", rs->rules[r].id, (unsigned long long)evals,
+            (unsigned long long)fired, (unsigned long long)errors);
+  }
+}
+
+static void collect(vigil_pipeline_t *pl, vigil_run_stats_t *st) {
+  int i;
+  size_t r;
+
+  st->records = atomic_load(&pl->records);
+  st->candidates = atomic_load(&pl->candidates);
+  st->digests = atomic_load(&pl->digests);
+  st->other = atomic_load(&pl->other);
+  st->decode_errors = atomic_load(&pl->decode_errors);
+  st->alerts = pl->alerts;
+  st->delivery_failures = pl->delivery_failures;
+  for (i = 0; i < pl->nworkers && pl->workers[i].rs; i++) {
+    for (r = 0; r < pl->workers[i].rs->nrules; r++)
+      st->rule_errors += pl->workers[i].errors[r];
+  }
+  for (i = 0; i < pl->nsources; i++)
+    st->plugin_errors += atomic_load(&pl->sources[i].errors);
+  for (i = 0; i < pl->nsinks; i++)
+    st->plugin_errors += atomic_load(&pl->sinks[i].errors);
+}
+
+int vigil_pipeline_run(const vigil_conf_t *conf, vigil_run_stats_t *st, FILE *stats_out) {
+  vigil_pipeline_t *pl = calloc(1, sizeof(*pl));
+  uint64_t t0 = uv_hrtime();
+  int rc;
+
+  memset(st, 0, sizeof(*st));
+  if (!pl)
+    return VIGIL_ENOMEM;
+  rc = setup(pl, conf);
+  if (rc == VIGIL_OK) {
+    rc = start(pl);
+    if (rc != VIGIL_OK)
+      on_signal(&pl->sigint, SIGTERM); /* start failed: drain what runs */
+    uv_run(&pl->loop, UV_RUN_DEFAULT);
+    if (!pl->joined)
+      vigil_workers_join(pl);
+  } else if (uv_loop_alive(&pl->loop)) {
+    close_all(pl);
+    uv_run(&pl->loop, UV_RUN_DEFAULT);
+  }
+  st->seconds = (double)(uv_hrtime() - t0) / 1e9;
+  collect(pl, st);
+  if (stats_out && pl->workers && pl->workers[0].rs && pl->index)
+    print_stats(pl, st, stats_out);
+  teardown(pl);
+  free(pl);
+  return rc;
+}

@@ -1,0 +1,695 @@
+/*
+ * The validating JSON scanner (contract in scan.h).
+ *
+ * One forward pass over buf[0..len), never reading outside it (buffers are
+ * not NUL-terminated). Nesting is tracked with a depth counter and a small
+ * fixed stack, never with recursion, so hostile input cannot grow the C
+ * stack. Nothing is allocated.
+ *
+ * What is checked is the RFC 8259 grammar. UTF-8 is not validated: bytes
+ * >= 0x80 inside strings pass through as they are (cJSON does the same), so
+ * a caller that needs valid UTF-8 must check it where it matters.
+ */
+#include "scan.h"
+
+#include <stdint.h>
+#include <string.h>
+
+/* The state of one scan: the bounds and, after a failure, where and why. */
+struct sc {
+  const char *base;
+  const char *end;
+  const char *err_at;
+  const char *what;
+};
+
+/* Records the first failure and returns NULL so callers can `return fail()`. */
+static const char *fail(struct sc *s, const char *at, const char *what) {
+  s->err_at = at;
+  s->what = what;
+  return NULL;
+}
+
+static int report(const struct sc *s, const char *base, vigil_scan_err_t *err) {
+  if (err) {
+    err->offset = (size_t)(s->err_at - base);
+    err->what = s->what;
+  }
+  return -1;
+}
+
+static inline int isdig(unsigned char c) {
+  return (unsigned)(c - '0') < 10;
+}
+
+static inline int ishex(unsigned char c) {
+  return isdig(c) || (unsigned)((c | 0x20) - 'a') < 6;
+}
+
+static inline const char *ws(const char *p, const char *end) {
+  while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+    p++;
+  return p;
+}
+
+/* ---- strings ----------------------------------------------------------- */
+
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+/*
+ * High bit set in each byte of w that is '"', '\\' or below 0x20, eight
+ * bytes at a time. Borrows can flag bytes above a real hit, never below
+ * one, so the lowest flag is exact.
+ */
+static inline uint64_t specials(uint64_t w) {
+  uint64_t q = w ^ (ONES * '"');
+  uint64_t b = w ^ (ONES * '\\');
+
+  return (((q - ONES) & ~q) | ((b - ONES) & ~b) | ((w - ONES * 0x20) & ~w)) & HIGHS;
+}
+
+static inline int special(unsigned char c) {
+  return c == '"' || c == '\\' || c < 0x20;
+}
+
+/* First byte in [p, end) that ends a plain run of string text, or end. */
+static inline const char *find_special(const char *p, const char *end) {
+  uint64_t w, m;
+
+  while (end - p >= 8) {
+    memcpy(&w, p, 8); /* unaligned-safe; compiles to one load */
+    m = specials(w);
+    if (m) {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+      return p + (__builtin_ctzll(m) >> 3);
+#else
+      break; /* the byte loop below finds it within these 8 */
+#endif
+    }
+    p += 8;
+  }
+  while (p < end && !special((unsigned char)*p))
+    p++;
+  return p;
+}
+
+/* p is at a backslash inside the string opened at `open`. */
+static const char *escape(struct sc *s, const char *p, const char *open) {
+  int i;
+
+  if (s->end - p < 2)
+    return fail(s, open, "unterminated string");
+  switch (p[1]) {
+  case '"':
+  case '\\':
+  case '/':
+  case 'b':
+  case 'f':
+  case 'n':
+  case 'r':
+  case 't':
+    return p + 2;
+  case 'u':
+    for (i = 2; i < 6; i++) {
+      if (p + i >= s->end)
+        return fail(s, open, "unterminated string");
+      if (!ishex((unsigned char)p[i]))
+        return fail(s, p, "invalid \\u escape");
+    }
+    return p + 6;
+  default:
+    return fail(s, p, "invalid escape");
+  }
+}
+
+/* p is just past an opening quote; returns the byte past the closing one. */
+static const char *string(struct sc *s, const char *p, int *escaped) {
+  const char *open = p - 1;
+
+  *escaped = 0;
+  for (;;) {
+    p = find_special(p, s->end);
+    if (p == s->end)
+      return fail(s, open, "unterminated string");
+    if (*p == '"')
+      return p + 1;
+    if (*p != '\\')
+      return fail(s, p, "control character in string");
+    *escaped = 1;
+    p = escape(s, p, open);
+    if (!p)
+      return NULL;
+  }
+}
+
+/* ---- scalars ----------------------------------------------------------- */
+
+/* -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+static const char *number(struct sc *s, const char *p) {
+  const char *end = s->end;
+
+  if (*p == '-' && (++p == end || !isdig((unsigned char)*p)))
+    return fail(s, p, "digit expected after '-'");
+  if (*p == '0') {
+    if (++p < end && isdig((unsigned char)*p))
+      return fail(s, p - 1, "leading zero in number");
+  } else {
+    while (p < end && isdig((unsigned char)*p))
+      p++;
+  }
+  if (p < end && *p == '.') {
+    if (++p == end || !isdig((unsigned char)*p))
+      return fail(s, p, "digit expected after '.'");
+    while (p < end && isdig((unsigned char)*p))
+      p++;
+  }
+  if (p < end && (*p == 'e' || *p == 'E')) {
+    if (++p < end && (*p == '+' || *p == '-'))
+      p++;
+    if (p == end || !isdig((unsigned char)*p))
+      return fail(s, p, "digit expected in exponent");
+    while (p < end && isdig((unsigned char)*p))
+      p++;
+  }
+  return p;
+}
+
+static const char *literal(struct sc *s, const char *p, const char *word, size_t n) {
+  if ((size_t)(s->end - p) < n || memcmp(p, word, n) != 0)
+    return fail(s, p, "invalid literal");
+  return p + n;
+}
+
+/* Any value but an object or array, starting at p (< end). */
+static const char *scalar(struct sc *s, const char *p, vigil_jval_t *v) {
+  const char *q;
+
+  switch (*p) {
+  case '"':
+    q = string(s, p + 1, &v->escaped);
+    v->type = VIGIL_J_STRING;
+    v->p = p + 1;
+    v->len = q ? (size_t)(q - p - 2) : 0;
+    return q;
+  case 't':
+    v->type = VIGIL_J_TRUE;
+    q = literal(s, p, "true", 4);
+    break;
+  case 'f':
+    v->type = VIGIL_J_FALSE;
+    q = literal(s, p, "false", 5);
+    break;
+  case 'n':
+    v->type = VIGIL_J_NULL;
+    q = literal(s, p, "null", 4);
+    break;
+  case '-':
+  case '0':
+  case '1':
+  case '2':
+  case '3':
+  case '4':
+  case '5':
+  case '6':
+  case '7':
+  case '8':
+  case '9':
+    v->type = VIGIL_J_NUMBER;
+    q = number(s, p);
+    break;
+  default:
+    return fail(s, p, "expected a value");
+  }
+  v->escaped = 0;
+  v->p = p;
+  v->len = q ? (size_t)(q - p) : 0;
+  return q;
+}
+
+/* ---- containers -------------------------------------------------------- */
+
+static const char *unterminated(struct sc *s, int isobj) {
+  return fail(s, s->end, isobj ? "unterminated object" : "unterminated array");
+}
+
+/*
+ * Skips the object or array opening at p, with `depth` containers already
+ * open around it; returns the byte past its closing bracket.
+ *
+ * One function with labels for its states (open a container, read an
+ * element, after an element, close) rather than a recursive descent: the
+ * input decides how deep nesting goes, so the only stack used is
+ * isobj[], bounded by VIGIL_SCAN_MAX_DEPTH.
+ */
+static const char *container(struct sc *s, const char *p, unsigned depth) {
+  unsigned char isobj[VIGIL_SCAN_MAX_DEPTH];
+  const unsigned outer = depth;
+  const char *end = s->end;
+  vigil_jval_t v;
+  int esc;
+
+open: /* p is at '{' or '[' */
+  if (depth >= VIGIL_SCAN_MAX_DEPTH)
+    return fail(s, p, "nesting too deep");
+  isobj[depth++] = (*p == '{');
+  p = ws(p + 1, end);
+  if (p == end)
+    return unterminated(s, isobj[depth - 1]);
+  if (*p == (isobj[depth - 1] ? '}' : ']')) {
+    p++;
+    goto closed;
+  }
+
+element: /* p is at the first byte of a member or element (< end) */
+  if (isobj[depth - 1]) {
+    if (*p != '"')
+      return fail(s, p, "expected a member name");
+    p = string(s, p + 1, &esc);
+    if (!p)
+      return NULL;
+    p = ws(p, end);
+    if (p == end)
+      return unterminated(s, 1);
+    if (*p != ':')
+      return fail(s, p, "expected ':'");
+    p = ws(p + 1, end);
+    if (p == end)
+      return unterminated(s, 1);
+  }
+  if (*p == '{' || *p == '[')
+    goto open;
+  p = scalar(s, p, &v);
+  if (!p)
+    return NULL;
+
+after: /* a value just ended at p */
+  p = ws(p, end);
+  if (p == end)
+    return unterminated(s, isobj[depth - 1]);
+  if (*p == ',') {
+    p = ws(p + 1, end);
+    if (p == end)
+      return unterminated(s, isobj[depth - 1]);
+    if (*p == (isobj[depth - 1] ? '}' : ']'))
+      return fail(s, p, "trailing comma");
+    goto element;
+  }
+  if (*p != (isobj[depth - 1] ? '}' : ']'))
+    return fail(s, p, isobj[depth - 1] ? "expected ',' or '}'" : "expected ',' or ']'");
+  p++;
+
+closed:
+  if (--depth == outer)
+    return p;
+  goto after;
+}
+
+/* One value of any type at p (< end), with `depth` containers around it. */
+static const char *value(struct sc *s, const char *p, unsigned depth, vigil_jval_t *v) {
+  const char *q;
+
+  if (*p != '{' && *p != '[')
+    return scalar(s, p, v);
+  q = container(s, p, depth);
+  v->type = *p == '{' ? VIGIL_J_OBJECT : VIGIL_J_ARRAY;
+  v->escaped = 0;
+  v->p = p;
+  v->len = q ? (size_t)(q - p) : 0;
+  return q;
+}
+
+/* ---- top level --------------------------------------------------------- */
+
+int vigil_scan_value(const char *buf, size_t len, vigil_jval_t *out, vigil_scan_err_t *err) {
+  struct sc s = {buf, buf + len, NULL, NULL};
+  vigil_jval_t v;
+  const char *p = ws(buf, s.end);
+
+  if (p == s.end) {
+    fail(&s, p, "empty input");
+    goto bad;
+  }
+  p = value(&s, p, 0, &v);
+  if (!p)
+    goto bad;
+  p = ws(p, s.end);
+  if (p != s.end) {
+    fail(&s, p, "trailing characters");
+    goto bad;
+  }
+  if (out)
+    *out = v;
+  return 0;
+
+bad:
+  if (out)
+    memset(out, 0, sizeof *out);
+  return report(&s, buf, err);
+}
+
+/* Wanted keys up to this many have their lengths measured once per call. */
+#define FAST_KEYS 16
+
+static inline size_t keylen(const char *const *keys, const size_t *klen, size_t i) {
+  return i < FAST_KEYS ? klen[i] : strlen(keys[i]);
+}
+
+/* Stores v in every slot whose key is the (unescaped) name[0..n). */
+static inline void match(const char *const *keys, const size_t *klen, size_t nkeys,
+                         const char *name, size_t n, const vigil_jval_t *v,
+                         vigil_jval_t *vals) {
+  size_t i;
+
+  for (i = 0; i < nkeys; i++) {
+    if (keylen(keys, klen, i) == n && (n == 0 || keys[i][0] == name[0]) &&
+        memcmp(keys[i], name, n) == 0)
+      vals[i] = *v;
+  }
+}
+
+/* Members of the top-level object whose '{' is at p; returns past its '}'. */
+static const char *members(struct sc *s, const char *p, const char *const *keys,
+                           const size_t *klen, size_t nkeys, vigil_jval_t *vals) {
+  const char *end = s->end;
+  const char *name;
+  vigil_jval_t v;
+  size_t nlen;
+  int esc;
+
+  p = ws(p + 1, end);
+  if (p < end && *p == '}')
+    return p + 1;
+  for (;;) {
+    if (p == end)
+      return unterminated(s, 1);
+    if (*p != '"')
+      return fail(s, p, "expected a member name");
+    name = p + 1;
+    p = string(s, name, &esc);
+    if (!p)
+      return NULL;
+    nlen = (size_t)(p - 1 - name);
+    p = ws(p, end);
+    if (p == end)
+      return unterminated(s, 1);
+    if (*p != ':')
+      return fail(s, p, "expected ':'");
+    p = ws(p + 1, end);
+    if (p == end)
+      return unterminated(s, 1);
+    p = value(s, p, 1, &v);
+    if (p && !esc) /* escaped names never match (scan.h) */
+      match(keys, klen, nkeys, name, nlen, &v, vals);
+    if (!p)
+      return NULL;
+    p = ws(p, end);
+    if (p == end)
+      return unterminated(s, 1);
+    if (*p == '}')
+      return p + 1;
+    if (*p != ',')
+      return fail(s, p, "expected ',' or '}'");
+    p = ws(p + 1, end);
+    if (p < end && *p == '}')
+      return fail(s, p, "trailing comma");
+  }
+}
+
+int vigil_scan_object(const char *buf, size_t len, const char *const *keys, size_t nkeys,
+                      vigil_jval_t *vals, vigil_scan_err_t *err) {
+  struct sc s = {buf, buf + len, NULL, NULL};
+  size_t klen[FAST_KEYS];
+  const char *p = ws(buf, s.end);
+  size_t i;
+
+  memset(vals, 0, nkeys * sizeof *vals);
+  for (i = 0; i < nkeys && i < FAST_KEYS; i++)
+    klen[i] = strlen(keys[i]);
+
+  if (p == s.end || *p != '{') {
+    /* Say what is wrong with invalid text; "not an object" only for valid. */
+    if (vigil_scan_value(buf, len, NULL, err) == 0) {
+      fail(&s, p, "not an object");
+      return report(&s, buf, err);
+    }
+    return -1;
+  }
+  p = members(&s, p, keys, klen, nkeys, vals);
+  if (p) {
+    p = ws(p, s.end);
+    if (p == s.end)
+      return 0;
+    fail(&s, p, "trailing characters");
+  }
+  memset(vals, 0, nkeys * sizeof *vals); /* no half results on failure */
+  return report(&s, buf, err);
+}
+
+/* ---- arrays ------------------------------------------------------------ */
+
+void vigil_scan_array_begin(vigil_scan_iter_t *it, const vigil_jval_t *arr) {
+  static const char none[1] = "";
+
+  if (arr->type != VIGIL_J_ARRAY || !arr->p || arr->len == 0 || arr->p[0] != '[') {
+    it->base = it->p = it->end = none; /* next() reports "not an array" */
+  } else {
+    it->base = it->p = arr->p;
+    it->end = arr->p + arr->len;
+  }
+  it->index = 0;
+}
+
+/*
+ * The iterator checks every byte it steps over, so it is also safe on an
+ * array value that was never validated. On failure it keeps its position:
+ * calling next() again reports the same error. it->p == NULL means done.
+ */
+int vigil_scan_array_next(vigil_scan_iter_t *it, vigil_jval_t *elem, vigil_scan_err_t *err) {
+  struct sc s = {it->base, it->end, NULL, NULL};
+  const char *p = it->p;
+
+  if (!p)
+    return 0;
+  if (it->index == 0) {
+    if (p == s.end || *p != '[') {
+      fail(&s, p, "not an array");
+      goto bad;
+    }
+    p = ws(p + 1, s.end);
+    if (p < s.end && *p == ']')
+      goto done;
+  } else {
+    p = ws(p, s.end);
+    if (p == s.end) {
+      unterminated(&s, 0);
+      goto bad;
+    }
+    if (*p == ']')
+      goto done;
+    if (*p != ',') {
+      fail(&s, p, "expected ',' or ']'");
+      goto bad;
+    }
+    p = ws(p + 1, s.end);
+    if (p < s.end && *p == ']') {
+      fail(&s, p, "trailing comma");
+      goto bad;
+    }
+  }
+  if (p == s.end) {
+    unterminated(&s, 0);
+    goto bad;
+  }
+  p = value(&s, p, 1, elem);
+  if (!p)
+    goto bad;
+  it->p = p;
+  it->index++;
+  return 1;
+
+done:
+  p = ws(p + 1, s.end); /* a hand-made arr may run past its ']' */
+  if (p != s.end) {
+    fail(&s, p, "trailing characters");
+    goto bad;
+  }
+  it->p = NULL;
+  return 0;
+
+bad:
+  return report(&s, it->base, err);
+}
+
+/* ---- decoding strings -------------------------------------------------- */
+
+static unsigned hex4(const char *p) {
+  unsigned v = 0;
+  int i;
+
+  for (i = 0; i < 4; i++) {
+    unsigned char c = (unsigned char)p[i];
+
+    v = v << 4 | (isdig(c) ? c - '0' : (c | 0x20) - 'a' + 10);
+  }
+  return v;
+}
+
+static int is_u_escape(const char *p, const char *end) {
+  return end - p >= 6 && p[0] == '\\' && p[1] == 'u' && ishex((unsigned char)p[2]) &&
+         ishex((unsigned char)p[3]) && ishex((unsigned char)p[4]) && ishex((unsigned char)p[5]);
+}
+
+static int utf8(unsigned cp, unsigned char *o) {
+  if (cp < 0x80) {
+    o[0] = (unsigned char)cp;
+    return 1;
+  }
+  if (cp < 0x800) {
+    o[0] = (unsigned char)(0xC0 | cp >> 6);
+    o[1] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 2;
+  }
+  if (cp < 0x10000) {
+    o[0] = (unsigned char)(0xE0 | cp >> 12);
+    o[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+    o[2] = (unsigned char)(0x80 | (cp & 0x3F));
+    return 3;
+  }
+  o[0] = (unsigned char)(0xF0 | cp >> 18);
+  o[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3F));
+  o[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3F));
+  o[3] = (unsigned char)(0x80 | (cp & 0x3F));
+  return 4;
+}
+
+/*
+ * Decodes the escape at *pp (a backslash) into o, advancing *pp. Values may
+ * be built by hand, so malformed escapes decode without reading past end:
+ * an unknown one stays as written, a short \u becomes U+FFFD.
+ */
+static int unescape(const char **pp, const char *end, unsigned char *o) {
+  const char *p = *pp;
+  unsigned cp, lo;
+
+  if (end - p < 2) {
+    *pp = p + 1;
+    o[0] = '\\';
+    return 1;
+  }
+  *pp = p + 2;
+  switch (p[1]) {
+  case 'b': o[0] = '\b'; return 1;
+  case 'f': o[0] = '\f'; return 1;
+  case 'n': o[0] = '\n'; return 1;
+  case 'r': o[0] = '\r'; return 1;
+  case 't': o[0] = '\t'; return 1;
+  case 'u': break;
+  default: o[0] = (unsigned char)p[1]; return 1; /* \" \\ \/ and unknown ones */
+  }
+  if (!is_u_escape(p, end)) {
+    *pp = p + 2;
+    return utf8(0xFFFD, o);
+  }
+  *pp = p + 6;
+  cp = hex4(p + 2);
+  if (cp >= 0xD800 && cp <= 0xDBFF && is_u_escape(p + 6, end)) {
+    lo = hex4(p + 8);
+    if (lo >= 0xDC00 && lo <= 0xDFFF) {
+      *pp = p + 12;
+      return utf8(0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00), o);
+    }
+  }
+  if (cp >= 0xD800 && cp <= 0xDFFF)
+    cp = 0xFFFD; /* a lone surrogate has no UTF-8 form */
+  return utf8(cp, o);
+}
+
+int vigil_jval_streq(const vigil_jval_t *v, const char *s) {
+  const char *p, *end;
+  unsigned char ch[4];
+  size_t n;
+  int k;
+
+  if (!v || v->type != VIGIL_J_STRING)
+    return 0;
+  if (!v->escaped) {
+    n = strlen(s);
+    return n == v->len && memcmp(v->p, s, n) == 0;
+  }
+  p = v->p;
+  end = v->p + v->len;
+  while (p < end) {
+    if (*p != '\\') {
+      if (*s++ != *p++)
+        return 0;
+      continue;
+    }
+    k = unescape(&p, end, ch);
+    if (strncmp(s, (const char *)ch, (size_t)k) != 0 || memchr(ch, 0, (size_t)k))
+      return 0;
+    s += k;
+  }
+  return *s == '\0';
+}
+
+/* The length of buf[0..n) without a UTF-8 sequence cut off at its end. */
+static size_t whole_utf8(const char *buf, size_t n) {
+  size_t i = n, need;
+  unsigned char c;
+
+  while (i > 0 && n - i < 3 && ((unsigned char)buf[i - 1] & 0xC0) == 0x80)
+    i--;
+  if (i == 0)
+    return n;
+  c = (unsigned char)buf[i - 1];
+  if (c < 0xC0)
+    return n; /* ASCII or a stray continuation: nothing to trim */
+  need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+  return n - (i - 1) < need ? i - 1 : n;
+}
+
+size_t vigil_jval_str(const vigil_jval_t *v, char *out, size_t cap) {
+  const char *p, *end;
+  unsigned char ch[4];
+  size_t n = 0, room = cap ? cap - 1 : 0, kept;
+  int k;
+
+  if (cap)
+    out[0] = '\0';
+  if (!v || v->type != VIGIL_J_STRING)
+    return 0;
+  if (!v->escaped) {
+    kept = v->len < room ? v->len : room;
+    if (kept)
+      memcpy(out, v->p, kept);
+    if (kept < v->len)
+      kept = whole_utf8(out, kept);
+    if (cap)
+      out[kept] = '\0';
+    return v->len;
+  }
+  /* Decoded characters are copied whole while they fit; past that, only
+   * counted. kept is how much of out holds complete characters. */
+  kept = 0;
+  p = v->p;
+  end = v->p + v->len;
+  while (p < end) {
+    if (*p != '\\') {
+      ch[0] = (unsigned char)*p++;
+      k = 1;
+    } else {
+      k = unescape(&p, end, ch);
+    }
+    if (kept == n && n + (size_t)k <= room) {
+      memcpy(out + n, ch, (size_t)k);
+      kept += (size_t)k;
+    }
+    n += (size_t)k;
+  }
+  if (kept < n)
+    kept = whole_utf8(out, kept); /* raw bytes of a UTF-8 char come one by one */
+  if (cap)
+    out[kept] = '\0';
+  return n;
+}
