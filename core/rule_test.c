@@ -1,0 +1,231 @@
+#include "rule_test.h"
+
+#include <libgen.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+
+#include "alert.h"
+#include "json_path.h"
+#include "lua_event.h"
+#include "lua_json.h"
+
+static const char *const test_keys[] = {"name", "event", "fires", "alert", NULL};
+
+typedef struct tcase_s {
+  vigil_ruleset_t *rs;
+  size_t ri;
+  int n;             /* 1-based test number */
+  char name[128];
+  FILE *out;
+  int verbose;
+  vigil_test_report_t *rep;
+} tcase_t;
+
+static void fail(tcase_t *t, const char *fmt, const char *a, const char *b) {
+  const vigil_rule_t *r = &t->rs->rules[t->ri];
+
+  t->rep->failed++;
+  fprintf(t->out, "FAIL %s test %d (%s) [%s:%d]: ", r->id, t->n, t->name, r->file, r->line);
+  fprintf(t->out, fmt, a, b);
+  fputc('\n', t->out);
+}
+
+static cJSON *read_event(tcase_t *t, const char *rel, char *why, size_t cap) {
+  const vigil_rule_t *r = &t->rs->rules[t->ri];
+  char dir[PATH_MAX];
+  char path[PATH_MAX * 2];
+  FILE *f;
+  char *buf;
+  long n;
+  cJSON *ev = NULL;
+
+  snprintf(dir, sizeof(dir), "%s", r->file);
+  if ((size_t)snprintf(path, sizeof(path), "%s/%s", dirname(dir), rel) >= sizeof(path)) {
+    snprintf(why, cap, "event file path too long");
+    return NULL;
+  }
+  f = fopen(path, "rb");
+  if (!f) {
+    snprintf(why, cap, "cannot open event file %.900s: %m", path);
+    return NULL;
+  }
+  fseek(f, 0, SEEK_END);
+  n = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  buf = malloc((size_t)n + 1);
+  if (buf && fread(buf, 1, (size_t)n, f) == (size_t)n) {
+    buf[n] = '\0';
+    ev = cJSON_Parse(buf);
+    if (!ev)
+      snprintf(why, cap, "%.900s: not valid JSON", path);
+  }
+  free(buf);
+  fclose(f);
+  return ev;
+}
+
+/* The rule's `on` filter, as the index applies it. */
+static int admitted(const vigil_rule_t *r, const cJSON *ev) {
+  const char *src = vigil_json_str(ev, "eventSource");
+  const char *name = vigil_json_str(ev, "eventName");
+  int i;
+  int ok = r->nsources == 0;
+
+  for (i = 0; !ok && src && i < r->nsources; i++)
+    ok = strcmp(src, r->sources[i]) == 0;
+  if (!ok)
+    return 0;
+  ok = r->nnames == 0;
+  for (i = 0; !ok && name && i < r->nnames; i++)
+    ok = strcmp(name, r->names[i]) == 0;
+  return ok;
+}
+
+/* Compares the fields named in the test's alert table (on the stack top)
+ * with the alert that was built. */
+static void check_alert(tcase_t *t, const vigil_alert_item_t *a) {
+  lua_State *L = t->rs->L;
+  cJSON *got = cJSON_Parse(a->json);
+  const cJSON *field;
+  const char *why = NULL;
+  cJSON *want;
+  char *gs;
+  char *ws;
+
+  lua_pushnil(L);                                        /* alert, key */
+  while (lua_next(L, -2)) {                              /* alert, key, value */
+    field = cJSON_GetObjectItemCaseSensitive(got, lua_tostring(L, -2));
+    want = vigil_lua_to_json(L, -1, &why);
+    if (!cJSON_Compare(field, want, 1)) {
+      gs = field ? cJSON_PrintUnformatted(field) : NULL;
+      ws = want ? cJSON_PrintUnformatted(want) : NULL;
+      fail(t, "alert field differs:\n       want %s", ws ? ws : "?", "");
+      fprintf(t->out, "       got  %s (field %s)\n", gs ? gs : "(absent)", lua_tostring(L, -2));
+      cJSON_free(gs);
+      cJSON_free(ws);
+      t->rep->passed--; /* counted as passed below; one failure per test */
+    }
+    cJSON_Delete(want);
+    lua_pop(L, 1);                                       /* alert, key */
+  }
+  cJSON_Delete(got);
+}
+
+static int known_key(lua_State *L) {
+  const char *const *k;
+
+  if (lua_type(L, -1) != LUA_TSTRING)
+    return 0;
+  for (k = test_keys; *k; k++) {
+    if (strcmp(lua_tostring(L, -1), *k) == 0)
+      return 1;
+  }
+  return 0;
+}
+
+/* Runs the test table on the stack top; may leave extra values above it. */
+static void run_one(tcase_t *t) {
+  lua_State *L = t->rs->L;
+  const vigil_rule_t *r = &t->rs->rules[t->ri];
+  vigil_origin_t origin = {"test", r->file, 0, 0};
+  vigil_alert_item_t *a;
+  cJSON *ev = NULL;
+  cJSON *ctx;
+  const char *why = NULL;
+  char err[1024] = "";
+  int want;
+  int got;
+  int before = t->rep->failed;
+
+  lua_getfield(L, -1, "name");
+  snprintf(t->name, sizeof(t->name), "%s", lua_isstring(L, -1) ? lua_tostring(L, -1) : "");
+  lua_pop(L, 1);
+  lua_pushnil(L);
+  while (lua_next(L, -2)) {
+    lua_pop(L, 1);
+    if (!known_key(L)) {
+      fail(t, "unknown test field '%s'%s", luaL_tolstring(L, -1, NULL), "");
+      return; /* the caller restores the stack */
+    }
+  }
+  if (lua_getfield(L, -1, "fires") != LUA_TBOOLEAN) {
+    fail(t, "needs fires = true or false%s%s", "", "");
+    return;
+  }
+  want = lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  if (lua_getfield(L, -1, "event") == LUA_TSTRING)
+    ev = read_event(t, lua_tostring(L, -1), err, sizeof(err));
+  else if (lua_istable(L, -1) && !(ev = vigil_lua_to_json(L, -1, &why)))
+    snprintf(err, sizeof(err), "inline event holds a %s", why);
+  else if (!lua_istable(L, -1))
+    snprintf(err, sizeof(err), "needs event = \"file.json\" or an inline table");
+  lua_pop(L, 1);
+  if (!ev) {
+    fail(t, "%s%s", err, "");
+    return;
+  }
+
+  vigil_event_next(L);
+  got = admitted(r, ev) ? vigil_ruleset_when(t->rs, t->ri, ev, err, sizeof(err)) : 0;
+  if (got < 0) {
+    fail(t, "rule error: %s%s", err, "");
+  } else if (got != want) {
+    fail(t, "expected the rule %s, it %s", want ? "to fire" : "not to fire",
+         got ? "fired" : "did not");
+  } else if (got) {
+    ctx = vigil_ruleset_context(t->rs, t->ri, ev, err, sizeof(err));
+    if (err[0])
+      fail(t, "context error: %s%s", err, "");
+    a = vigil_alert_build(r, ev, ctx, &origin, 0);
+    if (a && lua_getfield(L, -1, "alert") == LUA_TTABLE)
+      check_alert(t, a);
+    vigil_alert_free(a);
+  }
+  vigil_event_next(L);
+  cJSON_Delete(ev);
+  if (t->rep->failed == before) {
+    t->rep->passed++;
+    if (t->verbose)
+      fprintf(t->out, "ok   %s test %d (%s)\n", r->id, t->n, t->name);
+  }
+}
+
+void vigil_rule_tests_run(vigil_ruleset_t *rs, int verbose, FILE *out, vigil_test_report_t *rep) {
+  lua_State *L = rs->L;
+  tcase_t t;
+  size_t i;
+  lua_Integer k;
+  lua_Integer n;
+  int top;
+
+  memset(rep, 0, sizeof(*rep));
+  for (i = 0; i < rs->nrules; i++) {
+    if (rs->rules[i].tests_ref == LUA_NOREF) {
+      rep->untested++;
+      continue;
+    }
+    rep->rules++;
+    lua_rawgeti(L, LUA_REGISTRYINDEX, rs->rules[i].tests_ref);   /* tests */
+    n = (lua_Integer)lua_rawlen(L, -1);
+    for (k = 1; k <= n; k++) {
+      memset(&t, 0, sizeof(t));
+      t.rs = rs;
+      t.ri = i;
+      t.n = (int)k;
+      t.out = out;
+      t.verbose = verbose;
+      t.rep = rep;
+      top = lua_gettop(L);
+      if (lua_rawgeti(L, -1, k) == LUA_TTABLE)                  /* tests, test */
+        run_one(&t);
+      else
+        fail(&t, "test must be a table%s%s", "", "");
+      lua_settop(L, top);                                        /* tests */
+    }
+    lua_pop(L, 1);
+  }
+}
