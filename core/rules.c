@@ -36,12 +36,12 @@ const char *vigil_severity_name(vigil_severity_t s) {
   return (unsigned)s < 5 ? severity_names[s] : "unknown";
 }
 
-/* ---- rule{} validation: errors name the caller's file:line ---- */
+/* ---- rule{} validation: errors name the calling file:line ---- */
 
 static int rule_error(lua_State *L, const char *fmt, ...) {
   va_list ap;
 
-  luaL_where(L, 2);
+  luaL_where(L, 1); /* the Lua code that called rule{} */
   va_start(ap, fmt);
   lua_pushvfstring(L, fmt, ap);
   va_end(ap);

@@ -1,0 +1,30 @@
+# Shared helpers for the script tests. Sourced, not run.
+set -euo pipefail
+
+: "${VIGIL:?set by ctest}"
+: "${VIGIL_SOURCE_DIR:?set by ctest}"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+
+# expect_status WANT CMD...: runs CMD, keeps stdout in $TMP/out and stderr in
+# $TMP/err, and fails unless it exits with WANT.
+expect_status() {
+  local want=$1; shift
+  local got=0
+  "$@" >"$TMP/out" 2>"$TMP/err" || got=$?
+  if [ "$got" -ne "$want" ]; then
+    echo "--- stdout" >&2; head -c 3000 "$TMP/out" >&2
+    echo "--- stderr" >&2; head -c 3000 "$TMP/err" >&2
+    fail "'$*' exited $got, expected $want"
+  fi
+}
+
+# grep_in FILE PATTERN: fails unless FILE has a line matching PATTERN (ERE).
+grep_in() {
+  grep -Eq -- "$2" "$1" || { echo "--- $1:" >&2; head -c 3000 "$1" >&2; fail "no line matching '$2' in $1"; }
+}

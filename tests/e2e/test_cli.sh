@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# The command line: help, version, exit statuses and error lines.
+. "$(dirname "$0")/lib.sh"
+
+expect_status 0 "$VIGIL" --version
+grep_in "$TMP/out" '^vigil [0-9]+\.[0-9]+\.[0-9]+ \(plugin ABI 1\.[0-9]+\)$'
+expect_status 0 "$VIGIL" --help
+for cmd in scan run test plugins; do
+  expect_status 0 "$VIGIL" "$cmd" --help
+  grep_in "$TMP/out" "^usage: vigil $cmd"
+done
+expect_status 2 "$VIGIL" frobnicate
+grep_in "$TMP/err" "unknown command 'frobnicate'"
+expect_status 2 "$VIGIL" scan
+grep_in "$TMP/err" 'give at least one PATH'
+
+# One quiet record: exit 0, nothing printed.
+cat >"$TMP/quiet.jsonl" <<'J'
+{"eventVersion":"1.08","eventTime":"2024-01-01T00:00:00Z","eventSource":"ec2.amazonaws.com","eventName":"DescribeInstances","awsRegion":"us-east-1","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/dev"}}
+J
+expect_status 0 "$VIGIL" scan "$TMP/quiet.jsonl"
+[ ! -s "$TMP/out" ] || fail "a quiet scan printed alerts"
+
+# One alerting record: exit 1, one line naming the rule.
+cat >"$TMP/stop.jsonl" <<'J'
+{"eventVersion":"1.08","eventTime":"2024-01-01T00:00:00Z","eventSource":"cloudtrail.amazonaws.com","eventName":"StopLogging","awsRegion":"us-east-1","sourceIPAddress":"203.0.113.9","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/mallory","userName":"mallory"},"requestParameters":{"name":"main-trail"},"eventID":"e1"}
+J
+expect_status 1 "$VIGIL" scan --color never "$TMP/stop.jsonl"
+grep_in "$TMP/out" 'CRITICAL aws\.cloudtrail\.stop_logging .*mallory'
+[ "$(wc -l <"$TMP/out")" -eq 1 ] || fail "expected exactly one alert line"
+
+# The same record from stdin, as JSON: a parseable alert with the model's fields.
+expect_status 1 "$VIGIL" scan -f json - <"$TMP/stop.jsonl"
+python3 - "$TMP/out" <<'PY'
+import json, sys
+alerts = [json.loads(l) for l in open(sys.argv[1])]
+assert len(alerts) == 1, alerts
+a = alerts[0]
+for k in ("rule_id", "title", "severity", "tags", "message", "event_time", "detected_at",
+          "actor", "account", "region", "source_ip", "user_agent", "event_id", "runbook",
+          "context", "duplicates", "event", "origin"):
+    assert k in a, "missing " + k
+assert a["actor"] == "arn:aws:iam::111122223333:user/mallory"
+assert a["event_id"] == "e1" and a["duplicates"] == 1
+assert a["event"]["requestParameters"]["name"] == "main-trail"
+assert a["origin"]["stream"] == "stdin" and a["origin"]["line"] == 1
+for k in ("about", "risks", "console", "cli"):
+    assert a["runbook"][k], "runbook." + k
+PY
+
+# A malformed line: exit 2, an error naming file:line, the lines around it still alert.
+{ cat "$TMP/stop.jsonl"; echo '{"eventName": "StopLogging", "eventTime": '
+  sed 's/"e1"/"e3"/' "$TMP/stop.jsonl"; } >"$TMP/bad.jsonl"
+expect_status 2 "$VIGIL" scan --color never "$TMP/bad.jsonl"
+grep_in "$TMP/err" "bad\.jsonl:2: .*malformed JSON"
+[ "$(grep -c 'aws\.cloudtrail\.stop_logging' "$TMP/out")" -eq 2 ] || fail "lost a good line"
+
+# A missing plugin folder entry does not matter; a missing input path is an error.
+expect_status 2 "$VIGIL" scan "$TMP/does-not-exist.json"
+grep_in "$TMP/err" 'does-not-exist\.json'
+
+# A rule file that does not load stops start-up with file:line.
+mkdir -p "$TMP/rules"
+printf 'rule {\n  id = "x",\n  title = "t",\n  severity = "urgent",\n}\n' >"$TMP/rules/bad.lua"
+expect_status 2 "$VIGIL" scan --rules "$TMP/rules" "$TMP/stop.jsonl"
+grep_in "$TMP/err" "bad\.lua:1: rule 'x': severity must be one of"
+printf 'rule { id = "y", title = "t", severity = "low", colour = "red" }\n' >"$TMP/rules/bad.lua"
+expect_status 2 "$VIGIL" scan --rules "$TMP/rules" "$TMP/stop.jsonl"
+grep_in "$TMP/err" "bad\.lua:1: rule: unknown field 'colour'"
+printf 'rule { id = "z", title = "t", severity = "low" \n' >"$TMP/rules/bad.lua"
+expect_status 2 "$VIGIL" scan --rules "$TMP/rules" "$TMP/stop.jsonl"
+grep_in "$TMP/err" "bad\.lua:2: .*expected"
+echo "ok"
