@@ -1,0 +1,219 @@
+/* Plain or gzip bytes from a descriptor, read so a stop request can interrupt. */
+#include "input.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define RAW_CAP (64 * 1024)
+
+int vp_input_init(vp_input_t *in, int fd, int wake_fd) {
+  memset(in, 0, sizeof(*in));
+  in->fd = fd;
+  in->wake_fd = wake_fd;
+  in->raw_cap = RAW_CAP;
+  in->raw = malloc(in->raw_cap);
+  return in->raw != NULL ? 0 : -1;
+}
+
+void vp_input_fini(vp_input_t *in) {
+  if (in->zinit)
+    inflateEnd(&in->zs);
+  free(in->raw);
+  in->raw = NULL;
+  in->zinit = 0;
+}
+
+const char *vp_input_error(const vp_input_t *in) {
+  return in->err;
+}
+
+static int fail_at(vp_input_t *in, const char *what, const char *detail, uint64_t bytes) {
+  snprintf(in->err, sizeof(in->err), "%s (%s) after %" PRIu64 " decompressed bytes", what, detail,
+           bytes);
+  return VP_IN_ERR;
+}
+
+static int fail(vp_input_t *in, const char *what, const char *detail) {
+  return fail_at(in, what, detail, in->out_bytes);
+}
+
+/* Waits until fd is readable or the wake-up descriptor fires. */
+static int wait_readable(vp_input_t *in) {
+  struct pollfd p[2];
+  nfds_t n = 1;
+  int rc;
+
+  p[0].fd = in->fd;
+  p[0].events = POLLIN;
+  if (in->wake_fd >= 0) {
+    p[1].fd = in->wake_fd;
+    p[1].events = POLLIN;
+    n = 2;
+  }
+  for (;;) {
+    rc = poll(p, n, -1);
+    if (rc >= 0)
+      break;
+    if (errno != EINTR)
+      return fail(in, "poll failed", strerror(errno));
+  }
+  if (n == 2 && p[1].revents != 0)
+    return VP_IN_STOP;
+  return VP_IN_OK;
+}
+
+/* One read() into dst; VP_IN_OK with *got > 0, or EOF/ERR/STOP. */
+static int read_some(vp_input_t *in, void *dst, size_t cap, size_t *got) {
+  ssize_t n;
+  int rc;
+
+  for (;;) {
+    if ((rc = wait_readable(in)) != VP_IN_OK)
+      return rc;
+    n = read(in->fd, dst, cap);
+    if (n > 0) {
+      *got = (size_t)n;
+      return VP_IN_OK;
+    }
+    if (n == 0)
+      return VP_IN_EOF;
+    if (errno != EINTR && errno != EAGAIN && errno != EWOULDBLOCK)
+      return fail(in, "read failed", strerror(errno));
+  }
+}
+
+/* Moves unused input to the front of raw and appends one read() to it. */
+static int refill(vp_input_t *in) {
+  size_t have = in->zs.avail_in, got = 0;
+  int rc;
+
+  if (have > 0 && in->zs.next_in != in->raw)
+    memmove(in->raw, in->zs.next_in, have);
+  in->zs.next_in = in->raw;
+  rc = read_some(in, in->raw + have, in->raw_cap - have, &got);
+  if (rc == VP_IN_EOF)
+    in->raw_eof = 1;
+  in->zs.avail_in = (uInt)(have + got);
+  return rc;
+}
+
+/* Reads until two bytes are there (or EOF) and checks for the gzip magic. */
+static int sniff(vp_input_t *in) {
+  int rc;
+
+  while (in->zs.avail_in < 2 && !in->raw_eof) {
+    rc = refill(in);
+    if (rc == VP_IN_ERR || rc == VP_IN_STOP)
+      return rc;
+  }
+  in->sniffed = 1;
+  in->gzip = in->zs.avail_in >= 2 && in->raw[0] == 0x1f && in->raw[1] == 0x8b;
+  if (in->gzip) {
+    if (inflateInit2(&in->zs, 16 + MAX_WBITS) != Z_OK)
+      return fail(in, "zlib inflateInit2 failed", "out of memory");
+    in->zinit = 1;
+  }
+  return VP_IN_OK;
+}
+
+/* Plain stream: hand out the sniffed bytes first, then read straight into buf. */
+static int read_plain(vp_input_t *in, void *buf, size_t cap, size_t *got) {
+  size_t n;
+
+  if (in->zs.avail_in > 0) {
+    n = in->zs.avail_in < cap ? in->zs.avail_in : cap;
+    memcpy(buf, in->zs.next_in, n);
+    in->zs.next_in += n;
+    in->zs.avail_in -= (uInt)n;
+    *got = n;
+    return VP_IN_OK;
+  }
+  if (in->raw_eof)
+    return VP_IN_EOF;
+  return read_some(in, buf, cap, got);
+}
+
+static const char *zname(int ret) {
+  switch (ret) {
+  case Z_DATA_ERROR:
+    return "zlib Z_DATA_ERROR";
+  case Z_MEM_ERROR:
+    return "zlib Z_MEM_ERROR";
+  case Z_NEED_DICT:
+    return "zlib Z_NEED_DICT";
+  case Z_STREAM_ERROR:
+    return "zlib Z_STREAM_ERROR";
+  default:
+    return "zlib error";
+  }
+}
+
+/* After one member ends: more gzip follows, or the stream is over. */
+static int next_member(vp_input_t *in) {
+  int rc;
+
+  while (in->zs.avail_in == 0 && !in->raw_eof) {
+    rc = refill(in);
+    if (rc == VP_IN_ERR || rc == VP_IN_STOP)
+      return rc;
+  }
+  if (in->zs.avail_in == 0)
+    return VP_IN_EOF;
+  if (in->zs.next_in[0] != 0x1f)
+    return fail(in, "trailing data after the gzip stream", "not a gzip member");
+  inflateReset(&in->zs);
+  in->member_end = 0;
+  return VP_IN_OK;
+}
+
+/* Inflates into buf until some output comes; a cut stream is an error. */
+static int read_gzip(vp_input_t *in, void *buf, size_t cap, size_t *got) {
+  int ret, rc;
+
+  in->zs.next_out = buf;
+  in->zs.avail_out = (uInt)(cap > UINT32_MAX ? UINT32_MAX : cap);
+  for (;;) {
+    if (in->member_end && (rc = next_member(in)) != VP_IN_OK)
+      return rc;
+    ret = inflate(&in->zs, Z_NO_FLUSH);
+    *got = (size_t)(in->zs.next_out - (Bytef *)buf);
+    if (ret == Z_STREAM_END) {
+      in->member_end = 1;
+    } else if (ret != Z_OK && ret != Z_BUF_ERROR) {
+      fail_at(in, zname(ret), in->zs.msg != NULL ? in->zs.msg : "corrupt data",
+              in->out_bytes + *got);
+      /* Hand out what came before the damage; report it on the next call. */
+      in->pending = VP_IN_ERR;
+      return *got > 0 ? VP_IN_OK : VP_IN_ERR;
+    }
+    if (*got > 0)
+      return VP_IN_OK;
+    if (in->member_end || in->zs.avail_in > 0)
+      continue;
+    if (in->raw_eof)
+      return fail(in, "zlib Z_BUF_ERROR", "unexpected end of file, the gzip data is cut");
+    rc = refill(in);
+    if (rc == VP_IN_ERR || rc == VP_IN_STOP)
+      return rc;
+  }
+}
+
+int vp_input_read(vp_input_t *in, void *buf, size_t cap, size_t *got) {
+  int rc;
+
+  *got = 0;
+  if (in->pending != 0)
+    return in->pending;
+  if (!in->sniffed && (rc = sniff(in)) != VP_IN_OK)
+    return rc;
+  rc = in->gzip ? read_gzip(in, buf, cap, got) : read_plain(in, buf, cap, got);
+  in->out_bytes += *got;
+  if (rc == VP_IN_EOF || rc == VP_IN_ERR)
+    in->pending = rc;
+  return rc;
+}

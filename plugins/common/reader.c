@@ -1,0 +1,344 @@
+/* Format detection, line framing and document reading for the sources. */
+#include "reader.h"
+
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define CHUNK (64 * 1024)
+
+enum { LN_OK, LN_END, LN_LONG, LN_ERR, LN_STOP };
+
+/* A growable window on the stream: buf[start..len) is not consumed yet. */
+typedef struct framer_s {
+  vp_input_t *in;
+  char *buf;
+  size_t cap, start, len;
+  uint64_t base;   /* stream offset of buf[0] */
+  uint64_t lineno; /* lines returned so far */
+  int end;         /* 0, or the VP_IN_* that ended the input */
+} framer_t;
+
+typedef struct line_s {
+  const char *p;
+  size_t n;
+  uint64_t no, off;
+} line_t;
+
+static int is_blank_char(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
+
+static int is_blank(const char *p, size_t n) {
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    if (!is_blank_char(p[i]))
+      return 0;
+  return 1;
+}
+
+/* Index just past the value starting at p[i], or 0 when it does not end. */
+static size_t value_end(const char *p, size_t n, size_t i) {
+  int in_str = 0, esc = 0;
+  size_t depth = 0;
+
+  if (p[i] != '{' && p[i] != '[' && p[i] != '"') {
+    while (i < n && !is_blank_char(p[i]))
+      i++;
+    return i;
+  }
+  for (; i < n; i++) {
+    if (in_str) {
+      if (esc) {
+        esc = 0;
+      } else if (p[i] == '\\') {
+        esc = 1;
+      } else if (p[i] == '"') {
+        in_str = 0;
+        if (depth == 0)
+          return i + 1;
+      }
+    } else if (p[i] == '"') {
+      in_str = 1;
+    } else if (p[i] == '{' || p[i] == '[') {
+      depth++;
+    } else if ((p[i] == '}' || p[i] == ']') && --depth == 0) {
+      return i + 1;
+    }
+  }
+  return 0;
+}
+
+int vp_json_complete(const char *p, size_t n) {
+  size_t i = 0, end;
+
+  while (i < n && is_blank_char(p[i]))
+    i++;
+  if (i == n)
+    return 0;
+  end = value_end(p, n, i);
+  return end != 0 && is_blank(p + end, n - end);
+}
+
+/* Compacts, grows up to about `limit`, and appends one read. */
+static void fill(framer_t *f, size_t limit) {
+  size_t got = 0, ncap;
+  char *nbuf;
+  int rc;
+
+  if (f->start > 0) {
+    memmove(f->buf, f->buf + f->start, f->len - f->start);
+    f->base += f->start;
+    f->len -= f->start;
+    f->start = 0;
+  }
+  if (f->len == f->cap) {
+    ncap = f->cap * 2;
+    if (ncap > limit + CHUNK)
+      ncap = limit + CHUNK;
+    nbuf = ncap > f->cap ? realloc(f->buf, ncap) : NULL;
+    if (nbuf == NULL) {
+      snprintf(f->in->err, sizeof(f->in->err), "out of memory growing the read buffer to %zu",
+               ncap);
+      f->end = VP_IN_ERR;
+      return;
+    }
+    f->buf = nbuf;
+    f->cap = ncap;
+  }
+  rc = vp_input_read(f->in, f->buf + f->len, f->cap - f->len, &got);
+  f->len += got;
+  if (rc != VP_IN_OK)
+    f->end = rc;
+}
+
+static int end_code(const framer_t *f) {
+  switch (f->end) {
+  case VP_IN_EOF:
+    return LN_END;
+  case VP_IN_STOP:
+    return LN_STOP;
+  default:
+    return LN_ERR;
+  }
+}
+
+/* Takes buf[start..start+n) as the next line; `skip` bytes follow it. */
+static int take(framer_t *f, line_t *ln, size_t n, size_t skip, size_t limit) {
+  ln->p = f->buf + f->start;
+  ln->n = n;
+  ln->no = ++f->lineno;
+  ln->off = f->base + f->start;
+  f->start += n + skip;
+  if (ln->n > 0 && ln->p[ln->n - 1] == '\r')
+    ln->n--;
+  return n > limit ? LN_LONG : LN_OK;
+}
+
+/* Drops the rest of an over-long line; ln->n ends as its full length. */
+static int skip_long(framer_t *f, line_t *ln) {
+  const char *nl;
+
+  ln->no = ++f->lineno;
+  ln->off = f->base + f->start;
+  ln->n = f->len - f->start;
+  ln->p = NULL;
+  for (;;) {
+    f->base += f->len;
+    f->start = f->len = 0;
+    fill(f, CHUNK);
+    nl = memchr(f->buf, '\n', f->len);
+    if (nl != NULL) {
+      ln->n += (size_t)(nl - f->buf);
+      f->start = (size_t)(nl - f->buf) + 1;
+      return LN_LONG;
+    }
+    ln->n += f->len;
+    if (f->end)
+      return LN_LONG;
+  }
+}
+
+/* The next line, without its '\n' (and '\r'). A line cut by an error is dropped. */
+static int next_line(framer_t *f, size_t limit, line_t *ln) {
+  size_t seen = 0;
+  const char *nl;
+
+  for (;;) {
+    nl = memchr(f->buf + f->start + seen, '\n', f->len - f->start - seen);
+    if (nl != NULL)
+      return take(f, ln, (size_t)(nl - (f->buf + f->start)), 1, limit);
+    seen = f->len - f->start;
+    if (f->end == VP_IN_EOF && seen > 0)
+      return take(f, ln, seen, 0, limit);
+    if (f->end)
+      return end_code(f);
+    if (seen > limit)
+      return skip_long(f, ln);
+    fill(f, limit);
+  }
+}
+
+/* Reads the rest of the stream after buf[start]; LN_OK when it all fits. */
+static int slurp(framer_t *f, size_t limit) {
+  while (!f->end && f->len - f->start <= limit)
+    fill(f, limit);
+  if (f->len - f->start > limit)
+    return LN_LONG;
+  return f->end == VP_IN_EOF ? LN_OK : end_code(f);
+}
+
+static int emit(vp_emitter_t *em, const char *stream, const char *p, size_t n, uint64_t line,
+                uint64_t off) {
+  vigil_position_t pos;
+  struct timespec pause = {0, 10 * 1000 * 1000};
+  int rc;
+
+  pos.stream = stream;
+  pos.line = line;
+  pos.offset = off;
+  for (;;) {
+    rc = em->svc->emit(em->host, p, n, VIGIL_FORMAT_JSON, &pos);
+    if (rc == VIGIL_OK) {
+      em->stats.records++;
+      return VP_READ_DONE;
+    }
+    if (rc == VIGIL_ECLOSED || atomic_load(em->stop))
+      return VP_READ_STOP;
+    if (rc != VIGIL_EAGAIN)
+      break;
+    /* A plugin thread should be blocked, not refused; wait rather than drop. */
+    nanosleep(&pause, NULL);
+  }
+  em->stats.errors++;
+  em->svc->log(em->host, VIGIL_LOG_ERROR, "%s:%" PRIu64 ": emit failed with status %d", stream,
+               line, rc);
+  return VP_READ_DONE;
+}
+
+static void log_input_error(vp_emitter_t *em, framer_t *f, const char *stream, const char *what) {
+  em->stats.errors++;
+  em->svc->log(em->host, VIGIL_LOG_ERROR, "%s: %s; %s", stream, vp_input_error(f->in), what);
+}
+
+static int read_lines(vp_emitter_t *em, framer_t *f, const char *stream) {
+  line_t ln;
+
+  for (;;) {
+    if (atomic_load(em->stop))
+      return VP_READ_STOP;
+    switch (next_line(f, em->max_line_bytes, &ln)) {
+    case LN_OK:
+      if (!is_blank(ln.p, ln.n) && emit(em, stream, ln.p, ln.n, ln.no, ln.off) == VP_READ_STOP)
+        return VP_READ_STOP;
+      break;
+    case LN_LONG:
+      em->stats.errors++;
+      em->svc->log(em->host, VIGIL_LOG_ERROR,
+                   "%s:%" PRIu64 ": line of %zu bytes exceeds max_line_bytes (%zu); skipped",
+                   stream, ln.no, ln.n, em->max_line_bytes);
+      break;
+    case LN_END:
+      return VP_READ_DONE;
+    case LN_STOP:
+      return VP_READ_STOP;
+    default:
+      em->stats.errors++;
+      em->svc->log(em->host, VIGIL_LOG_ERROR, "%s: %s; the %" PRIu64 " lines before it were read",
+                   stream, vp_input_error(f->in), f->lineno);
+      return VP_READ_DONE;
+    }
+  }
+}
+
+static int read_document(vp_emitter_t *em, framer_t *f, const char *stream, const line_t *first) {
+  /* Take the stream back to the document's first line. */
+  f->start = (size_t)(first->off - f->base);
+  f->lineno = first->no - 1;
+  switch (slurp(f, em->max_document_bytes)) {
+  case LN_OK:
+    return emit(em, stream, f->buf + f->start, f->len - f->start, first->no, first->off);
+  case LN_LONG:
+    em->stats.errors++;
+    em->svc->log(em->host, VIGIL_LOG_ERROR,
+                 "%s: document exceeds max_document_bytes (%zu); skipped", stream,
+                 em->max_document_bytes);
+    return VP_READ_DONE;
+  case LN_STOP:
+    return VP_READ_STOP;
+  default:
+    log_input_error(em, f, stream, "the document was not emitted");
+    return VP_READ_DONE;
+  }
+}
+
+/* Count lines of a document too, so the summary means the same for both formats. */
+static void count_lines(framer_t *f) {
+  const char *p = f->buf + f->start, *end = f->buf + f->len;
+
+  if (p < end && end[-1] != '\n')
+    f->lineno++;
+  while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+    f->lineno++;
+    p++;
+  }
+}
+
+static int detect_and_read(vp_emitter_t *em, framer_t *f, const char *stream) {
+  line_t ln;
+  int rc;
+
+  do
+    rc = next_line(f, em->max_document_bytes, &ln);
+  while (rc == LN_OK && is_blank(ln.p, ln.n));
+
+  switch (rc) {
+  case LN_END:
+    em->svc->log(em->host, VIGIL_LOG_DEBUG, "%s: empty, skipped", stream);
+    return VP_READ_DONE;
+  case LN_STOP:
+    return VP_READ_STOP;
+  case LN_ERR:
+    log_input_error(em, f, stream, "nothing was emitted");
+    return VP_READ_DONE;
+  case LN_LONG:
+    em->stats.errors++;
+    em->svc->log(em->host, VIGIL_LOG_ERROR,
+                 "%s:%" PRIu64 ": first line exceeds max_document_bytes (%zu); skipped", stream,
+                 ln.no, em->max_document_bytes);
+    return VP_READ_DONE;
+  default:
+    break;
+  }
+  em->stats.streams++;
+  if (!vp_json_complete(ln.p, ln.n)) {
+    rc = read_document(em, f, stream, &ln);
+    count_lines(f);
+    return rc;
+  }
+  if (emit(em, stream, ln.p, ln.n, ln.no, ln.off) == VP_READ_STOP)
+    return VP_READ_STOP;
+  return read_lines(em, f, stream);
+}
+
+int vp_read_stream(vp_emitter_t *em, vp_input_t *in, const char *stream) {
+  framer_t f;
+  int rc;
+
+  memset(&f, 0, sizeof(f));
+  f.in = in;
+  f.cap = CHUNK;
+  f.buf = malloc(f.cap);
+  if (f.buf == NULL) {
+    em->stats.errors++;
+    em->svc->log(em->host, VIGIL_LOG_ERROR, "%s: out of memory", stream);
+    return VP_READ_DONE;
+  }
+  rc = detect_and_read(em, &f, stream);
+  em->stats.bytes += in->out_bytes;
+  em->stats.lines += f.lineno;
+  free(f.buf);
+  return rc;
+}

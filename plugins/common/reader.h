@@ -1,0 +1,62 @@
+/*
+ * Turning a decoded byte stream into records for emit().
+ *
+ * The format is found from the content, never from a name:
+ *   - JSON Lines when the first non-blank line is by itself one complete
+ *     JSON value. Each non-blank line is emitted with its 1-based line
+ *     number and the byte offset of its first byte. A line longer than
+ *     max_line_bytes is reported with its line number and skipped.
+ *   - Otherwise the whole stream is one JSON document (pretty-printed,
+ *     `{"Records":[...]}`, a bare array), emitted once, up to
+ *     max_document_bytes.
+ * The first line may be as long as max_document_bytes: a compact one-line
+ * document (as CloudTrail writes its S3 objects) cannot be told from a
+ * one-line JSON Lines stream, and must not be refused as an over-long line.
+ *
+ * Records are not parsed here; a malformed line is emitted as it is and the
+ * host reports it with its stream and line.
+ */
+#ifndef VP_READER_H
+#define VP_READER_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <vigil/plugin.h>
+
+#include "input.h"
+
+#define VP_DEFAULT_MAX_LINE_BYTES ((size_t)16 << 20)
+#define VP_DEFAULT_MAX_DOCUMENT_BYTES ((size_t)256 << 20)
+
+enum { VP_READ_DONE = 0, VP_READ_STOP = 1 };
+
+typedef struct vp_read_stats_s {
+  uint64_t streams; /* streams that held at least one non-blank line */
+  uint64_t bytes;   /* decoded bytes */
+  uint64_t lines;
+  uint64_t records; /* emitted */
+  uint64_t errors;  /* logged errors */
+} vp_read_stats_t;
+
+typedef struct vp_emitter_s {
+  const vigil_services_t *svc;
+  vigil_host_t *host;
+  const atomic_int *stop; /* non-zero once the instance must stop */
+  size_t max_line_bytes;
+  size_t max_document_bytes;
+  vp_read_stats_t stats;
+} vp_emitter_t;
+
+/*
+ * Reads `in` to its end and emits its records, naming `stream` in positions
+ * and in every error (which are logged and counted, never fatal). Returns
+ * VP_READ_STOP when asked to stop or when emit() said the pipeline closed.
+ */
+int vp_read_stream(vp_emitter_t *em, vp_input_t *in, const char *stream);
+
+/* Is p[0..n) exactly one complete JSON value, with only blanks around it? */
+int vp_json_complete(const char *p, size_t n);
+
+#endif

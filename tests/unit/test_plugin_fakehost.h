@@ -1,0 +1,338 @@
+/*
+ * A fake host for driving the real built plugins (source_file.so, ...) in
+ * unit tests: a real uv loop, a services table that records what the
+ * plugin emits, logs and delivers, and helpers for temporary files.
+ *
+ * Included by tests/unit/test_plugin_{source_file,source_stdin,sinks}.c;
+ * everything is static, marked unused so each test takes what it needs.
+ */
+#ifndef TEST_PLUGIN_FAKEHOST_H
+#define TEST_PLUGIN_FAKEHOST_H
+
+#include <dlfcn.h>
+#include <limits.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <zlib.h>
+
+#include <vigil/plugin.h>
+
+#define FH_UNUSED __attribute__((unused))
+
+typedef struct fh_rec_s {
+  char *data;
+  size_t len;
+  uint64_t line, offset;
+  char *stream;
+} fh_rec_t;
+
+typedef struct fh_log_s {
+  vigil_log_level_t level;
+  char *text;
+} fh_log_t;
+
+typedef struct fh_delivery_s {
+  void *token;
+  vigil_delivery_t outcome;
+} fh_delivery_t;
+
+typedef struct fakehost_s {
+  uv_loop_t loop;
+  vigil_services_t svc;
+  void *dl;
+  const vigil_plugin_t *plugin;
+  void *inst;
+  pthread_mutex_t mu;
+  fh_rec_t recs[8192];
+  size_t nrecs;
+  fh_log_t logs[256];
+  size_t nlogs;
+  fh_delivery_t deliveries[64];
+  size_t ndeliveries;
+  atomic_int done;    /* source_done() calls */
+  int stopped;        /* stopped-callback calls */
+  size_t close_after; /* emit() answers VIGIL_ECLOSED once this many were taken */
+} fakehost_t;
+
+static fakehost_t *fh_of(vigil_host_t *host) {
+  return (fakehost_t *)host;
+}
+
+static void fh_log(vigil_host_t *host, vigil_log_level_t level, const char *fmt, ...)
+    VIGIL_PRINTF(3, 4);
+
+static void fh_log(vigil_host_t *host, vigil_log_level_t level, const char *fmt, ...) {
+  fakehost_t *h = fh_of(host);
+  char buf[2048];
+  va_list ap;
+
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof(buf), fmt, ap);
+  va_end(ap);
+  if (getenv("FH_VERBOSE") != NULL)
+    fprintf(stderr, "[plugin log %d] %s\n", (int)level, buf);
+  pthread_mutex_lock(&h->mu);
+  if (h->nlogs < sizeof(h->logs) / sizeof(h->logs[0])) {
+    h->logs[h->nlogs].level = level;
+    h->logs[h->nlogs].text = strdup(buf);
+    h->nlogs++;
+  }
+  pthread_mutex_unlock(&h->mu);
+}
+
+static int fh_emit(vigil_host_t *host, const void *data, size_t len, vigil_format_t format,
+                   const vigil_position_t *pos) {
+  fakehost_t *h = fh_of(host);
+  fh_rec_t *r;
+  int rc = VIGIL_OK;
+
+  pthread_mutex_lock(&h->mu);
+  if (format != VIGIL_FORMAT_JSON || pos == NULL || pos->stream == NULL) {
+    rc = VIGIL_EINVAL;
+  } else if (h->close_after > 0 && h->nrecs >= h->close_after) {
+    rc = VIGIL_ECLOSED;
+  } else if (h->nrecs < sizeof(h->recs) / sizeof(h->recs[0])) {
+    r = &h->recs[h->nrecs++];
+    r->data = malloc(len + 1);
+    memcpy(r->data, data, len);
+    r->data[len] = '\0';
+    r->len = len;
+    r->line = pos->line;
+    r->offset = pos->offset;
+    r->stream = strdup(pos->stream);
+  } else {
+    rc = VIGIL_ENOMEM;
+  }
+  pthread_mutex_unlock(&h->mu);
+  return rc;
+}
+
+static void fh_source_done(vigil_host_t *host) {
+  atomic_fetch_add(&fh_of(host)->done, 1);
+}
+
+static void fh_delivered(vigil_host_t *host, void *token, vigil_delivery_t outcome) {
+  fakehost_t *h = fh_of(host);
+
+  assert_true(h->ndeliveries < sizeof(h->deliveries) / sizeof(h->deliveries[0]));
+  h->deliveries[h->ndeliveries].token = token;
+  h->deliveries[h->ndeliveries].outcome = outcome;
+  h->ndeliveries++;
+}
+
+static const char *fh_state_dir(vigil_host_t *host) {
+  return NULL;
+}
+
+static const char *fh_instance_name(vigil_host_t *host) {
+  return "test";
+}
+
+static void fh_stopped(void *arg) {
+  ((fakehost_t *)arg)->stopped++;
+}
+
+/* Loads <build>/plugins/<so> and checks the descriptor's fixed fields. */
+static FH_UNUSED fakehost_t *fh_open(const char *so, const char *name, uint32_t kind) {
+  fakehost_t *h = calloc(1, sizeof(*h));
+  char path[PATH_MAX];
+  vigil_plugin_entry_fn entry;
+
+  assert_non_null(h);
+  assert_int_equal(uv_loop_init(&h->loop), 0);
+  pthread_mutex_init(&h->mu, NULL);
+  atomic_init(&h->done, 0);
+  h->svc.size = sizeof(h->svc);
+  h->svc.loop = &h->loop;
+  h->svc.log = fh_log;
+  h->svc.emit = fh_emit;
+  h->svc.source_done = fh_source_done;
+  h->svc.delivered = fh_delivered;
+  h->svc.state_dir = fh_state_dir;
+  h->svc.instance_name = fh_instance_name;
+
+  snprintf(path, sizeof(path), "%s/%s", VIGIL_BUILD_PLUGIN_DIR, so);
+  h->dl = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+  if (h->dl == NULL)
+    fail_msg("dlopen %s: %s", path, dlerror());
+  *(void **)&entry = dlsym(h->dl, VIGIL_PLUGIN_ENTRY_SYMBOL);
+  assert_non_null(entry);
+  h->plugin = entry();
+  assert_non_null(h->plugin);
+  assert_int_equal(h->plugin->abi_major, VIGIL_ABI_MAJOR);
+  assert_int_equal(h->plugin->abi_minor, VIGIL_ABI_MINOR);
+  assert_int_equal(h->plugin->size, sizeof(vigil_plugin_t));
+  assert_string_equal(h->plugin->name, name);
+  assert_string_equal(h->plugin->version, "0.1.0");
+  assert_int_equal(h->plugin->kind, kind);
+  assert_non_null(h->plugin->description);
+  assert_non_null(h->plugin->config_schema);
+  assert_non_null(h->plugin->create);
+  assert_non_null(h->plugin->start);
+  assert_non_null(h->plugin->stop);
+  assert_non_null(h->plugin->destroy);
+  assert_non_null(h->plugin->last_error);
+  if (kind & VIGIL_PLUGIN_SINK)
+    assert_non_null(h->plugin->deliver);
+  return h;
+}
+
+/* create() with `config`; returns its status and leaves the error text in *err. */
+static FH_UNUSED int fh_create(fakehost_t *h, const char *config, const char **err) {
+  const char *msg = NULL;
+  int rc;
+
+  rc = h->plugin->create(&h->svc, (vigil_host_t *)h, config, &h->inst, &msg);
+  if (err != NULL)
+    *err = msg;
+  if (rc != VIGIL_OK)
+    assert_null(h->inst);
+  return rc;
+}
+
+/* Stops (the callback must come exactly once) and destroys the instance. */
+static FH_UNUSED void fh_stop_destroy(fakehost_t *h) {
+  int before = h->stopped;
+
+  assert_int_equal(h->plugin->stop(h->inst, fh_stopped, h), VIGIL_OK);
+  while (h->stopped == before)
+    assert_true(uv_run(&h->loop, UV_RUN_ONCE) >= 0);
+  assert_int_equal(h->stopped, before + 1);
+  h->plugin->destroy(h->inst);
+  h->inst = NULL;
+}
+
+/* A source from create to destroy: runs the loop until its thread is done. */
+static FH_UNUSED void fh_run_source(fakehost_t *h, const char *config) {
+  const char *err = NULL;
+
+  if (fh_create(h, config, &err) != VIGIL_OK)
+    fail_msg("create(%s): %s", config, err ? err : "(no message)");
+  assert_int_equal(h->plugin->start(h->inst), VIGIL_OK);
+  /* The loop returns once the reader thread is joined and its handle closed. */
+  assert_int_equal(uv_run(&h->loop, UV_RUN_DEFAULT), 0);
+  fh_stop_destroy(h);
+}
+
+static FH_UNUSED void fh_close(fakehost_t *h) {
+  size_t i;
+
+  if (h->inst != NULL)
+    fh_stop_destroy(h);
+  assert_int_equal(uv_run(&h->loop, UV_RUN_DEFAULT), 0);
+  assert_int_equal(uv_loop_close(&h->loop), 0); /* nothing left open by the plugin */
+  for (i = 0; i < h->nrecs; i++) {
+    free(h->recs[i].data);
+    free(h->recs[i].stream);
+  }
+  for (i = 0; i < h->nlogs; i++)
+    free(h->logs[i].text);
+  dlclose(h->dl);
+  pthread_mutex_destroy(&h->mu);
+  free(h);
+}
+
+/* How many log lines at `level` contain every one of the given strings. */
+static FH_UNUSED size_t fh_logs_with(fakehost_t *h, vigil_log_level_t level, const char *a,
+                                     const char *b) {
+  size_t i, n = 0;
+
+  for (i = 0; i < h->nlogs; i++)
+    if (h->logs[i].level == level && (a == NULL || strstr(h->logs[i].text, a) != NULL) &&
+        (b == NULL || strstr(h->logs[i].text, b) != NULL))
+      n++;
+  return n;
+}
+
+static FH_UNUSED size_t fh_logs_at(fakehost_t *h, vigil_log_level_t level) {
+  return fh_logs_with(h, level, NULL, NULL);
+}
+
+/* Asserts record i is exactly `text` at line/offset of `stream`. */
+static FH_UNUSED void fh_assert_rec(fakehost_t *h, size_t i, const char *stream, const char *text,
+                                    size_t len, uint64_t line, uint64_t offset) {
+  assert_true(i < h->nrecs);
+  assert_string_equal(h->recs[i].stream, stream);
+  assert_int_equal(h->recs[i].len, len);
+  assert_memory_equal(h->recs[i].data, text, len);
+  assert_int_equal(h->recs[i].line, line);
+  assert_int_equal(h->recs[i].offset, offset);
+}
+
+/* ---- temporary files ------------------------------------------------------------------------ */
+
+static FH_UNUSED char *fh_tmpdir(void) {
+  char tmpl[] = "/tmp/vigil-plugin-io-XXXXXX";
+
+  assert_non_null(mkdtemp(tmpl));
+  return strdup(tmpl);
+}
+
+static FH_UNUSED void fh_rmtree(char *dir) {
+  char cmd[PATH_MAX + 16];
+
+  snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+  assert_int_equal(system(cmd), 0);
+  free(dir);
+}
+
+/* Returns a malloc'd "<dir>/<name>". */
+static FH_UNUSED char *fh_path(const char *dir, const char *name) {
+  char *p = malloc(strlen(dir) + strlen(name) + 2);
+
+  assert_non_null(p);
+  sprintf(p, "%s/%s", dir, name);
+  return p;
+}
+
+static FH_UNUSED void fh_write(const char *path, const void *data, size_t len) {
+  FILE *f = fopen(path, "wb");
+
+  assert_non_null(f);
+  assert_int_equal(fwrite(data, 1, len, f), len);
+  assert_int_equal(fclose(f), 0);
+}
+
+/* Writes data gzip-compressed; mode "ab" appends another gzip member. */
+static FH_UNUSED void fh_write_gz(const char *path, const void *data, size_t len,
+                                  const char *mode) {
+  gzFile g = gzopen(path, mode);
+
+  assert_non_null(g);
+  assert_int_equal(gzwrite(g, data, (unsigned)len), (int)len);
+  assert_int_equal(gzclose(g), Z_OK);
+}
+
+/* Reads a whole file into a NUL-terminated buffer. */
+static FH_UNUSED char *fh_read(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  char *buf;
+  long n;
+
+  assert_non_null(f);
+  assert_int_equal(fseek(f, 0, SEEK_END), 0);
+  n = ftell(f);
+  assert_true(n >= 0);
+  rewind(f);
+  buf = malloc((size_t)n + 1);
+  assert_non_null(buf);
+  assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+  buf[n] = '\0';
+  fclose(f);
+  if (len != NULL)
+    *len = (size_t)n;
+  return buf;
+}
+
+#endif

@@ -1,0 +1,622 @@
+/*
+ * The `file` source plugin (build/plugins/source_file.so) driven by a fake
+ * host: formats found from content, gzip, folders, and bad input that must
+ * be reported without losing the rest.
+ */
+#include "test_plugin_fakehost.h"
+
+#include <cjson/cJSON.h>
+#include <inttypes.h>
+
+static char *dir;
+
+static int setup(void **state) {
+  dir = fh_tmpdir();
+  return 0;
+}
+
+static int teardown(void **state) {
+  fh_rmtree(dir);
+  dir = NULL;
+  return 0;
+}
+
+static fakehost_t *open_file_source(void) {
+  return fh_open("source_file.so", "file", VIGIL_PLUGIN_SOURCE);
+}
+
+/* Runs the source over the given paths (a JSON array body) plus extra options. */
+static void run_paths(fakehost_t *h, const char *paths_json, const char *extra) {
+  char config[8192];
+
+  snprintf(config, sizeof(config), "{\"paths\":[%s]%s%s}", paths_json, extra ? "," : "",
+           extra ? extra : "");
+  fh_run_source(h, config);
+}
+
+static void run_one(fakehost_t *h, const char *path, const char *extra) {
+  char quoted[PATH_MAX + 2];
+
+  snprintf(quoted, sizeof(quoted), "\"%s\"", path);
+  run_paths(h, quoted, extra);
+}
+
+static const char pretty_records[] = "{\n"
+                                     "  \"Records\": [\n"
+                                     "    {\"eventName\": \"DetachRolePolicy\"},\n"
+                                     "    {\"eventName\": \"StopLogging\"}\n"
+                                     "  ]\n"
+                                     "}\n";
+
+/* ---- documents ------------------------------------------------------------------------------ */
+
+static void test_descriptor_schema_is_json(void **state) {
+  fakehost_t *h = open_file_source();
+  cJSON *schema = cJSON_Parse(h->plugin->config_schema);
+
+  assert_non_null(schema);
+  assert_non_null(cJSON_GetObjectItem(cJSON_GetObjectItem(schema, "properties"), "paths"));
+  assert_true(cJSON_IsFalse(cJSON_GetObjectItem(schema, "additionalProperties")));
+  cJSON_Delete(schema);
+  fh_close(h);
+}
+
+static void test_records_document_plain(void **state) {
+  fakehost_t *h = open_file_source();
+  char *path = fh_path(dir, "ct.json");
+
+  fh_write(path, pretty_records, strlen(pretty_records));
+  run_one(h, path, NULL);
+
+  assert_int_equal(h->nrecs, 1);
+  fh_assert_rec(h, 0, path, pretty_records, strlen(pretty_records), 1, 0);
+  assert_int_equal(atomic_load(&h->done), 1);
+  assert_int_equal(fh_logs_at(h, VIGIL_LOG_ERROR), 0);
+  assert_int_equal(fh_logs_with(h, VIGIL_LOG_INFO, "1 files", "1 records"), 1);
+  fh_close(h);
+  free(path);
+}
+
+static void test_records_document_gz(void **state) {
+  fakehost_t *h = open_file_source();
+  /* The name says nothing: content decides. */
+  char *path = fh_path(dir, "ct.data");
+
+  fh_write_gz(path, pretty_records, strlen(pretty_records), "wb");
+  run_one(h, path, NULL);
+
+  assert_int_equal(h->nrecs, 1);
+  fh_assert_rec(h, 0, path, pretty_records, strlen(pretty_records), 1, 0);
+  assert_int_equal(atomic_load(&h->done), 1);
+  assert_int_equal(fh_logs_at(h, VIGIL_LOG_ERROR), 0);
+  fh_close(h);
+  free(path);
+}
+
+static void test_compact_records_gz_is_one_record(void **state) {
+  fakehost_t *h = open_file_source();
+  char *path = fh_path(dir, "compact.json.gz");
+  const char doc[] = "{\"Records\":[{\"eventName\":\"A\"},{\"eventName\":\"B\"}]}";
+
+  fh_write_gz(path, doc, strlen(doc), "wb");
+  run_one(h, path, NULL);
+
+  assert_int_equal(h->nrecs, 1);
+  fh_assert_rec(h, 0, path, doc, strlen(doc), 1, 0);
+  fh_close(h);
+  free(path);
+}
+
+static void test_bare_array_document(void **state) {
+  fakehost_t *h = open_file_source();
+  char *path = fh_path(dir, "array.json");
+  const char doc[] = "[\n  {\"eventName\": \"A\", \"s\": \"[not {a bracket\"},\n"
+                     "  {\"eventName\": \"B\"}\n]\n";
+
+  fh_write(path, doc, strlen(doc));
+  run_one(h, path, NULL);
+
+  assert_int_equal(h->nrecs, 1);
+  fh_assert_rec(h, 0, path, doc, strlen(doc), 1, 0);
+  fh_close(h);
+  free(path);
+}
+
+/* A first line that opens a value but does not close it means one document. */
+static void test_pretty_single_record_document(void **state) {
+  fakehost_t *h = open_file_source();
+  char *path = fh_path(dir, "one.json");
+  const char doc[] = "{\"eventName\": \"ConsoleLogin\",\n \"note\": \"a } in \\\" a string\"\n}";
+
+  fh_write(path, doc, strlen(doc));
+  run_one(h, path, NULL);
+
+  assert_int_equal(h->nrecs, 1);
+  fh_assert_rec(h, 0, path, doc, strlen(doc), 1, 0);
+  fh_close(h);
+  free(path);
+}
+
+/* Blank lines before a document: its position is its first real line. */
+static void test_document_after_blank_lines(void **state) {
+  fakehost_t *h = open_file_source();
+  char *path = fh_path(dir, "lead.json");
+  const char text[] = "\n  \n{\n\"a\": 1\n}\n";
+
+  fh_write(path, text, strlen(text));
+  run_one(h, path, NULL);
+
+  assert_int_equal(h->nrecs, 1);
+  fh_assert_rec(h, 0, path, text + 4, strlen(text) - 4, 3, 4);
+  fh_close(h);
+  free(path);
+}
+
+static void test_document_over_max_is_skipped(void **state) {
+  fakehost_t *h = open_file_source();
+  char *big = fh_path(dir, "big.json");
+  char *next = fh_path(dir, "next.json");
+  char paths[2 * PATH_MAX];
+
+  fh_write(big, pretty_records, strlen(pretty_records));
+  fh_write(next, "{\n}", 3);
+  snprintf(paths, sizeof(paths), "\"%s\",\"%s\"", big, next);
+  run_paths(h, paths, "\"max_document_bytes\":40");
+
+  assert_int_equal(fh_logs_with(h, VIGIL_LOG_ERROR, big, "max_document_bytes (40)"), 1);
+  assert_int_equal(h->nrecs, 1);
+  fh_assert_rec(h, 0, next, "{\n}", 3, 1, 0);
+  assert_int_equal(atomic_load(&h->done), 1);
+  fh_close(h);
+  free(big);
+  free(next);
+}
+
+static void test_empty_and_blank_files_are_quiet(void **state) {
+  fakehost_t *h = open_file_source();
+  char *empty = fh_path(dir, "empty.json");
+  char *blank = fh_path(dir, "blank.json.gz");
+  char paths[2 * PATH_MAX];
+
+  fh_write(empty, "", 0);
+  fh_write_gz(blank, "\n \n\t\n", 5, "wb");
+  snprintf(paths, sizeof(paths), "\"%s\",\"%s\"", empty, blank);
+  run_paths(h, paths, NULL);
+
+  assert_int_equal(h->nrecs, 0);
+  assert_int_equal(fh_logs_at(h, VIGIL_LOG_ERROR), 0);
+  assert_int_equal(fh_logs_with(h, VIGIL_LOG_DEBUG, empty, "empty"), 1);
+  assert_int_equal(fh_logs_with(h, VIGIL_LOG_DEBUG, blank, "empty"), 1);
+  assert_int_equal(atomic_load(&h->done), 1);
+  fh_close(h);
+  free(empty);
+  free(blank);
+}
+
+/* ---- JSON Lines ----------------------------------------------------------------------------- */
+
+static void test_json_lines_blank_and_malformed(void **state) {
+  fakehost_t *h = open_file_source();
+  char *path = fh_path(dir, "events.jsonl");
+  const char text[] = "{\"n\":1}\n"
+                      "\n"
+                      "{\"n\":2,\"s\":\"{[\"}\r\n"
+                      "   \t\n"
+                      "{\"n\": broken\n"
+                      "  [1,2]\n"
+                      "{\"n\":4}";
+  static const struct {
+    const char *text;
+    uint64_t line;
+  } want[] = {{"{\"n\":1}", 1},
+              {"{\"n\":2,\"s\":\"{[\"}", 3},
+              {"{\"n\": broken", 5},
+              {"  [1,2]", 6},
+              {"{\"n\":4}", 7}};
+  size_t i;
+
+  fh_write(path, text, strlen(text));
+  run_one(h, path, NULL);
+
+  assert_int_equal(h->nrecs, 5);
+  for (i = 0; i < 5; i++)
+    fh_assert_rec(h, i, path, want[i].text, strlen(want[i].text), want[i].line,
+                  (uint64_t)(strstr(text, want[i].text) - text));
+  assert_int_equal(fh_logs_at(h, VIGIL_LOG_ERROR), 0);
+  assert_int_equal(fh_logs_with(h, VIGIL_LOG_INFO, "7 lines", "5 records"), 1);
+  fh_close(h);
+  free(path);
+}
+
+/* Builds n numbered lines; offsets[i] gets the start of line i+1. */
+static char *make_lines(size_t n, size_t *len, uint64_t *offsets) {
+  char *text = malloc(n * 64 + 1);
+  size_t i, at = 0;
+
+  assert_non_null(text);
+  for (i = 0; i < n; i++) {
+    if (offsets != NULL)
+      offsets[i] = at;
+    at += (size_t)sprintf(text + at, "{\"eventName\":\"E%zu\",\"pad\":\"%0*zu\"}\n", i,
+                          (int)(i % 23), i);
+  }
+  *len = at;
+  return text;
+}
+
+static void assert_lines(fakehost_t *h, const char *stream, const char *text, const uint64_t *off,
+                         size_t from, size_t count) {
+  size_t i, n;
+
+  for (i = 0; i < count; i++) {
+    n = (size_t)(strchr(text + off[from + i], '\n') - (text + off[from + i]));
+    fh_assert_rec(h, i, stream, text + off[from + i], n, from + i + 1, off[from + i]);
+  }
+}
+
+static void test_json_lines_gz_across_chunks(void **state) {
+  fakehost_t *h = open_file_source();
+  char *path = fh_path(dir, "many.jsonl.gz");
+  uint64_t off[6000];
+  size_t len;
+  char *text = make_lines(6000, &len, off);
+
+  assert_true(len > 3 * 64 * 1024); /* several read chunks */
+  fh_write_gz(path, text, len, "wb");
+  run_one(h, path, NULL);
+
+  assert_int_equal(h->nrecs, 6000);
+  assert_lines(h, path, text, off, 0, 6000);
+  assert_int_equal(fh_logs_at(h, VIGIL_LOG_ERROR), 0);
+  free(text);
+  fh_close(h);
+  free(path);
+}
+
+static void test_gzip_members_concatenated(void **state) {
+  fakehost_t *h = open_file_source();
+  char *path = fh_path(dir, "two-members.gz");
+  const char a[] = "{\"m\":1}\n{\"m\":2}\n", b[] = "{\"m\":3}\n";
+
+  fh_write_gz(path, a, strlen(a), "wb");
+  fh_write_gz(path, b, strlen(b), "ab");
+  run_one(h, path, NULL);
+
+  assert_int_equal(h->nrecs, 3);
+  fh_assert_rec(h, 2, path, "{\"m\":3}", 7, 3, 16);
+  assert_int_equal(fh_logs_at(h, VIGIL_LOG_ERROR), 0);
+  fh_close(h);
+  free(path);
+}
+
+/* Lines far longer than the first read buffer still come out whole. */
+static void test_long_line_within_limit(void **state) {
+  fakehost_t *h = open_file_source();
+  char *path = fh_path(dir, "long.jsonl");
+  size_t big = 300 * 1024, len;
+  char *text = malloc(big + 64);
+
+  assert_non_null(text);
+  len = (size_t)sprintf(text, "{\"a\":1}\n{\"long\":\"");
+  memset(text + len, 'x', big);
+  len += big;
+  len += (size_t)sprintf(text + len, "\"}\n{\"b\":2}\n");
+  fh_write(path, text, len);
+  run_one(h, path, NULL);
+
+  assert_int_equal(h->nrecs, 3);
+  fh_assert_rec(h, 1, path, text + 8, len - 8 - 8 - 1, 2, 8);
+  fh_assert_rec(h, 2, path, "{\"b\":2}", 7, 3, len - 8);
+  free(text);
+  fh_close(h);
+  free(path);
+}
+
+static void test_over_long_lines_skipped(void **state) {
+  fakehost_t *h = open_file_source();
+  char *path = fh_path(dir, "overlong.jsonl");
+  size_t huge = 200 * 1024, len, off3, off5;
+  char *text = malloc(huge + 256);
+
+  /* Line 2 is just over the limit (still in the buffer); line 4 is far over
+   * it (skipped while reading). Lines 3 and 5 must survive both. */
+  assert_non_null(text);
+  len = (size_t)sprintf(text, "{\"a\":1}\n{\"pad\":\"%080d\"}\n", 0);
+  off3 = len;
+  len += (size_t)sprintf(text + len, "{\"a\":3}\n{\"pad\":\"");
+  memset(text + len, 'y', huge);
+  len += huge;
+  len += (size_t)sprintf(text + len, "\"}\n");
+  off5 = len;
+  len += (size_t)sprintf(text + len, "{\"a\":5}\n");
+  fh_write(path, text, len);
+  run_one(h, path, "\"max_line_bytes\":64");
+
+  assert_int_equal(h->nrecs, 3);
+  fh_assert_rec(h, 0, path, "{\"a\":1}", 7, 1, 0);
+  fh_assert_rec(h, 1, path, "{\"a\":3}", 7, 3, off3);
+  fh_assert_rec(h, 2, path, "{\"a\":5}", 7, 5, off5);
+  assert_int_equal(fh_logs_at(h, VIGIL_LOG_ERROR), 2);
+  assert_int_equal(fh_logs_with(h, VIGIL_LOG_ERROR, "overlong.jsonl:2:", "max_line_bytes (64)"), 1);
+  assert_int_equal(fh_logs_with(h, VIGIL_LOG_ERROR, "overlong.jsonl:4:", "max_line_bytes (64)"), 1);
+  assert_int_equal(atomic_load(&h->done), 1);
+  free(text);
+  fh_close(h);
+  free(path);
+}
+
+/* ---- broken gzip ---------------------------------------------------------------------------- */
+
+static void test_truncated_gz(void **state) {
+  fakehost_t *h = open_file_source();
+  char *cut = fh_path(dir, "cut.jsonl.gz");
+  char *next = fh_path(dir, "next.jsonl");
+  char paths[2 * PATH_MAX], *gz, *at;
+  uint64_t off[3000], bytes;
+  size_t len, gzlen, complete = 0, i;
+  char *text = make_lines(3000, &len, off);
+
+  fh_write_gz(cut, text, len, "wb");
+  gz = fh_read(cut, &gzlen);
+  fh_write(cut, gz, gzlen / 2);
+  free(gz);
+  fh_write(next, "{\"after\":true}\n", 15);
+  snprintf(paths, sizeof(paths), "\"%s\",\"%s\"", cut, next);
+  run_paths(h, paths, NULL);
+
+  /* One error naming the file, zlib's complaint and the bytes read. */
+  assert_int_equal(fh_logs_at(h, VIGIL_LOG_ERROR), 1);
+  assert_int_equal(fh_logs_with(h, VIGIL_LOG_ERROR, cut, "Z_BUF_ERROR (unexpected end of file"), 1);
+  for (i = 0, at = NULL; i < h->nlogs && at == NULL; i++)
+    if (h->logs[i].level == VIGIL_LOG_ERROR)
+      at = strstr(h->logs[i].text, " decompressed bytes");
+  assert_non_null(at);
+  while (at[-1] >= '0' && at[-1] <= '9')
+    at--;
+  bytes = strtoull(at, NULL, 10);
+  assert_true(bytes > 0 && bytes < len);
+
+  /* Every line whose newline lies within those bytes was emitted, in order,
+   * and no more: the cut line is not passed on as a record. */
+  while (complete < 3000 && (complete + 1 < 3000 ? off[complete + 1] : len) <= bytes)
+    complete++;
+  assert_true(complete > 0 && complete < 3000);
+  assert_int_equal(h->nrecs, complete + 1);
+  assert_lines(h, cut, text, off, 0, complete);
+  fh_assert_rec(h, complete, next, "{\"after\":true}", 14, 1, 0);
+  assert_int_equal(atomic_load(&h->done), 1);
+  free(text);
+  fh_close(h);
+  free(cut);
+  free(next);
+}
+
+static void test_gz_bad_checksum(void **state) {
+  fakehost_t *h = open_file_source();
+  char *path = fh_path(dir, "crc.gz");
+  const char text[] = "{\"x\":1}\n{\"x\":2}\n";
+  size_t gzlen;
+  char *gz;
+
+  fh_write_gz(path, text, strlen(text), "wb");
+  gz = fh_read(path, &gzlen);
+  gz[gzlen - 8] ^= 0x5a; /* the CRC-32 in the gzip trailer */
+  fh_write(path, gz, gzlen);
+  free(gz);
+  run_one(h, path, NULL);
+
+  /* Both lines were whole before the trailer was checked. */
+  assert_int_equal(h->nrecs, 2);
+  assert_int_equal(fh_logs_with(h, VIGIL_LOG_ERROR, path, "Z_DATA_ERROR (incorrect data check)"),
+                   1);
+  assert_int_equal(fh_logs_with(h, VIGIL_LOG_ERROR, "after 16 decompressed bytes", NULL), 1);
+  fh_close(h);
+  free(path);
+}
+
+/* ---- paths and folders ---------------------------------------------------------------------- */
+
+static void put(const char *rel, const char *text) {
+  char *p = fh_path(dir, rel);
+
+  fh_write(p, text, strlen(text));
+  free(p);
+}
+
+static void mkdir_rel(const char *rel) {
+  char *p = fh_path(dir, rel);
+
+  assert_int_equal(mkdir(p, 0755), 0);
+  free(p);
+}
+
+static void test_folder_sorted_recursive_hidden_skipped(void **state) {
+  fakehost_t *h = open_file_source();
+  static const char *const order[] = {"tree/A.json", "tree/a/z.json", "tree/a.json",
+                                      "tree/b/c/d.json", "tree/b.json"};
+  char *root = fh_path(dir, "tree/");
+  char want[PATH_MAX];
+  size_t i;
+
+  mkdir_rel("tree");
+  mkdir_rel("tree/a");
+  mkdir_rel("tree/b");
+  mkdir_rel("tree/b/c");
+  mkdir_rel("tree/.git");
+  put("tree/b.json", "{\"f\":\"b\"}\n");
+  put("tree/a.json", "{\"f\":\"a\"}\n");
+  put("tree/A.json", "{\"f\":\"A\"}\n");
+  put("tree/a/z.json", "{\"f\":\"z\"}\n");
+  put("tree/a/.hidden.json", "{\"f\":\"hidden\"}\n");
+  put("tree/b/c/d.json", "{\"f\":\"d\"}\n");
+  put("tree/.git/x.json", "{\"f\":\"git\"}\n");
+  snprintf(want, sizeof(want), "%s/tree/b/c/up", dir);
+  assert_int_equal(symlink("../..", want), 0); /* a loop back to tree/ */
+  run_one(h, root, NULL);
+
+  assert_int_equal(h->nrecs, 5);
+  for (i = 0; i < 5; i++) {
+    snprintf(want, sizeof(want), "%s/%s", dir, order[i]);
+    assert_string_equal(h->recs[i].stream, want);
+  }
+  assert_int_equal(fh_logs_at(h, VIGIL_LOG_ERROR), 0);
+  assert_int_equal(fh_logs_with(h, VIGIL_LOG_WARN, "tree/b/c/up", "folder loop"), 1);
+  assert_int_equal(fh_logs_with(h, VIGIL_LOG_INFO, "5 files", "5 records"), 1);
+  fh_close(h);
+  free(root);
+}
+
+static void test_missing_path_logged_others_read(void **state) {
+  fakehost_t *h = open_file_source();
+  char *missing = fh_path(dir, "no-such.json");
+  char *good = fh_path(dir, "good.json");
+  char paths[2 * PATH_MAX];
+
+  fh_write(good, "{\"ok\":1}", 8);
+  snprintf(paths, sizeof(paths), "\"%s\",\"%s\"", missing, good);
+  run_paths(h, paths, NULL);
+
+  assert_int_equal(fh_logs_with(h, VIGIL_LOG_ERROR, missing, "No such file or directory"), 1);
+  assert_int_equal(h->nrecs, 1);
+  fh_assert_rec(h, 0, good, "{\"ok\":1}", 8, 1, 0);
+  assert_int_equal(atomic_load(&h->done), 1);
+  assert_int_equal(fh_logs_with(h, VIGIL_LOG_INFO, "1 errors", "1 paths unreadable"), 1);
+  fh_close(h);
+  free(missing);
+  free(good);
+}
+
+/* ---- the contract with the host ------------------------------------------------------------- */
+
+static void test_closed_pipeline_stops_reading(void **state) {
+  fakehost_t *h = open_file_source();
+  char *path = fh_path(dir, "ten.jsonl");
+  char *other = fh_path(dir, "other.jsonl");
+  char paths[2 * PATH_MAX];
+  size_t len;
+  char *text = make_lines(10, &len, NULL);
+
+  fh_write(path, text, len);
+  fh_write(other, text, len);
+  h->close_after = 3;
+  snprintf(paths, sizeof(paths), "\"%s\",\"%s\"", path, other);
+  run_paths(h, paths, NULL);
+
+  assert_int_equal(h->nrecs, 3);              /* the 4th emit was refused ... */
+  assert_int_equal(atomic_load(&h->done), 0); /* ... so the input is not done */
+  assert_int_equal(fh_logs_with(h, VIGIL_LOG_INFO, "stopped:", "1 files"), 1);
+  free(text);
+  fh_close(h);
+  free(path);
+  free(other);
+}
+
+static void test_stop_before_start(void **state) {
+  fakehost_t *h = open_file_source();
+
+  assert_int_equal(fh_create(h, "{\"paths\":[\"/nonexistent\"]}", NULL), VIGIL_OK);
+  fh_stop_destroy(h);
+  assert_int_equal(h->nrecs, 0);
+  assert_int_equal(h->nlogs, 0);
+  fh_close(h);
+}
+
+static void expect_config_error(const char *config, int status, const char *msg) {
+  fakehost_t *h = open_file_source();
+  const char *err = NULL;
+
+  assert_int_equal(fh_create(h, config, &err), status);
+  assert_non_null(err);
+  assert_string_equal(err, msg);
+  fh_close(h);
+}
+
+static void test_config_errors(void **state) {
+  expect_config_error("{\"paths\":[\"a\"],\"pathz\":1}", VIGIL_EINVAL,
+                      "file source: unknown option \"pathz\"");
+  expect_config_error("{\"paths\":\"a.json\"}", VIGIL_EINVAL,
+                      "file source: option \"paths\" must be an array of strings");
+  expect_config_error("{\"paths\":[\"a\", 3]}", VIGIL_EINVAL,
+                      "file source: option \"paths\" must be an array of strings");
+  expect_config_error("{}", VIGIL_EINVAL, "file source: missing required option \"paths\"");
+  expect_config_error("{\"paths\":[]}", VIGIL_EINVAL,
+                      "file source: option \"paths\" must not be empty");
+  expect_config_error("{\"paths\":[\"a\"],\"max_line_bytes\":0}", VIGIL_EINVAL,
+                      "file source: option \"max_line_bytes\" must be a positive integer");
+  expect_config_error("{\"paths\":[\"a\"],\"max_document_bytes\":1.5}", VIGIL_EINVAL,
+                      "file source: option \"max_document_bytes\" must be a positive integer");
+  expect_config_error("[1]", VIGIL_EINVAL, "file source: configuration must be a JSON object");
+  expect_config_error("{\"paths\":", VIGIL_EINVAL, "file source: configuration is not valid JSON");
+}
+
+/* ---- real CloudTrail data ------------------------------------------------------------------- */
+
+static int real_file(const char *rel, char *out, size_t len) {
+  snprintf(out, len, "%s/../shared/data/cloudtrail/%s", VIGIL_SOURCE_DIR, rel);
+  return access(out, R_OK) == 0;
+}
+
+static void test_real_cloudtrail_files(void **state) {
+  const char *s3 = "invictus-ir_aws_dataset/CloudTrail/"
+                   "218007301253_CloudTrail_us-east-1_20230710T1145Z_7xgocspSowgK0Gto.json";
+  const char *arr = "stratus-red-team_detonation-logs/aws.defense-evasion.cloudtrail-stop.json";
+  char a[PATH_MAX], b[PATH_MAX], paths[2 * PATH_MAX + 8];
+  fakehost_t *h;
+  cJSON *doc;
+  char *text;
+  size_t len;
+
+  if (!real_file(s3, a, sizeof(a)) || !real_file(arr, b, sizeof(b))) {
+    print_message("skipped: CloudTrail samples not found under %s/../shared/data\n",
+                  VIGIL_SOURCE_DIR);
+    skip();
+  }
+  h = open_file_source();
+  snprintf(paths, sizeof(paths), "\"%s\",\"%s\"", a, b);
+  run_paths(h, paths, NULL);
+
+  /* The S3 object is one compact line: emitted whole, without its newline. */
+  assert_int_equal(h->nrecs, 2);
+  text = fh_read(a, &len);
+  while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+    len--;
+  fh_assert_rec(h, 0, a, text, len, 1, 0);
+  free(text);
+  doc = cJSON_Parse(h->recs[0].data);
+  assert_true(cJSON_IsArray(cJSON_GetObjectItem(doc, "Records")));
+  cJSON_Delete(doc);
+  doc = cJSON_Parse(h->recs[1].data);
+  assert_true(cJSON_IsArray(doc) && cJSON_GetArraySize(doc) > 0);
+  cJSON_Delete(doc);
+  assert_int_equal(fh_logs_at(h, VIGIL_LOG_ERROR), 0);
+  fh_close(h);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_descriptor_schema_is_json),
+      cmocka_unit_test_setup_teardown(test_records_document_plain, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_records_document_gz, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_compact_records_gz_is_one_record, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_bare_array_document, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_pretty_single_record_document, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_document_after_blank_lines, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_document_over_max_is_skipped, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_empty_and_blank_files_are_quiet, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_json_lines_blank_and_malformed, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_json_lines_gz_across_chunks, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_gzip_members_concatenated, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_long_line_within_limit, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_over_long_lines_skipped, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_truncated_gz, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_gz_bad_checksum, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_folder_sorted_recursive_hidden_skipped, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_missing_path_logged_others_read, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_closed_pipeline_stops_reading, setup, teardown),
+      cmocka_unit_test(test_stop_before_start),
+      cmocka_unit_test(test_config_errors),
+      cmocka_unit_test(test_real_cloudtrail_files),
+  };
+
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
