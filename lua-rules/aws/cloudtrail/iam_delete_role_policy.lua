@@ -1,0 +1,77 @@
+-- An inline policy deleted from a role.
+--
+-- One rule for every inline delete; the context says whether the policy name
+-- matches a guardrail pattern, so triage can tell the dangerous ones apart
+-- without a second rule. A failed call changed nothing: quiet. Deletes made
+-- through an AWS service (CloudFormation stack updates) are routine: quiet.
+local aws = require "vigil.aws"
+
+rule {
+  id = "aws.iam.delete_role_policy",
+  title = "Inline policy deleted from an IAM role",
+  severity = "medium",
+  description = "A principal deleted an inline policy from an IAM role; its document no "
+    .. "longer exists anywhere in IAM.",
+  tags = { "attack.t1098", "attack.persistence", "attack.privilege_escalation",
+           "attack.defense_evasion" },
+  references = {
+    "https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteRolePolicy.html",
+    "https://attack.mitre.org/techniques/T1098/",
+  },
+  on = { eventSource = "iam.amazonaws.com", eventName = "DeleteRolePolicy" },
+  when = function(e)
+    return aws.succeeded(e) and not aws.is_aws_service(e)
+  end,
+  output = "{actor} deleted inline policy {requestParameters.policyName} from role "
+    .. "{requestParameters.roleName}",
+  context = function(e)
+    return { guardrail = aws.is_guardrail_policy(e["requestParameters.policyName"]),
+             via_console = aws.is_console(e), root = aws.is_root(e) }
+  end,
+  runbook = {
+    about = "DeleteRolePolicy deletes an inline policy embedded in an IAM role. Unlike a "
+      .. "managed policy, an inline policy does not exist outside the role: once deleted, "
+      .. "its JSON is only found in the PutRolePolicy record that created it or in your "
+      .. "infrastructure code.",
+    risks = {
+      "Privilege escalation: if the policy held Deny statements (the alert's guardrail "
+        .. "field says whether its name looks like one), the role can now do what they "
+        .. "blocked.",
+      "Covering tracks: attackers add an inline policy for access and delete it when done, "
+        .. "so look for a PutRolePolicy on the same role by the same actor.",
+      "Outage: workloads that assume the role lose what the policy granted.",
+      "Change control: CIS AWS Foundations Benchmark 4.4 asks for an alarm on IAM policy "
+        .. "changes.",
+    },
+    console = {
+      "1. IAM > Roles: open the role, Permissions tab, and list the remaining inline "
+        .. "policies.",
+      "2. CloudTrail > Event history: filter on Event name = PutRolePolicy and find the "
+        .. "last one for this role; its requestParameters.policyDocument is the deleted "
+        .. "JSON (Event history keeps 90 days; older records are in the trail's S3 bucket).",
+      "3. CloudTrail > Event history: filter on User name = the actor and review their "
+        .. "other calls.",
+      "4. If the delete was not planned: on the role, Add permissions > Create inline "
+        .. "policy > JSON, paste the document, and save it under the same name.",
+    },
+    cli = {
+      "aws iam list-role-policies --role-name <role>",
+      "aws cloudtrail lookup-events --lookup-attributes "
+        .. "AttributeKey=EventName,AttributeValue=PutRolePolicy",
+      "aws cloudtrail lookup-events --lookup-attributes "
+        .. "AttributeKey=Username,AttributeValue=<user>",
+      "aws iam put-role-policy --role-name <role> --policy-name <policy-name> "
+        .. "--policy-document file://<policy>.json",
+    },
+  },
+  tests = {
+    { name = "deny-style inline policy deleted by an admin role", fires = true,
+      event = "samples/iam_delete_role_policy.json" },
+    { name = "plain inline policy deleted by a user", fires = true,
+      event = "samples/iam_delete_role_policy_plain.json" },
+    { name = "denied call", fires = false,
+      event = "samples/iam_delete_role_policy_denied.json" },
+    { name = "CloudFormation stack update", fires = false,
+      event = "samples/iam_delete_role_policy_cfn.json" },
+  },
+}

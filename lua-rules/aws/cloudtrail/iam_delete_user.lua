@@ -1,0 +1,67 @@
+-- An IAM user deleted.
+--
+-- Low severity: offboarding is routine, but an unexpected delete locks a
+-- person or service out, or removes an attacker's backdoor after use. A
+-- failed call changed nothing: quiet. Deletes made through an AWS service
+-- (CloudFormation stack deletion) are routine: quiet.
+local aws = require "vigil.aws"
+
+rule {
+  id = "aws.iam.delete_user",
+  title = "IAM user deleted",
+  severity = "low",
+  description = "A principal deleted an IAM user together with its ability to sign in or "
+    .. "call AWS.",
+  tags = { "attack.t1531", "attack.impact" },
+  references = {
+    "https://docs.aws.amazon.com/IAM/latest/APIReference/API_DeleteUser.html",
+    "https://attack.mitre.org/techniques/T1531/",
+  },
+  on = { eventSource = "iam.amazonaws.com", eventName = "DeleteUser" },
+  when = function(e)
+    return aws.succeeded(e) and not aws.is_aws_service(e)
+  end,
+  output = "{actor} deleted IAM user {requestParameters.userName}",
+  context = function(e)
+    return { via_console = aws.is_console(e), root = aws.is_root(e) }
+  end,
+  runbook = {
+    about = "DeleteUser removes an IAM user. IAM refuses it while the user still has "
+      .. "access keys, a console password, MFA devices, group memberships or policies, so "
+      .. "a successful DeleteUser follows a run of clean-up calls (DeleteAccessKey, "
+      .. "DeleteLoginProfile, DetachUserPolicy, ...). The user's credentials cannot be "
+      .. "restored.",
+    risks = {
+      "Impact (account access removal): a person or a service using the user's keys is "
+        .. "locked out.",
+      "Covering tracks: attackers delete the backdoor user they created; look for "
+        .. "CreateUser and CreateAccessKey for the same name earlier.",
+      "Access governance: removing a user should match an approved offboarding request "
+        .. "(SOC 2 CC6.2).",
+    },
+    console = {
+      "1. CloudTrail > Event history: filter on User name = the deleted user and review "
+        .. "what it did in its last days.",
+      "2. CloudTrail > Event history: filter on Resource name = the deleted user to see "
+        .. "who created it and the clean-up calls before the delete.",
+      "3. Check the offboarding request, or ask the actor, whether the delete was planned.",
+      "4. If it was not and the user is needed: IAM > Users > Create user with the same "
+        .. "name, then issue new credentials; the old keys are gone for good.",
+    },
+    cli = {
+      "aws cloudtrail lookup-events --lookup-attributes "
+        .. "AttributeKey=Username,AttributeValue=<deleted-user>",
+      "aws cloudtrail lookup-events --lookup-attributes "
+        .. "AttributeKey=ResourceName,AttributeValue=<deleted-user>",
+      "aws iam get-user --user-name <deleted-user>",
+      "aws iam create-user --user-name <deleted-user>",
+    },
+  },
+  tests = {
+    { name = "user deleted by an admin role", fires = true,
+      event = "samples/iam_delete_user.json" },
+    { name = "denied call", fires = false, event = "samples/iam_delete_user_denied.json" },
+    { name = "CloudFormation stack deletion", fires = false,
+      event = "samples/iam_delete_user_cfn.json" },
+  },
+}
