@@ -3,6 +3,9 @@
  *
  * This header is the whole contract between the vigil host and a plugin.
  * A plugin needs this file and libuv's headers, nothing else from vigil.
+ * libuv's headers need POSIX types: compile with -D_POSIX_C_SOURCE=200809L
+ * (or _GNU_SOURCE) under a strict -std=c11; `pkg-config --cflags vigil-sdk`
+ * carries it.
  *
  * A plugin is a shared object exporting one symbol, vigil_plugin_entry(),
  * which returns a pointer to a static vigil_plugin_t descriptor. The host
@@ -138,10 +141,12 @@ typedef struct vigil_services_s {
       VIGIL_PRINTF(3, 4);
 
   /*
-   * Hands bytes to the pipeline; they are copied before it returns.
-   * From a plugin thread it blocks while the pipeline is full
-   * (back-pressure). From the loop thread it never blocks and returns
-   * VIGIL_EAGAIN when full. Returns VIGIL_ECLOSED once the host is stopping.
+   * Hands bytes to the pipeline; they are copied before it returns. It
+   * blocks while the pipeline is full (back-pressure), from any thread:
+   * workers never wait on the loop, so the wait ends as they catch up. A
+   * source on the loop thread stalls the loop meanwhile, so prefer reading
+   * on a thread of your own. VIGIL_EAGAIN is reserved for a future
+   * non-blocking mode. Returns VIGIL_ECLOSED once the host is stopping.
    */
   int (*emit)(vigil_host_t *host, const void *data, size_t len,
               vigil_format_t format, const vigil_position_t *pos);
@@ -207,8 +212,10 @@ typedef struct vigil_plugin_s {
   int (*deliver)(void *instance, const vigil_alert_t *alert);
 } vigil_plugin_t;
 
-/* The entry point every plugin exports. */
+/* The entry point every plugin exports. Declared here so the compiler
+ * checks each plugin's definition against it. */
 typedef const vigil_plugin_t *(*vigil_plugin_entry_fn)(void);
+VIGIL_PLUGIN_EXPORT const vigil_plugin_t *vigil_plugin_entry(void);
 
 /* Size of the 1.0 descriptor: the smallest the host accepts. */
 #define VIGIL_PLUGIN_SIZE_1_0 \
