@@ -396,11 +396,14 @@ static int setup(vigil_pipeline_t *pl, const vigil_conf_t *conf) {
   for (i = 0; i < conf->nplugin_dirs && dirs.count < VIGIL_PLUGIN_MAX_DIRS; i++)
     dirs.dirs[dirs.count++] = conf->plugin_dirs[i];
   vigil_plugin_dirs_defaults(&dirs);
-  for (i = 0; i < conf->nsinks; i++, pl->nsinks++) {
+  /* Counted before creation so tear-down also frees a half-made one. */
+  for (i = 0; i < conf->nsinks; i++) {
+    pl->nsinks++;
     if ((rc = create_instance(pl, &dirs, &conf->sinks[i], 1, &pl->sinks[i])) != VIGIL_OK)
       return rc;
   }
-  for (i = 0; i < conf->nsources; i++, pl->nsources++) {
+  for (i = 0; i < conf->nsources; i++) {
+    pl->nsources++;
     if ((rc = create_instance(pl, &dirs, &conf->sources[i], 0, &pl->sources[i])) != VIGIL_OK)
       return rc;
   }
@@ -460,6 +463,8 @@ static void teardown(vigil_pipeline_t *pl) {
   free(pl->workers);
   vigil_rule_index_free(pl->index);
   pthread_mutex_destroy(&pl->alert_mu);
+  /* Lets close callbacks of handles plugins closed in destroy() run. */
+  uv_run(&pl->loop, UV_RUN_NOWAIT);
   if (uv_loop_close(&pl->loop) != 0)
     vigil_warn(NULL, "event loop closed with handles still open");
 }
@@ -531,9 +536,6 @@ int vigil_pipeline_run(const vigil_conf_t *conf, vigil_run_stats_t *st, FILE *st
     uv_run(&pl->loop, UV_RUN_DEFAULT);
     if (!pl->joined)
       vigil_workers_join(pl);
-  } else if (uv_loop_alive(&pl->loop)) {
-    close_all(pl);
-    uv_run(&pl->loop, UV_RUN_DEFAULT);
   }
   st->seconds = (double)(uv_hrtime() - t0) / 1e9;
   collect(pl, st);

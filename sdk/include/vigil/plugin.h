@@ -200,7 +200,8 @@ typedef struct vigil_plugin_s {
    * the loop thread, when stopped (may be before stop returns). */
   int (*stop)(void *instance, vigil_stopped_cb cb, void *arg);
 
-  /* Required. Frees the instance; called after stop has completed. */
+  /* Required. Frees the instance; called after stop has completed, or
+   * right after create when the pipeline fails to start before start(). */
   void (*destroy)(void *instance);
 
   /* Required. Text of the instance's last error, or NULL. */
