@@ -20,6 +20,14 @@ int vp_input_init(vp_input_t *in, int fd, int wake_fd) {
   return in->raw != NULL ? 0 : -1;
 }
 
+int vp_input_init_fn(vp_input_t *in, vp_read_fn fn, void *ctx) {
+  int rc = vp_input_init(in, -1, -1);
+
+  in->read_fn = fn;
+  in->read_ctx = ctx;
+  return rc;
+}
+
 void vp_input_fini(vp_input_t *in) {
   if (in->zinit)
     inflateEnd(&in->zs);
@@ -69,9 +77,14 @@ static int wait_readable(vp_input_t *in) {
 
 /* One read() into dst; VP_IN_OK with *got > 0, or EOF/ERR/STOP. */
 static int read_some(vp_input_t *in, void *dst, size_t cap, size_t *got) {
+  char why[160] = "";
   ssize_t n;
   int rc;
 
+  if (in->read_fn != NULL) {
+    rc = in->read_fn(in->read_ctx, dst, cap, got, why, sizeof(why));
+    return rc == VP_IN_ERR ? fail(in, "read failed", why) : rc;
+  }
   for (;;) {
     if ((rc = wait_readable(in)) != VP_IN_OK)
       return rc;

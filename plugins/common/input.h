@@ -1,6 +1,7 @@
 /*
- * A byte stream read from a file descriptor, gunzipped when its first two
- * bytes are the gzip magic, passed through otherwise.
+ * A byte stream read from a file descriptor (or from a read function, such
+ * as a zip archive member), gunzipped when its first two bytes are the gzip
+ * magic, passed through otherwise.
  *
  * Why not gzread(): zlib's gzread fills its whole buffer before returning
  * (a live pipe would hold records back until 8 KiB or more arrived), and it
@@ -23,9 +24,17 @@ enum {
   VP_IN_STOP = 3 /* the wake-up descriptor became readable */
 };
 
+/*
+ * Reads up to `cap` raw bytes into buf: VP_IN_OK with *got > 0, VP_IN_EOF,
+ * VP_IN_STOP, or VP_IN_ERR with the cause written to err[0..errlen).
+ */
+typedef int (*vp_read_fn)(void *ctx, void *buf, size_t cap, size_t *got, char *err, size_t errlen);
+
 typedef struct vp_input_s {
-  int fd;             /* not owned: never closed here */
+  int fd;             /* not owned: never closed here; -1 when read_fn is used */
   int wake_fd;        /* -1 for none */
+  vp_read_fn read_fn; /* NULL: read() the descriptor */
+  void *read_ctx;
   unsigned char *raw; /* compressed (or sniffed) bytes not yet used */
   size_t raw_cap;
   z_stream zs;
@@ -41,6 +50,9 @@ typedef struct vp_input_s {
 
 /* Prepares `in` to read `fd`; polls `wake_fd` too when it is >= 0. */
 int vp_input_init(vp_input_t *in, int fd, int wake_fd);
+
+/* Prepares `in` to read the raw bytes `fn(ctx, ...)` hands out. */
+int vp_input_init_fn(vp_input_t *in, vp_read_fn fn, void *ctx);
 
 /* Reads up to `cap` bytes of the decoded stream into buf; see the enum. */
 int vp_input_read(vp_input_t *in, void *buf, size_t cap, size_t *got);

@@ -286,10 +286,37 @@ static void count_lines(framer_t *f) {
   }
 }
 
+/*
+ * The first non-blank byte, or -1 when there is none within `limit` bytes or
+ * the input ended first (the line reader then says why). Consumes nothing,
+ * and reads no more than it needs: a binary file is judged on its first read.
+ */
+static int first_byte(framer_t *f, size_t limit) {
+  size_t i = f->start;
+
+  for (;;) {
+    for (; i < f->len; i++)
+      if (!is_blank_char(f->buf[i]))
+        return (unsigned char)f->buf[i];
+    if (f->end || f->len - f->start >= limit)
+      return -1;
+    fill(f, limit);
+  }
+}
+
 static int detect_and_read(vp_emitter_t *em, framer_t *f, const char *stream) {
   line_t ln;
-  int rc;
+  int rc, c;
 
+  if (em->skip_non_json) {
+    c = first_byte(f, em->max_document_bytes);
+    if (c >= 0 && c != '{' && c != '[') {
+      em->stats.skipped++;
+      em->svc->log(em->host, VIGIL_LOG_INFO, "%s: not JSON (first byte 0x%02x), skipped", stream,
+                   (unsigned)c);
+      return VP_READ_DONE;
+    }
+  }
   do
     rc = next_line(f, em->max_document_bytes, &ln);
   while (rc == LN_OK && is_blank(ln.p, ln.n));

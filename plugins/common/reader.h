@@ -13,6 +13,10 @@
  * document (as CloudTrail writes its S3 objects) cannot be told from a
  * one-line JSON Lines stream, and must not be refused as an over-long line.
  *
+ * A caller may ask for streams that do not start like JSON (first non-blank
+ * byte neither '{' nor '[') to be skipped with an info line instead: files
+ * met while walking a folder, such as a LICENSE next to the logs.
+ *
  * Records are not parsed here; a malformed line is emitted as it is and the
  * host reports it with its stream and line.
  */
@@ -38,6 +42,7 @@ typedef struct vp_read_stats_s {
   uint64_t lines;
   uint64_t records; /* emitted */
   uint64_t errors;  /* logged errors */
+  uint64_t skipped; /* streams skipped as not JSON */
 } vp_read_stats_t;
 
 typedef struct vp_emitter_s {
@@ -46,6 +51,7 @@ typedef struct vp_emitter_s {
   const atomic_int *stop; /* non-zero once the instance must stop */
   size_t max_line_bytes;
   size_t max_document_bytes;
+  int skip_non_json; /* for the next vp_read_stream() call; see above */
   vp_read_stats_t stats;
 } vp_emitter_t;
 

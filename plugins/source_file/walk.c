@@ -1,7 +1,9 @@
 /*
  * Reading the `file` source's paths: files as given, folders recursively in
  * strcmp order, hidden entries skipped. A path that cannot be read is
- * logged and counted; the others are still read.
+ * logged and counted; the others are still read. Files found in folders
+ * that are not JSON (a LICENSE, a README) are skipped and counted; a file
+ * named in `paths` is always passed on, so the host reports what is wrong.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -30,7 +32,7 @@ static void path_error(file_source_t *fs, const char *path, const char *what, in
   fs->src.svc->log(fs->src.host, VIGIL_LOG_ERROR, "%s: %s: %s", path, what, strerror(err));
 }
 
-static int read_file(file_source_t *fs, const char *path) {
+static int read_file(file_source_t *fs, const char *path, int named) {
   vp_input_t in;
   int fd, rc;
 
@@ -40,12 +42,17 @@ static int read_file(file_source_t *fs, const char *path) {
     path_error(fs, path, "cannot open", errno);
     return VP_READ_DONE;
   }
+  if (file_source_is_zip(fd)) {
+    fs->files++;
+    return file_source_read_zip(fs, fd, path);
+  }
   if (vp_input_init(&in, fd, vp_source_wake_fd(&fs->src)) != 0) {
     path_error(fs, path, "cannot read", ENOMEM);
     close(fd);
     return VP_READ_DONE;
   }
   fs->files++;
+  fs->em.skip_non_json = !named;
   rc = vp_read_stream(&fs->em, &in, path);
   vp_input_fini(&in);
   close(fd);
@@ -110,7 +117,7 @@ static int visit(file_source_t *fs, const char *path, const frame_t *up, int nam
   if (S_ISDIR(st.st_mode))
     return read_dir(fs, path, &st, up);
   if (S_ISREG(st.st_mode) || named)
-    return read_file(fs, path);
+    return read_file(fs, path, named);
   fs->src.svc->log(fs->src.host, VIGIL_LOG_DEBUG, "%s: not a regular file, skipped", path);
   return VP_READ_DONE;
 }
@@ -125,9 +132,10 @@ int file_source_read_all(vp_source_t *src, void *ctx) {
     rc = visit(fs, fs->paths.v[i], NULL, 1);
 
   src->svc->log(src->host, VIGIL_LOG_INFO,
-                "%s%" PRIu64 " files, %" PRIu64 " bytes, %" PRIu64 " lines, %" PRIu64
-                " records; %" PRIu64 " errors, %" PRIu64 " paths unreadable",
-                rc == VP_READ_DONE ? "done: " : "stopped: ", fs->files, s->bytes, s->lines,
-                s->records, s->errors, fs->missing);
+                "%s%" PRIu64 " files (%" PRIu64 " zip members), %" PRIu64 " bytes, %" PRIu64
+                " lines, %" PRIu64 " records; %" PRIu64 " errors, %" PRIu64
+                " paths unreadable; skipped %" PRIu64 " files that are not JSON",
+                rc == VP_READ_DONE ? "done: " : "stopped: ", fs->files, fs->members, s->bytes,
+                s->lines, s->records, s->errors, fs->missing, s->skipped);
   return rc;
 }

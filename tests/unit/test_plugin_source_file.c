@@ -1,12 +1,13 @@
 /*
  * The `file` source plugin (build/plugins/source_file.so) driven by a fake
- * host: formats found from content, gzip, folders, and bad input that must
- * be reported without losing the rest.
+ * host: formats found from content, gzip, zip, folders, and bad input that
+ * must be reported without losing the rest.
  */
 #include "test_plugin_fakehost.h"
 
 #include <cjson/cJSON.h>
 #include <inttypes.h>
+#include <zip.h>
 
 static char *dir;
 
@@ -414,6 +415,168 @@ static void test_gz_bad_checksum(void **state) {
   free(path);
 }
 
+/* ---- zip archives --------------------------------------------------------------------------- */
+
+typedef struct zmember_s {
+  const char *name;
+  const char *data; /* NULL: a directory entry */
+  size_t len;
+  zip_int32_t method; /* ZIP_CM_STORE or ZIP_CM_DEFLATE */
+  mode_t mode;        /* 0, or the Unix file mode to record */
+} zmember_t;
+
+/* Writes a zip archive holding the members in order, with libzip. */
+static void make_zip(const char *path, const zmember_t *m, size_t n) {
+  zip_source_t *src;
+  zip_int64_t idx;
+  int err = 0;
+  zip_t *za = zip_open(path, ZIP_CREATE | ZIP_TRUNCATE, &err);
+  size_t i;
+
+  assert_non_null(za);
+  for (i = 0; i < n; i++) {
+    if (m[i].data == NULL) {
+      assert_true(zip_dir_add(za, m[i].name, 0) >= 0);
+      continue;
+    }
+    src = zip_source_buffer(za, m[i].data, m[i].len, 0);
+    assert_non_null(src);
+    idx = zip_file_add(za, m[i].name, src, 0);
+    assert_true(idx >= 0);
+    assert_int_equal(zip_set_file_compression(za, (zip_uint64_t)idx, m[i].method, 0), 0);
+    if (m[i].mode != 0)
+      assert_int_equal(zip_file_set_external_attributes(za, (zip_uint64_t)idx, 0, ZIP_OPSYS_UNIX,
+                                                        (zip_uint32_t)m[i].mode << 16),
+                       0);
+  }
+  assert_int_equal(zip_close(za), 0);
+}
+
+/* The gzip bytes of `text`, made through a scratch file. */
+static char *gzip_bytes(const char *text, size_t *len) {
+  char *tmp = fh_path(dir, "scratch.gz");
+  char *gz;
+
+  fh_write_gz(tmp, text, strlen(text), "wb");
+  gz = fh_read(tmp, len);
+  assert_int_equal(unlink(tmp), 0);
+  free(tmp);
+  return gz;
+}
+
+static void test_zip_members_read_as_streams(void **state) {
+  fakehost_t *h = open_file_source();
+  /* The name says nothing: content decides. */
+  char *zpath = fh_path(dir, "archive.bin");
+  char *after = fh_path(dir, "after.json");
+  const char lines[] = "{\"n\":1}\n\n{\"n\":2}\r\n";
+  const char gz_text[] = "{\"g\":1}\n{\"g\":2}\n";
+  const char csv[] = "eventName,eventTime\nStopLogging,2023-07-10\n";
+  char paths[2 * PATH_MAX + 8], want[PATH_MAX + 64];
+  size_t gzlen;
+  char *gz = gzip_bytes(gz_text, &gzlen);
+  zmember_t m[] = {
+      {"events.jsonl", lines, strlen(lines), ZIP_CM_STORE, S_IFREG | 0644},
+      {"sub/", NULL, 0, 0, 0},
+      {"sub/doc.json", pretty_records, strlen(pretty_records), ZIP_CM_DEFLATE, 0},
+      {"notes.csv", csv, strlen(csv), ZIP_CM_DEFLATE, 0},
+      /* A symbolic link (its data is the target) is not a member to read. */
+      {"sub/link.json", "{\"link\":1}", 10, ZIP_CM_STORE, S_IFLNK | 0777},
+      {"sub/more.gz", gz, gzlen, ZIP_CM_STORE, 0},
+  };
+
+  make_zip(zpath, m, sizeof(m) / sizeof(m[0]));
+  free(gz);
+  fh_write(after, "{\"after\":1}", 11);
+  snprintf(paths, sizeof(paths), "\"%s\",\"%s\"", zpath, after);
+  run_paths(h, paths, NULL);
+
+  /* Members in archive order, each with its own lines and offsets. */
+  assert_int_equal(h->nrecs, 6);
+  snprintf(want, sizeof(want), "%s!events.jsonl", zpath);
+  fh_assert_rec(h, 0, want, "{\"n\":1}", 7, 1, 0);
+  fh_assert_rec(h, 1, want, "{\"n\":2}", 7, 3, 9);
+  snprintf(want, sizeof(want), "%s!sub/doc.json", zpath);
+  fh_assert_rec(h, 2, want, pretty_records, strlen(pretty_records), 1, 0);
+  snprintf(want, sizeof(want), "%s!sub/more.gz", zpath);
+  fh_assert_rec(h, 3, want, "{\"g\":1}", 7, 1, 0);
+  fh_assert_rec(h, 4, want, "{\"g\":2}", 7, 2, 8);
+  fh_assert_rec(h, 5, after, "{\"after\":1}", 11, 1, 0);
+
+  /* The CSV member is skipped and counted, even in an archive named in paths. */
+  snprintf(want, sizeof(want), "%s!notes.csv", zpath);
+  assert_int_equal(fh_logs_with(h, VIGIL_LOG_INFO, want, "not JSON (first byte"), 1);
+  assert_int_equal(fh_logs_at(h, VIGIL_LOG_ERROR), 0);
+  assert_int_equal(fh_logs_with(h, VIGIL_LOG_INFO, "2 files (4 zip members)", "6 records"), 1);
+  assert_int_equal(fh_logs_with(h, VIGIL_LOG_INFO, "done:", "skipped 1 files that are not JSON"),
+                   1);
+  assert_int_equal(atomic_load(&h->done), 1);
+  fh_close(h);
+  free(zpath);
+  free(after);
+}
+
+/* A member whose data no longer matches its CRC: error naming it, next member read. */
+static void test_zip_corrupt_member(void **state) {
+  fakehost_t *h = open_file_source();
+  char *zpath = fh_path(dir, "bad.zip");
+  const char doc[] = "{\"Records\":[{\"eventName\":\"xxxxxxxx\"}]}";
+  const char good[] = "{\"ok\":1}\n";
+  zmember_t m[] = {
+      {"first.json", doc, strlen(doc), ZIP_CM_STORE, 0},
+      {"second.jsonl", good, strlen(good), ZIP_CM_STORE, 0},
+  };
+  char want[PATH_MAX + 64], *bytes, *at;
+  size_t len;
+
+  make_zip(zpath, m, 2);
+  bytes = fh_read(zpath, &len);
+  at = memmem(bytes, len, "xxxxxxxx", 8);
+  assert_non_null(at);
+  at[3] = 'y';
+  fh_write(zpath, bytes, len);
+  free(bytes);
+  run_one(h, zpath, NULL);
+
+  snprintf(want, sizeof(want), "%s!first.json: ", zpath);
+  assert_int_equal(fh_logs_at(h, VIGIL_LOG_ERROR), 1);
+  assert_int_equal(fh_logs_with(h, VIGIL_LOG_ERROR, want, "CRC error"), 1);
+  assert_int_equal(h->nrecs, 1);
+  snprintf(want, sizeof(want), "%s!second.jsonl", zpath);
+  fh_assert_rec(h, 0, want, "{\"ok\":1}", 8, 1, 0);
+  assert_int_equal(atomic_load(&h->done), 1);
+  fh_close(h);
+  free(zpath);
+}
+
+/* A cut archive (no central directory): one error naming it, next file read. */
+static void test_zip_truncated(void **state) {
+  fakehost_t *h = open_file_source();
+  char *zpath = fh_path(dir, "cut.zip");
+  char *next = fh_path(dir, "next.jsonl");
+  char paths[2 * PATH_MAX + 8], *bytes;
+  size_t len;
+  zmember_t m[] = {{"a.jsonl", "{\"a\":1}\n", 8, ZIP_CM_DEFLATE, 0}};
+
+  make_zip(zpath, m, 1);
+  bytes = fh_read(zpath, &len);
+  fh_write(zpath, bytes, len / 2);
+  free(bytes);
+  fh_write(next, "{\"after\":true}\n", 15);
+  snprintf(paths, sizeof(paths), "\"%s\",\"%s\"", zpath, next);
+  run_paths(h, paths, NULL);
+
+  assert_int_equal(fh_logs_at(h, VIGIL_LOG_ERROR), 1);
+  assert_int_equal(fh_logs_with(h, VIGIL_LOG_ERROR, zpath, "cannot read zip archive"), 1);
+  assert_int_equal(h->nrecs, 1);
+  fh_assert_rec(h, 0, next, "{\"after\":true}", 14, 1, 0);
+  assert_int_equal(fh_logs_with(h, VIGIL_LOG_INFO, "done:", "1 errors"), 1);
+  assert_int_equal(atomic_load(&h->done), 1);
+  fh_close(h);
+  free(zpath);
+  free(next);
+}
+
 /* ---- paths and folders ---------------------------------------------------------------------- */
 
 static void put(const char *rel, const char *text) {
@@ -464,6 +627,65 @@ static void test_folder_sorted_recursive_hidden_skipped(void **state) {
   assert_int_equal(fh_logs_with(h, VIGIL_LOG_INFO, "5 files", "5 records"), 1);
   fh_close(h);
   free(root);
+}
+
+/* Files in a folder that are not JSON are skipped with an info line and counted. */
+static void test_folder_non_json_skipped_and_counted(void **state) {
+  fakehost_t *h = open_file_source();
+  static const char *const skipped[] = {"logs/LICENSE", "logs/README.md", "logs/data.yaml",
+                                        "logs/notes.gz"};
+  char *root = fh_path(dir, "logs");
+  char *gz = fh_path(dir, "logs/notes.gz");
+  char want[PATH_MAX];
+  size_t i;
+
+  mkdir_rel("logs");
+  put("logs/LICENSE", "MIT License\n\nCopyright (c) 2023\n");
+  put("logs/README.md", "# CloudTrail samples\n{\"not\":\"a record\"}\n");
+  put("logs/a.json", "\n{\n  \"Records\": []\n}\n");
+  put("logs/data.yaml", "  \ntitle: sample\n");
+  put("logs/empty.json", "");
+  put("logs/m.jsonl", "[1]\n[2]\n");
+  fh_write_gz(gz, "\n hello\n", 8, "wb"); /* judged after decompression */
+  run_one(h, root, NULL);
+
+  assert_int_equal(h->nrecs, 3);
+  snprintf(want, sizeof(want), "%s/logs/a.json", dir);
+  fh_assert_rec(h, 0, want, "{\n  \"Records\": []\n}\n", 20, 2, 1);
+  snprintf(want, sizeof(want), "%s/logs/m.jsonl", dir);
+  fh_assert_rec(h, 1, want, "[1]", 3, 1, 0);
+  fh_assert_rec(h, 2, want, "[2]", 3, 2, 4);
+  for (i = 0; i < 4; i++) {
+    snprintf(want, sizeof(want), "%s/%s: ", dir, skipped[i]);
+    assert_int_equal(fh_logs_with(h, VIGIL_LOG_INFO, want, "not JSON (first byte"), 1);
+  }
+  assert_int_equal(fh_logs_with(h, VIGIL_LOG_INFO, "not JSON (first byte", NULL), 4);
+  /* The empty file stays quiet: not counted as skipped. */
+  assert_int_equal(fh_logs_with(h, VIGIL_LOG_DEBUG, "empty.json", "empty"), 1);
+  assert_int_equal(fh_logs_at(h, VIGIL_LOG_ERROR), 0);
+  assert_int_equal(
+      fh_logs_with(h, VIGIL_LOG_INFO, "done: 7 files", "; skipped 4 files that are not JSON"), 1);
+  fh_close(h);
+  free(root);
+  free(gz);
+}
+
+/* A file named in paths is passed on whatever it holds: the host reports it. */
+static void test_named_non_json_file_emitted(void **state) {
+  fakehost_t *h = open_file_source();
+  char *path = fh_path(dir, "LICENSE");
+  const char text[] = "MIT License\n\nPermission is hereby granted\n";
+
+  fh_write(path, text, strlen(text));
+  run_one(h, path, NULL);
+
+  assert_int_equal(h->nrecs, 1);
+  fh_assert_rec(h, 0, path, text, strlen(text), 1, 0);
+  assert_int_equal(fh_logs_with(h, VIGIL_LOG_INFO, "not JSON (first byte", NULL), 0);
+  assert_int_equal(fh_logs_with(h, VIGIL_LOG_INFO, "done:", "skipped 0 files that are not JSON"),
+                   1);
+  fh_close(h);
+  free(path);
 }
 
 static void test_missing_path_logged_others_read(void **state) {
@@ -592,6 +814,57 @@ static void test_real_cloudtrail_files(void **state) {
   fh_close(h);
 }
 
+/* The shared corpus's zips: NDJSON inside one, four documents (one malformed) in the other. */
+static void test_real_cloudtrail_zips(void **state) {
+  const char *otrf = "otrf_security-datasets/datasets/atomic/aws/collection/"
+                     "ec2_proxy_s3_exfiltration.zip";
+  const char *zm = "zmallen_cloudtrail2sightings/cloudtrail.zip";
+  static const char *const zm_members[] = {
+      "aws.credential-access.secretsmanager-retrieve-secrets.json",
+      "aws.defense-evasion.cloudtrail-delete.json", "aws.execution.ec2-user-data.json",
+      "aws.exfiltration.ec2-share-ebs-snapshot.json"};
+  char a[PATH_MAX], b[PATH_MAX], want[PATH_MAX + 80], paths[3 * PATH_MAX + 16];
+  char *cut = fh_path(dir, "cut.zip"), *bytes;
+  fakehost_t *h;
+  cJSON *rec;
+  size_t i, len;
+
+  if (!real_file(otrf, a, sizeof(a)) || !real_file(zm, b, sizeof(b))) {
+    print_message("skipped: CloudTrail zips not found under %s/../shared/data\n", VIGIL_SOURCE_DIR);
+    free(cut);
+    skip();
+  }
+  /* A truncated copy of a real archive comes first: it must not stop the others. */
+  bytes = fh_read(a, &len);
+  fh_write(cut, bytes, len * 2 / 3);
+  free(bytes);
+  h = open_file_source();
+  snprintf(paths, sizeof(paths), "\"%s\",\"%s\",\"%s\"", cut, a, b);
+  run_paths(h, paths, NULL);
+
+  assert_int_equal(fh_logs_at(h, VIGIL_LOG_ERROR), 1);
+  assert_int_equal(fh_logs_with(h, VIGIL_LOG_ERROR, cut, "cannot read zip archive"), 1);
+  assert_int_equal(h->nrecs, 103 + 4);
+  snprintf(want, sizeof(want), "%s!ec2_proxy_s3_exfiltration_2020-09-14011940.json", a);
+  for (i = 0; i < 103; i++) {
+    assert_string_equal(h->recs[i].stream, want);
+    assert_int_equal(h->recs[i].line, i + 1);
+    rec = cJSON_Parse(h->recs[i].data);
+    assert_non_null(cJSON_GetObjectItem(rec, "eventName"));
+    cJSON_Delete(rec);
+  }
+  for (i = 0; i < 4; i++) {
+    snprintf(want, sizeof(want), "%s!%s", b, zm_members[i]);
+    assert_string_equal(h->recs[103 + i].stream, want);
+    assert_int_equal(h->recs[103 + i].line, 1);
+  }
+  /* The source does not parse: the malformed member is passed on for the host to report. */
+  rec = cJSON_Parse(h->recs[103 + 2].data);
+  assert_null(rec);
+  fh_close(h);
+  free(cut);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_descriptor_schema_is_json),
@@ -611,11 +884,17 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_truncated_gz, setup, teardown),
       cmocka_unit_test_setup_teardown(test_gz_bad_checksum, setup, teardown),
       cmocka_unit_test_setup_teardown(test_folder_sorted_recursive_hidden_skipped, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_zip_members_read_as_streams, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_zip_corrupt_member, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_zip_truncated, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_folder_non_json_skipped_and_counted, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_named_non_json_file_emitted, setup, teardown),
       cmocka_unit_test_setup_teardown(test_missing_path_logged_others_read, setup, teardown),
       cmocka_unit_test_setup_teardown(test_closed_pipeline_stops_reading, setup, teardown),
       cmocka_unit_test(test_stop_before_start),
       cmocka_unit_test(test_config_errors),
       cmocka_unit_test(test_real_cloudtrail_files),
+      cmocka_unit_test_setup_teardown(test_real_cloudtrail_zips, setup, teardown),
   };
 
   return cmocka_run_group_tests(tests, NULL, NULL);
