@@ -111,8 +111,6 @@ static const vigil_plugin_t descriptor = {
     .deliver = NULL,
 };
 
-VIGIL_PLUGIN_EXPORT const vigil_plugin_t *vigil_plugin_entry(void);
-
 VIGIL_PLUGIN_EXPORT const vigil_plugin_t *vigil_plugin_entry(void) {
   return &descriptor;
 }

@@ -222,8 +222,6 @@ static const vigil_plugin_t hello_plugin = {
 };
 
 /* The one exported symbol (build with -fvisibility=hidden). */
-VIGIL_PLUGIN_EXPORT const vigil_plugin_t *vigil_plugin_entry(void);
-
 VIGIL_PLUGIN_EXPORT const vigil_plugin_t *vigil_plugin_entry(void) {
   return &hello_plugin;
 }
