@@ -1,0 +1,221 @@
+/*
+ * The rule index, built from real rules loaded with vigil_ruleset_load out
+ * of Lua files in a scratch folder: rules naming eventNames only, sources
+ * only, both, neither (wildcards), lists of names; ascending results with
+ * no duplicates; the source filter on name matches; cap handling; a map
+ * large enough to grow.
+ */
+#include "test_unit_util.h"
+
+#include "rule_index.h"
+
+/* Rule numbers follow file order, then order within a file. */
+static const char rules_a[] =
+    "rule { id = 'r0.name_only', title = 't', severity = 'low',\n"
+    "       on = { eventName = 'CreateUser' } }\n"
+    "rule { id = 'r1.source_only', title = 't', severity = 'low',\n"
+    "       on = { eventSource = 'iam.amazonaws.com' } }\n";
+static const char rules_b[] =
+    "rule { id = 'r2.both', title = 't', severity = 'low',\n"
+    "       on = { eventSource = 'iam.amazonaws.com',\n"
+    "              eventName = { 'CreateUser', 'DeleteUser' } } }\n"
+    "rule { id = 'r3.wild', title = 't', severity = 'low' }\n"
+    "rule { id = 'r4.two_sources', title = 't', severity = 'low',\n"
+    "       on = { source = 'aws.cloudtrail',\n"
+    "              eventSource = { 'iam.amazonaws.com', 'sts.amazonaws.com' },\n"
+    "              eventName = { 'CreateUser', 'CreateUser', 'AssumeRole' } } }\n";
+static const char rules_c[] =
+    "rule { id = 'r5.s3', title = 't', severity = 'low',\n"
+    "       on = { eventSource = 's3.amazonaws.com', eventName = 'GetObject' } }\n";
+
+typedef struct fix_s {
+  tmpdir_t td;
+  vigil_ruleset_t *rs;
+  vigil_rule_index_t *ix;
+} fix_t;
+
+static int setup(void **state) {
+  fix_t *f = calloc(1, sizeof(*f));
+  const char *paths[1];
+  char err[512] = "";
+
+  assert_non_null(f);
+  td_make(&f->td);
+  /* Written out of order: loading sorts by path. */
+  td_write(&f->td, "c/s3.lua", rules_c);
+  td_write(&f->td, "a.lua", rules_a);
+  td_write(&f->td, "b/iam.lua", rules_b);
+  paths[0] = f->td.path;
+  assert_int_equal(vigil_ruleset_load(paths, 1, NULL, 0, &f->rs, err, sizeof(err)), 0);
+  assert_int_equal(f->rs->nrules, 6);
+  f->ix = vigil_rule_index_build(f->rs);
+  assert_non_null(f->ix);
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state) {
+  fix_t *f = *state;
+
+  vigil_rule_index_free(f->ix);
+  vigil_ruleset_free(f->rs);
+  td_remove(&f->td);
+  free(f);
+  return 0;
+}
+
+/* Matches for (src, name), either may be NULL; compares with want[0..n). */
+static void expect(const fix_t *f, const char *src, const char *name, const uint32_t *want,
+                   size_t n) {
+  uint32_t out[16];
+  size_t got;
+  size_t i;
+
+  memset(out, 0xff, sizeof(out));
+  got = vigil_rule_index_match(f->ix, src, src ? strlen(src) : 0, name,
+                               name ? strlen(name) : 0, out, 16);
+  if (got != n)
+    print_error("src=%s name=%s: got %zu rules, want %zu\n", src ? src : "(none)",
+                name ? name : "(none)", got, n);
+  assert_int_equal(got, n);
+  for (i = 0; i < n; i++)
+    assert_int_equal(out[i], want[i]);
+  assert_int_equal(out[n], 0xffffffffu);
+}
+
+static void rule_numbers_follow_sorted_paths(void **state) {
+  fix_t *f = *state;
+  static const char *const ids[] = {"r0.name_only", "r1.source_only", "r2.both",
+                                    "r3.wild",      "r4.two_sources", "r5.s3"};
+  size_t i;
+
+  for (i = 0; i < 6; i++)
+    assert_string_equal(f->rs->rules[i].id, ids[i]);
+  assert_int_equal(f->rs->rules[4].nnames, 3);
+  assert_int_equal(f->rs->rules[4].nsources, 2);
+  assert_int_equal(vigil_rule_index_wildcards(f->ix), 1);
+}
+
+static void name_and_source_matches(void **state) {
+  fix_t *f = *state;
+
+  expect(f, "iam.amazonaws.com", "CreateUser", (const uint32_t[]){0, 1, 2, 3, 4}, 5);
+  expect(f, "iam.amazonaws.com", "DeleteUser", (const uint32_t[]){1, 2, 3}, 3);
+  expect(f, "sts.amazonaws.com", "AssumeRole", (const uint32_t[]){3, 4}, 2);
+  expect(f, "iam.amazonaws.com", "ListUsers", (const uint32_t[]){1, 3}, 2);
+  expect(f, "s3.amazonaws.com", "GetObject", (const uint32_t[]){3, 5}, 2);
+}
+
+/* A rule naming sources and names runs only when both agree. */
+static void source_filter_on_name_matches(void **state) {
+  fix_t *f = *state;
+
+  expect(f, "sts.amazonaws.com", "CreateUser", (const uint32_t[]){0, 3, 4}, 3);
+  expect(f, "ec2.amazonaws.com", "CreateUser", (const uint32_t[]){0, 3}, 2);
+  expect(f, "ec2.amazonaws.com", "GetObject", (const uint32_t[]){3}, 1);
+  expect(f, "iam.amazonaws.com", "GetObject", (const uint32_t[]){1, 3}, 2);
+  /* No eventSource in the event: rules that need one do not run. */
+  expect(f, NULL, "CreateUser", (const uint32_t[]){0, 3}, 2);
+  expect(f, NULL, NULL, (const uint32_t[]){3}, 1);
+  expect(f, "iam.amazonaws.com", NULL, (const uint32_t[]){1, 3}, 2);
+}
+
+/* Keys are compared by length, not up to a NUL. */
+static void keys_are_length_delimited(void **state) {
+  fix_t *f = *state;
+  static const char src[] = "iam.amazonaws.comX";
+  static const char name[] = "CreateUserX";
+  uint32_t out[8];
+
+  assert_int_equal(vigil_rule_index_match(f->ix, src, 17, name, 10, out, 8), 5);
+  assert_int_equal(vigil_rule_index_match(f->ix, src, 18, name, 11, out, 8), 1);
+  assert_int_equal(out[0], 3);
+  assert_int_equal(vigil_rule_index_match(f->ix, src, 3, name, 6, out, 8), 1);
+}
+
+static void cap_smaller_than_matches(void **state) {
+  fix_t *f = *state;
+  uint32_t out[6];
+  size_t got;
+
+  memset(out, 0xff, sizeof(out));
+  got = vigil_rule_index_match(f->ix, "iam.amazonaws.com", 17, "CreateUser", 10, out, 2);
+  assert_int_equal(got, 5);
+  assert_int_not_equal(out[0], 0xffffffffu);
+  assert_int_not_equal(out[1], 0xffffffffu);
+  assert_true(out[0] < out[1]);
+  assert_true(out[1] <= 4);
+  assert_int_equal(out[2], 0xffffffffu);
+  assert_int_equal(out[3], 0xffffffffu);
+
+  got = vigil_rule_index_match(f->ix, "iam.amazonaws.com", 17, "CreateUser", 10, out, 0);
+  assert_int_equal(got, 5);
+  assert_int_equal(out[2], 0xffffffffu);
+}
+
+/* Hundreds of names (more than the first table holds) all stay findable,
+ * and a lone wildcard set works with no name or source maps at all. */
+static void many_names_and_no_maps(void **state) {
+  tmpdir_t td;
+  vigil_ruleset_t *rs = NULL;
+  vigil_rule_index_t *ix;
+  const char *paths[1];
+  char err[512] = "";
+  char name[32];
+  char *src = malloc(64 * 300);
+  size_t n = 0;
+  uint32_t out[4];
+  int i;
+
+  assert_non_null(src);
+  n += (size_t)sprintf(src + n, "rule { id = 'many', title = 't', severity = 'info', "
+                                "on = { eventName = {");
+  for (i = 0; i < 300; i++)
+    n += (size_t)sprintf(src + n, "'Op%d',", i);
+  sprintf(src + n, "} } }\nrule { id = 'w', title = 't', severity = 'info' }\n");
+  td_make(&td);
+  td_write(&td, "many.lua", src);
+  free(src);
+  paths[0] = td.path;
+  assert_int_equal(vigil_ruleset_load(paths, 1, NULL, 0, &rs, err, sizeof(err)), 0);
+  ix = vigil_rule_index_build(rs);
+  assert_non_null(ix);
+  for (i = 0; i < 300; i++) {
+    snprintf(name, sizeof(name), "Op%d", i);
+    assert_int_equal(vigil_rule_index_match(ix, NULL, 0, name, strlen(name), out, 4), 2);
+    assert_int_equal(out[0], 0);
+    assert_int_equal(out[1], 1);
+  }
+  assert_int_equal(vigil_rule_index_match(ix, NULL, 0, "Op300", 5, out, 4), 1);
+  assert_int_equal(out[0], 1);
+  vigil_rule_index_free(ix);
+  vigil_ruleset_free(rs);
+  td_remove(&td);
+
+  /* No rules at all (the only one is disabled): nothing matches. */
+  td_make(&td);
+  td_write(&td, "off.lua", "rule { id = 'off', title = 't', severity = 'low', enabled = false }");
+  paths[0] = td.path;
+  assert_int_equal(vigil_ruleset_load(paths, 1, NULL, 0, &rs, err, sizeof(err)), 0);
+  ix = vigil_rule_index_build(rs);
+  assert_int_equal(rs->nrules, 0);
+  assert_non_null(ix);
+  assert_int_equal(vigil_rule_index_match(ix, "a", 1, "b", 1, out, 4), 0);
+  assert_int_equal(vigil_rule_index_wildcards(ix), 0);
+  vigil_rule_index_free(ix);
+  vigil_ruleset_free(rs);
+  td_remove(&td);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(rule_numbers_follow_sorted_paths),
+      cmocka_unit_test(name_and_source_matches),
+      cmocka_unit_test(source_filter_on_name_matches),
+      cmocka_unit_test(keys_are_length_delimited),
+      cmocka_unit_test(cap_smaller_than_matches),
+      cmocka_unit_test(many_names_and_no_maps),
+  };
+
+  return cmocka_run_group_tests(tests, setup, teardown);
+}
