@@ -37,32 +37,57 @@ const char *vigil_ct_time(const cJSON *event) {
   return v ? v : nonempty(event, "@timestamp");
 }
 
+/* n digits at p as a number, or -1. */
+static int digits(const char *p, int n) {
+  int v = 0;
+
+  for (; n > 0; n--, p++) {
+    if (*p < '0' || *p > '9')
+      return -1;
+    v = v * 10 + (*p - '0');
+  }
+  return v;
+}
+
 int vigil_parse_time(const char *s, int64_t *ms) {
+  static const char shape[] = "0000-00-00T00:00:00";
   struct tm tm;
   int frac = 0;
-  int digits = 0;
+  int n = 0;
+  size_t i;
   const char *p;
-  time_t t;
 
+  /* Exactly YYYY-MM-DDTHH:MM:SS, checked before any field is read. */
+  for (i = 0; s && i < sizeof(shape) - 1; i++) {
+    if (s[i] == '\0' || (shape[i] == '0' ? (s[i] < '0' || s[i] > '9') : s[i] != shape[i]))
+      return -1;
+  }
+  if (!s)
+    return -1;
   memset(&tm, 0, sizeof(tm));
-  if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                   &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+  tm.tm_year = digits(s, 4) - 1900;
+  tm.tm_mon = digits(s + 5, 2) - 1;
+  tm.tm_mday = digits(s + 8, 2);
+  tm.tm_hour = digits(s + 11, 2);
+  tm.tm_min = digits(s + 14, 2);
+  tm.tm_sec = digits(s + 17, 2);
+  if (tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
+      tm.tm_min > 59 || tm.tm_sec > 60)
     return -1;
   p = s + 19;
   if (*p == '.') {
-    for (p++; *p >= '0' && *p <= '9'; p++) {
-      if (digits++ < 3)
+    for (p++; *p >= '0' && *p <= '9'; p++, n++) {
+      if (n < 3)
         frac = frac * 10 + (*p - '0');
     }
-    for (; digits < 3; digits++)
+    if (n == 0)
+      return -1;
+    for (; n < 3; n++)
       frac *= 10;
   }
-  if (*p != 'Z' && *p != '\0')
+  if (!(p[0] == 'Z' && p[1] == '\0') && p[0] != '\0')
     return -1;
-  tm.tm_year -= 1900;
-  tm.tm_mon -= 1;
-  t = timegm(&tm);
-  *ms = (int64_t)t * 1000 + frac;
+  *ms = (int64_t)timegm(&tm) * 1000 + frac;
   return 0;
 }
 

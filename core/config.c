@@ -90,6 +90,11 @@ static int instances(const cJSON *arr, int sink, vigil_conf_t *conf, const char 
     return -1;
   }
   cJSON_ArrayForEach(it, arr) {
+    if (!cJSON_IsObject(it)) {
+      snprintf(err, errlen, "%s: %s[%d]: needs \"type\"; each entry is an object "
+               "{\"name\", \"type\", \"config\"}", path, what, i);
+      return -1;
+    }
     cJSON_ArrayForEach(f, it) {
       if (!known(f->string, (const char *const[]){"name", "type", "config", NULL})) {
         snprintf(err, errlen, "%s: %s[%d]: unknown key \"%s\" (expected name, type, config)",

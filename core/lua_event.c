@@ -61,14 +61,18 @@ static int view_index(lua_State *L) {
   const cJSON *child = NULL;
   const char *key;
   size_t len;
+  int isnum = 0;
+  lua_Integer idx;
   char num[24];
 
   if (lua_type(L, 2) == LUA_TNUMBER) {
-    if (!lua_isinteger(L, 2) || lua_tointeger(L, 2) < 1) {
+    /* 2.0 is index 2, as in a Lua table; 2.5 and 0 are nothing. */
+    idx = lua_tointegerx(L, 2, &isnum);
+    if (!isnum || idx < 1) {
       lua_pushnil(L);
       return 1;
     }
-    len = (size_t)snprintf(num, sizeof(num), "%lld", (long long)lua_tointeger(L, 2));
+    len = (size_t)snprintf(num, sizeof(num), "%lld", (long long)idx);
     child = vigil_json_child(v->node, num, len);
   } else if (lua_type(L, 2) == LUA_TSTRING) {
     key = lua_tolstring(L, 2, &len);

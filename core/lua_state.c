@@ -76,6 +76,27 @@ static void open_libs(lua_State *L) {
   lua_setglobal(L, "print");
 }
 
+/* The stock Lua searcher would load precompiled chunks too; this one finds
+ * the file the same way (package.searchpath) and loads it as text only. */
+static int text_searcher(lua_State *L) {
+  const char *name = luaL_checkstring(L, 1);
+  const char *file;
+
+  lua_getglobal(L, LUA_LOADLIBNAME);                   /* package */
+  lua_getfield(L, -1, "searchpath");                   /* package, searchpath */
+  lua_pushstring(L, name);
+  lua_getfield(L, -3, "path");                         /* ..., searchpath, name, path */
+  lua_call(L, 2, 2);                                   /* package, file|nil, msg */
+  if (lua_isnil(L, -2))
+    return 1;                                          /* the "no file" message */
+  file = lua_tostring(L, -2);
+  if (luaL_loadfilex(L, file, "t") != LUA_OK)
+    return luaL_error(L, "error loading module '%s' from file '%s':\n\t%s", name, file,
+                      lua_tostring(L, -1));
+  lua_pushstring(L, file);                             /* loader, file */
+  return 2;
+}
+
 /* package.path = <dir>/lib/?.lua;<dir>/lib/?/init.lua for each dir; no C
  * loaders: only the preload and Lua searchers stay. */
 static void restrict_require(lua_State *L, const char *const *dirs, int ndirs) {
@@ -101,6 +122,8 @@ static void restrict_require(lua_State *L, const char *const *dirs, int ndirs) {
   lua_rawseti(L, -2, 4);                               /* drop all-in-one C loader */
   lua_pushnil(L);
   lua_rawseti(L, -2, 3);                               /* drop C loader */
+  lua_pushcfunction(L, text_searcher);
+  lua_rawseti(L, -2, 2);                               /* Lua loader, text only */
   lua_pop(L, 2);
 }
 

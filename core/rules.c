@@ -216,7 +216,7 @@ static vigil_rule_t *new_rule(lua_State *L, vigil_ruleset_t *rs) {
     memset(r + rs->nrules, 0, (rs->cap - rs->nrules) * sizeof(*r));
   }
   r = &rs->rules[rs->nrules];
-  memset(r, 0, sizeof(*r));
+  rule_clear(L, r); /* a half-made rule from a rule{} error caught by pcall */
   r->when_ref = r->context_ref = r->tests_ref = LUA_NOREF;
   return r;
 }
@@ -420,7 +420,8 @@ int vigil_ruleset_load(const char *const *paths, int npaths, const char *const *
   }
   for (i = 0; i < (size_t)nlib && ndirs < 64; i++)
     dirs[ndirs++] = lib_dirs[i];
-  qsort(files.v, files.n, sizeof(char *), cmp_str);
+  if (files.n > 0)
+    qsort(files.v, files.n, sizeof(char *), cmp_str);
 
   rs->L = vigil_lstate_new(dirs, ndirs, err, errlen);
   if (!rs->L)

@@ -43,7 +43,11 @@ static void put_value(buf_t *b, const cJSON *v) {
   } else if (cJSON_IsBool(v)) {
     put(b, cJSON_IsTrue(v) ? "true" : "false", cJSON_IsTrue(v) ? 4 : 5);
   } else if (cJSON_IsNumber(v)) {
-    snprintf(num, sizeof(num), "%.17g", v->valuedouble);
+    /* The shortest text that reads back as the same double, as cJSON
+     * prints it: 0.1, not 0.10000000000000001. */
+    snprintf(num, sizeof(num), "%.15g", v->valuedouble);
+    if (strtod(num, NULL) != v->valuedouble)
+      snprintf(num, sizeof(num), "%.17g", v->valuedouble);
     put(b, num, strlen(num));
   } else {
     text = cJSON_PrintUnformatted(v);
@@ -75,6 +79,11 @@ char *vigil_render(const char *tmpl, const cJSON *fields, const cJSON *event) {
       continue;
     }
     n = (size_t)(close - p - 1);
+    if (n == 0) {
+      put(&b, "{}", 2); /* not a placeholder: an empty path would name the whole event */
+      p = close + 1;
+      continue;
+    }
     v = vigil_json_child(fields, p + 1, n);
     if (!v)
       v = vigil_json_path(event, p + 1, n);

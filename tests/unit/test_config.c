@@ -157,13 +157,12 @@ static void sources_need_a_type(void **state) {
 }
 
 /*
- * CORE BUG (core/config.c, instances): an entry of "sources"/"sinks" that
+ * Regression test, once a bug (core/config.c, instances): an entry of "sources"/"sinks" that
  * is itself an array (e.g. "sources": [["stdin"]]) has members without
  * names; known(f->string = NULL, ...) calls strcmp on NULL and the process
- * crashes (SIGSEGV) instead of reporting the file. Skipped until fixed.
+ * crashes (SIGSEGV) instead of reporting the file.
  */
 static void nested_array_entry_is_an_error(void **state) {
-  skip_bug("\"sources\": [[...]] crashes vigil_conf_load: strcmp(NULL) (core/config.c)");
   rejects("{\"sources\":[[\"stdin\"]],\"sinks\":[{\"type\":\"stdout\"}]}", "sources[0]");
 }
 

@@ -281,11 +281,10 @@ static int dump_writer(lua_State *L, const void *p, size_t n, void *ud) {
 }
 
 /*
- * CORE BUG (core/lua_state.c, restrict_require): the Lua searcher that
+ * Regression test, once a bug (core/lua_state.c, restrict_require): the Lua searcher that
  * require() keeps loads modules with luaL_loadfile, mode "bt", so a
  * precompiled chunk under lib/ is accepted although DESIGN.md says rules
- * never load bytecode (rule files themselves use mode "t"). Skipped until
- * fixed; see the report.
+ * never load bytecode (rule files themselves use mode "t").
  */
 static void require_refuses_bytecode(void **state) {
   tmpdir_t td;
@@ -294,7 +293,6 @@ static void require_refuses_bytecode(void **state) {
   char path[512];
   FILE *f;
 
-  skip_bug("require() loads precompiled bytecode from lib/ (core/lua_state.c)");
   td_make(&td);
   plain = luaL_newstate();
   assert_non_null(plain);
@@ -316,15 +314,14 @@ static void require_refuses_bytecode(void **state) {
 }
 
 /*
- * CORE BUG (core/rules.c, vigil_ruleset_load): a folder with no *.lua file
+ * Regression test, once a bug (core/rules.c, vigil_ruleset_load): a folder with no *.lua file
  * leaves files.v NULL and qsort(NULL, 0, ...) is called; UBSan stops the
- * process ("null pointer passed as argument 1"). Skipped until fixed.
+ * process ("null pointer passed as argument 1").
  */
 static void empty_folder_loads(void **state) {
   tmpdir_t td;
   vigil_ruleset_t *rs = NULL;
 
-  skip_bug("qsort(NULL, 0) on an empty rule folder (core/rules.c)");
   td_make(&td);
   td_write(&td, "README.md", "no rules here\n");
   assert_int_equal(load(&td, &rs), 0);
@@ -335,17 +332,16 @@ static void empty_folder_loads(void **state) {
 }
 
 /*
- * CORE BUG (core/rules.c, l_rule/new_rule): when a rule{} call fails after
+ * Regression test, once a bug (core/rules.c, l_rule/new_rule): when a rule{} call fails after
  * new_rule() began filling the scratch slot and the error is caught by
  * pcall inside the rule file, the next rule{} call memsets that slot and
  * the half-made rule's strings, lists and meta leak. Only LeakSanitizer
- * sees it. Skipped until fixed.
+ * sees it.
  */
 static void caught_rule_error_leaks_nothing(void **state) {
   tmpdir_t td;
   vigil_ruleset_t *rs = NULL;
 
-  skip_bug("pcall(rule, bad) then rule{} leaks the half-made rule (core/rules.c)");
   td_make(&td);
   td_write(&td, "p.lua",
            "local ok = pcall(rule, { id = 'half', title = 't', severity = 'low',\n"

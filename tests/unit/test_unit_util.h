@@ -1,9 +1,7 @@
 /*
  * Helpers for the core unit tests (rules, index, alerts, config): scratch
  * folders (mkdtemp, files written by relative path with parents made as
- * needed, removal of the whole tree) and skip_bug() for a test that shows
- * a known core bug: it prints the bug and skips, unless the tests are
- * built with -DVIGIL_UNIT_RUN_BUGS to check a fix.
+ * needed, removal of the whole tree).
  *
  * Everything is static and marked unused so each test takes what it needs.
  */
@@ -25,16 +23,6 @@
 #include <cmocka.h>
 
 #define TD_UNUSED __attribute__((unused))
-
-#ifdef VIGIL_UNIT_RUN_BUGS
-#define skip_bug(msg) ((void)0)
-#else
-#define skip_bug(msg)                                                                    \
-  do {                                                                                   \
-    print_message("[ KNOWN BUG ] %s\n", msg);                                           \
-    skip();                                                                              \
-  } while (0)
-#endif
 
 typedef struct tmpdir_s {
   char path[256];
