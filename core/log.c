@@ -54,7 +54,9 @@ void vigil_logv(vigil_log_level_t level, const char *tag, const char *fmt, va_li
     gmtime_r(&now.tv_sec, &tm);
     strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
     json_escape(esc, sizeof(esc), msg);
-    fprintf(stderr, "{\"time\":\"%s.%03ldZ\",\"level\":\"%s\",\"component\":\"%s\",\"msg\":\"%s\"}\n",
+    fprintf(stderr,
+            "{\"time\":\"%s.%03ldZ\",\"level\":\"%s\",\"component\":\"%s\","
+            "\"msg\":\"%s\"}\n",
             ts, now.tv_nsec / 1000000, level_names[level], tag ? tag : "vigil", esc);
   } else if (tag) {
     fprintf(stderr, "vigil: %s: [%s] %s\n", level_names[level], tag, msg);
