@@ -74,6 +74,20 @@ int vigil_conf_add(vigil_conf_t *conf, int sink, const char *name, const char *t
   return 0;
 }
 
+static int duplicate_name(const vigil_conf_t *conf, const char *name) {
+  int i;
+
+  for (i = 0; i < conf->nsources; i++) {
+    if (strcmp(conf->sources[i].name, name) == 0)
+      return 1;
+  }
+  for (i = 0; i < conf->nsinks; i++) {
+    if (strcmp(conf->sinks[i].name, name) == 0)
+      return 1;
+  }
+  return 0;
+}
+
 /* "sources": [{"name": "...", "type": "file", "config": {...}}, ...] */
 static int instances(const cJSON *arr, int sink, vigil_conf_t *conf, const char *path, char *err,
                      size_t errlen) {
@@ -108,6 +122,11 @@ static int instances(const cJSON *arr, int sink, vigil_conf_t *conf, const char 
     if (!cJSON_IsString(type) || (name && !cJSON_IsString(name)) || (f && !cJSON_IsObject(f))) {
       snprintf(err, errlen, "%s: %s[%d]: needs \"type\" (a string); \"name\" must be a string "
                "and \"config\" an object", path, what, i);
+      return -1;
+    }
+    if (duplicate_name(conf, name ? name->valuestring : type->valuestring)) {
+      snprintf(err, errlen, "%s: %s[%d]: the name \"%s\" is taken; give each source and sink "
+               "its own \"name\"", path, what, i, name ? name->valuestring : type->valuestring);
       return -1;
     }
     text = f ? cJSON_PrintUnformatted(f) : NULL;
@@ -154,7 +173,9 @@ bad:
 
 int vigil_conf_load(const char *path, vigil_conf_t *conf, char *err, size_t errlen) {
   char *text = read_all(path, err, errlen);
-  const char *where;
+  const char *where = NULL;
+  const char *p;
+  int line;
   cJSON *root;
   const cJSON *v;
   int rc = -1;
@@ -162,9 +183,14 @@ int vigil_conf_load(const char *path, vigil_conf_t *conf, char *err, size_t errl
   if (!text)
     return -1;
   root = cJSON_ParseWithOpts(text, &where, 0);
+  if (!root) {
+    for (p = text, line = 1; p < where && *p; p++)
+      line += *p == '\n';
+    snprintf(err, errlen, "%s:%d: invalid JSON near here", path, line);
+    goto out;
+  }
   if (!cJSON_IsObject(root)) {
-    snprintf(err, errlen, "%s: not a JSON object (error near byte %ld)", path,
-             root ? 0L : (long)(where - text));
+    snprintf(err, errlen, "%s: the configuration must be a JSON object", path);
     goto out;
   }
   cJSON_ArrayForEach(v, root) {
@@ -180,7 +206,8 @@ int vigil_conf_load(const char *path, vigil_conf_t *conf, char *err, size_t errl
       str_list(v, conf->plugin_dirs, &conf->nplugin_dirs, "plugin_dirs", path, err, errlen) != 0)
     goto out;
   if ((v = cJSON_GetObjectItemCaseSensitive(root, "workers"))) {
-    if (!cJSON_IsNumber(v) || v->valueint < 0 || v->valueint > 256) {
+    if (!cJSON_IsNumber(v) || v->valuedouble != (double)v->valueint || v->valueint < 0 ||
+        v->valueint > 256) {
       snprintf(err, errlen, "%s: \"workers\" must be a number from 0 (one per core) to 256", path);
       goto out;
     }

@@ -66,6 +66,10 @@ static void classify(ctx_t *c, const vigil_jval_t *obj, vigil_jval_t *f, uint64_
 
   if (is_record(f)) {
     deliver(c, obj, f, index);
+  } else if (f[VIGIL_K_EVENT_NAME].type != VIGIL_J_NONE &&
+             f[VIGIL_K_EVENT_NAME].type != VIGIL_J_STRING) {
+    /* Looks like a record but cannot be indexed: an error, not "other". */
+    fail_at(c, f[VIGIL_K_EVENT_NAME].p, (int64_t)index, "%s", "eventName is not a string");
   } else if (f[VIGIL_K_DETAIL].type == VIGIL_J_OBJECT &&
              f[VIGIL_K_DETAIL_TYPE].type == VIGIL_J_STRING) {
     if (vigil_scan_object(f[VIGIL_K_DETAIL].p, f[VIGIL_K_DETAIL].len, keys, VIGIL_K_COUNT, inner,
@@ -133,8 +137,11 @@ static void salvage(ctx_t *c, const char *p, const char *end, const vigil_scan_e
         n = 0;
     }
   }
-  snprintf(what, sizeof(what), "%s (the document breaks here; %lld records before it were read)",
-           whole->what, (long long)n);
+  if (n > 0)
+    snprintf(what, sizeof(what), "%s (the document breaks here; the %lld records before it "
+             "were read, the rest of this document is skipped)", whole->what, (long long)n);
+  else
+    snprintf(what, sizeof(what), "%s", whole->what);
   fail_at(c, c->buf + whole->offset, n ? n : -1, "malformed JSON: %s", what);
 }
 
@@ -162,6 +169,8 @@ void vigil_decode(const char *buf, size_t len, uint64_t first_line, const vigil_
     salvage(&c, p, end, &err);
   } else if (f[VIGIL_K_RECORDS].type == VIGIL_J_ARRAY) {
     walk(&c, &f[VIGIL_K_RECORDS], 1);
+  } else if (f[VIGIL_K_RECORDS].type != VIGIL_J_NONE) {
+    fail_at(&c, f[VIGIL_K_RECORDS].p, -1, "%s", "\"Records\" is not an array");
   } else {
     whole.type = VIGIL_J_OBJECT;
     whole.p = p;

@@ -22,8 +22,9 @@ static const luaL_Reg allowed_libs[] = {
     {LUA_MATHLIBNAME, luaopen_math},  {LUA_UTF8LIBNAME, luaopen_utf8},
     {NULL, NULL}};
 
+/* xpcall is left out: its handler could swallow an exhausted budget. */
 static const char *const denied_globals[] = {"dofile", "loadfile", "load", "collectgarbage",
-                                             NULL};
+                                             "xpcall", NULL};
 
 static void *lalloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   vigil_lstate_t *ls = ud;
@@ -41,6 +42,8 @@ static void *lalloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     ls->mem_used = ls->mem_used - old + nsize;
   return ptr;
 }
+
+static int rule_pcall(lua_State *L);
 
 /* print() in a rule goes to the debug log, never to stdout where alerts go. */
 static int rule_print(lua_State *L) {
@@ -74,6 +77,8 @@ static void open_libs(lua_State *L) {
   }
   lua_pushcfunction(L, rule_print);
   lua_setglobal(L, "print");
+  lua_pushcfunction(L, rule_pcall);
+  lua_setglobal(L, "pcall");
 }
 
 /* The stock Lua searcher would load precompiled chunks too; this one finds
@@ -163,13 +168,34 @@ void vigil_lstate_close(lua_State *L) {
 
 static void budget_hook(lua_State *L, lua_Debug *ar) {
   (void)ar;
-  luaL_error(L, "instruction budget exceeded (%d VM instructions)", vigil_lstate(L)->budget);
+  vigil_lstate(L)->exhausted = 1;
+  luaL_where(L, 0); /* the running Lua function's file:line */
+  lua_pushfstring(L, "instruction budget exceeded (%d VM instructions)",
+                  vigil_lstate(L)->budget);
+  lua_concat(L, 2);
+  lua_error(L);
+}
+
+/* pcall for rules: like the stock one, except that an exhausted budget is
+ * re-raised, so `while true do pcall(f) end` cannot outlive it. Rules do
+ * not yield (no coroutines), so no continuation is needed. */
+static int rule_pcall(lua_State *L) {
+  int status;
+
+  luaL_checkany(L, 1);
+  status = lua_pcall(L, lua_gettop(L) - 1, LUA_MULTRET, 0);
+  if (status != LUA_OK && vigil_lstate(L)->exhausted)
+    return lua_error(L);
+  lua_pushboolean(L, status == LUA_OK);
+  lua_insert(L, 1);
+  return lua_gettop(L);
 }
 
 int vigil_lstate_pcall(lua_State *L, int nargs, int nresults) {
   int rc;
 
   /* Re-arming the count hook resets its counter for this call. */
+  vigil_lstate(L)->exhausted = 0;
   lua_sethook(L, budget_hook, LUA_MASKCOUNT, vigil_lstate(L)->budget);
   rc = lua_pcall(L, nargs, nresults, 0);
   lua_sethook(L, NULL, 0, 0);

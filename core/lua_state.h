@@ -19,6 +19,7 @@ typedef struct vigil_lstate_s {
   size_t mem_used;
   size_t mem_limit;    /* allocations beyond it fail: a Lua memory error */
   int budget;          /* VM instructions allowed per protected call */
+  int exhausted;       /* the budget ran out: pcall inside rules re-raises */
 } vigil_lstate_t;
 
 static inline vigil_lstate_t *vigil_lstate(lua_State *L) {

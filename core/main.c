@@ -1,5 +1,7 @@
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "vigil/plugin.h"
@@ -26,9 +28,21 @@ static void usage(FILE *out) {
                "  vigil --version        version and plugin ABI\n");
 }
 
+/* A launcher that closed stdin, stdout or stderr would let the next open()
+ * (libuv's epoll fd, a log file) take fd 0-2; /dev/null keeps them taken. */
+static void keep_std_fds(void) {
+  int fd;
+
+  for (fd = 0; fd <= 2; fd++) {
+    if (fcntl(fd, F_GETFD) == -1 && open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd)
+      _exit(VIGIL_EXIT_ERROR);
+  }
+}
+
 int main(int argc, char **argv) {
   int i;
 
+  keep_std_fds();
   if (argc < 2) {
     usage(stderr);
     return VIGIL_EXIT_ERROR;

@@ -377,11 +377,17 @@ static void pl_free(pathlist_t *pl) {
 
 static int load_file(vigil_ruleset_t *rs, const char *path, char *err, size_t errlen) {
   lua_State *L = rs->L;
+  const char *msg;
 
   rs->loading = path;
   if (luaL_loadfilex(L, path, "t") != LUA_OK ||
       vigil_lstate_pcall(L, 0, 0) != LUA_OK) {
-    snprintf(err, errlen, "%s", lua_tostring(L, -1));
+    msg = lua_isstring(L, -1) ? lua_tostring(L, -1) : "(error object)";
+    /* Errors from C (memory) carry no position: name the file at least. */
+    if (strstr(msg, path) == msg || strncmp(msg, "[string", 7) == 0)
+      snprintf(err, errlen, "%s", msg);
+    else
+      snprintf(err, errlen, "%s: %s", path, msg);
     lua_pop(L, 1);
     rs->loading = NULL;
     return VIGIL_EINVAL;

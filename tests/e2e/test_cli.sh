@@ -70,4 +70,26 @@ grep_in "$TMP/err" "bad\.lua:1: rule: unknown field 'colour'"
 printf 'rule { id = "z", title = "t", severity = "low" \n' >"$TMP/rules/bad.lua"
 expect_status 2 "$VIGIL" scan --rules "$TMP/rules" "$TMP/stop.jsonl"
 grep_in "$TMP/err" "bad\.lua:2: .*expected"
+
+# A record whose eventName is not a string is an error with its record index.
+echo '{"Records":[{"eventName":5,"eventTime":"2024-01-01T00:00:00Z"}]}' >"$TMP/num.json"
+expect_status 2 "$VIGIL" scan "$TMP/num.json"
+grep_in "$TMP/err" 'num\.json:1: record 0: eventName is not a string'
+echo '{"Records":{"a":1}}' >"$TMP/rec.json"
+expect_status 2 "$VIGIL" scan "$TMP/rec.json"
+grep_in "$TMP/err" '"Records" is not an array'
+
+# Closed standard descriptors (cron, daemons) neither abort nor hang.
+expect_status 1 bash -c '"$0" scan "$1" >&- 2>&-; exit $?' "$VIGIL" "$TMP/stop.jsonl"
+expect_status 0 timeout 20 bash -c '"$0" scan - <&-' "$VIGIL"
+
+# pcall cannot swallow the instruction budget, at run time or at load.
+printf 'rule { id = "spin", title = "t", severity = "low", on = { eventName = "StopLogging" },\n'\
+'  when = function(e) while true do pcall(function() while true do end end) end end }\n' \
+  >"$TMP/rules/bad.lua"
+expect_status 2 timeout 60 "$VIGIL" scan --rules "$TMP/rules" "$TMP/stop.jsonl"
+grep_in "$TMP/err" "rule spin .*bad\.lua:2: instruction budget exceeded"
+printf 'while true do pcall(function() while true do end end) end\n' >"$TMP/rules/bad.lua"
+expect_status 2 timeout 60 "$VIGIL" scan --rules "$TMP/rules" "$TMP/stop.jsonl"
+grep_in "$TMP/err" "bad\.lua:1: instruction budget exceeded"
 echo "ok"

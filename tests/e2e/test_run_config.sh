@@ -35,5 +35,9 @@ expect_status 2 "$VIGIL" run -c "$TMP/bad.json"
 grep_in "$TMP/err" 'pathz'
 echo '{"sources": [' >"$TMP/bad.json"
 expect_status 2 "$VIGIL" run -c "$TMP/bad.json"
-grep_in "$TMP/err" 'bad\.json: not a JSON object'
+grep_in "$TMP/err" 'bad\.json:[0-9]+: invalid JSON near here'
+printf '{"sources": [{"type": "stdin"}, {"type": "stdin"}], "sinks": [{"type": "stdout"}]}' \
+  >"$TMP/bad.json"
+expect_status 2 "$VIGIL" run -c "$TMP/bad.json"
+grep_in "$TMP/err" 'sources\[1\]: the name "stdin" is taken'
 echo ok

@@ -171,9 +171,9 @@ static void broken_or_missing_files(void **state) {
   char err[512];
   char path[512];
 
-  rejects("{\"rules\": [\"/r\",]}", "not a JSON object");
-  rejects("[1, 2]", "not a JSON object");
-  rejects("", "not a JSON object");
+  rejects("{\"rules\": [\"/r\",]}", ":1: invalid JSON near here");
+  rejects("[1, 2]", "the configuration must be a JSON object");
+  rejects("", ":1: invalid JSON near here");
   memset(&conf, 0, sizeof(conf));
   td_path(&td, "does-not-exist.json", path, sizeof(path));
   assert_int_not_equal(vigil_conf_load(path, &conf, err, sizeof(err)), 0);

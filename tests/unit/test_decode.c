@@ -249,14 +249,14 @@ static void malformed_mid_array_salvaged(void **state) {
   assert_int_equal(s.err_line[0], 4);
   assert_int_equal(s.err_record[0], 2);
   assert_non_null(strstr(s.err_msg[0], "malformed JSON"));
-  assert_non_null(strstr(s.err_msg[0], "2 records before it were read"));
+  assert_non_null(strstr(s.err_msg[0], "the 2 records before it were read"));
   done(&s);
 
   /* Truncated file (a partial download): the same. */
   run(&s, "{\"Records\":[" R1 "," R2 ",{\"eventName\":\"X\",\"even", 1);
   assert_int_equal(s.nrec, 2);
   assert_int_equal(s.nerr, 1);
-  assert_non_null(strstr(s.err_msg[0], "2 records before it were read"));
+  assert_non_null(strstr(s.err_msg[0], "the 2 records before it were read"));
   done(&s);
 
   /* A bare array that breaks keeps the records before the break too. */

@@ -28,10 +28,11 @@ static fakehost_t *open_file_source(void) {
 
 /* Runs the source over the given paths (a JSON array body) plus extra options. */
 static void run_paths(fakehost_t *h, const char *paths_json, const char *extra) {
-  char config[8192];
+  char config[32768];
+  int n = snprintf(config, sizeof(config), "{\"paths\":[%s]%s%s}", paths_json,
+                   extra ? "," : "", extra ? extra : "");
 
-  snprintf(config, sizeof(config), "{\"paths\":[%s]%s%s}", paths_json, extra ? "," : "",
-           extra ? extra : "");
+  assert_true(n > 0 && (size_t)n < sizeof(config));
   fh_run_source(h, config);
 }
 
