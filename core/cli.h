@@ -6,6 +6,7 @@
 #define VIGIL_EXIT_OK 0      /* done; for scan: no alerts */
 #define VIGIL_EXIT_ALERTS 1  /* scan: alerts were raised */
 #define VIGIL_EXIT_ERROR 2   /* something could not be processed; see stderr */
+#define VIGIL_EXIT_INTERRUPTED 130 /* scan: a signal stopped it before its input ended */
 
 int vigil_cmd_scan(int argc, char **argv);
 int vigil_cmd_run(int argc, char **argv);

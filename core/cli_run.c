@@ -11,15 +11,15 @@ static void help(FILE *out) {
           "usage: vigil run -c CONFIG [OPTIONS]\n\n"
           "Runs a pipeline described by a JSON file until its sources end or SIGINT or\n"
           "SIGTERM arrives; a signal stops the sources and finishes the events in flight\n"
-          "(a second one quits at once). See docs/configuration.md.\n\n"
+          "(a second one quits at once). The file format is in README.md.\n\n"
           "  -c, --config FILE      the pipeline configuration (required)\n"
           "  -w, --workers N        override the worker count\n"
           "      --plugin-dir DIR   look for plugins in DIR first (repeatable)\n"
           "  -s, --stats            print counts per rule to stderr at the end\n"
           "  -l, --log-level LVL    error, warn, info (default) or debug\n"
           "  -h, --help             this text\n\n"
-          "Exit status: 0 clean stop, 2 errors (start-up failed, or some input, rule or\n"
-          "delivery failed while running).\n");
+          "Exit status: 0 clean stop (alerts or not), 2 errors (start-up failed, or some\n"
+          "input, rule or delivery failed while running).\n");
 }
 
 int vigil_cmd_run(int argc, char **argv) {

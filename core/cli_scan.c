@@ -24,7 +24,8 @@ static void help(FILE *out) {
           "  -l, --log-level LVL    error, warn (default), info or debug\n"
           "  -h, --help             this text\n\n"
           "Exit status: 0 no alerts, 1 alerts raised, 2 errors (some input, rule or\n"
-          "delivery failed; alerts may also have been printed).\n");
+          "delivery failed; alerts may also have been printed), 130 stopped by SIGINT or\n"
+          "SIGTERM before all input was read (what was read was scanned).\n");
 }
 
 /* The file source's options: {"paths": [...]}. */
@@ -154,6 +155,8 @@ int vigil_cmd_scan(int argc, char **argv) {
   build(&conf, argv + optind, argc - optind, format, color, output);
   rc = vigil_pipeline_run(&conf, &st, conf.stats ? stderr : NULL);
   vigil_conf_free(&conf);
+  if (st.interrupted && rc == VIGIL_OK)
+    return VIGIL_EXIT_INTERRUPTED; /* what was read was scanned, but not all input */
   return vigil_cli_status(rc, &st);
 
 usage:

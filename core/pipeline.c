@@ -538,6 +538,7 @@ int vigil_pipeline_run(const vigil_conf_t *conf, vigil_run_stats_t *st, FILE *st
       vigil_workers_join(pl);
   }
   st->seconds = (double)(uv_hrtime() - t0) / 1e9;
+  st->interrupted = pl->signals > 0;
   collect(pl, st);
   if (stats_out && pl->workers && pl->workers[0].rs && pl->index)
     print_stats(pl, st, stats_out);

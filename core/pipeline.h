@@ -21,6 +21,7 @@ typedef struct vigil_run_stats_s {
   uint64_t alerts;
   uint64_t delivery_failures;
   uint64_t plugin_errors; /* error lines logged by plugins */
+  int interrupted;         /* stopped by SIGINT/SIGTERM before the sources ended */
   double seconds;
 } vigil_run_stats_t;
 

@@ -17,7 +17,7 @@ run() {
   (cd "$dir" && ctest --output-on-failure -j"$jobs")
 }
 
-run build
+run build-test
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   run build-asan -DVIGIL_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
