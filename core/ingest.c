@@ -73,7 +73,6 @@ static void on_record(void *arg, const vigil_record_t *rec) {
   vigil_msg_t *m;
   int w = 0;
 
-  atomic_fetch_add_explicit(&in->h->records, 1, memory_order_relaxed);
   src = text(&rec->f[VIGIL_K_EVENT_SOURCE], sbuf, sizeof(sbuf), &slen);
   name = text(&rec->f[VIGIL_K_EVENT_NAME], nbuf, sizeof(nbuf), &nlen);
   n = vigil_rule_index_match(pl->index, src, slen, name, nlen, cand, MAX_CANDIDATES);
@@ -136,6 +135,8 @@ int vigil_ingest(vigil_host_t *h, const void *data, size_t len, const vigil_posi
   vigil_pipeline_t *pl = h->pl;
 
   vigil_decode(data, len, pos && pos->line ? pos->line : 1, &cb, &st);
+  /* Counted once per emit, not per record: the no-match path stays cheap. */
+  atomic_fetch_add_explicit(&h->records, st.records, memory_order_relaxed);
   atomic_fetch_add_explicit(&pl->records, st.records, memory_order_relaxed);
   atomic_fetch_add_explicit(&pl->digests, st.digests, memory_order_relaxed);
   atomic_fetch_add_explicit(&pl->other, st.other, memory_order_relaxed);
