@@ -59,10 +59,10 @@ rule {
   },
   tests = {
     { name = "admin role removes a user's MFA", fires = true,
-      event = "samples/iam_deactivate_mfa_device.json" },
+      event = "samples/deactivate_mfa_device.json" },
     { name = "console user removes own MFA", fires = true,
-      event = "samples/iam_deactivate_mfa_device_own.json" },
+      event = "samples/deactivate_mfa_device_own.json" },
     { name = "denied call", fires = false,
-      event = "samples/iam_deactivate_mfa_device_denied.json" },
+      event = "samples/deactivate_mfa_device_denied.json" },
   },
 }

@@ -60,11 +60,11 @@ rule {
   },
   tests = {
     { name = "user created from the CLI", fires = true,
-      event = "samples/iam_create_user.json" },
+      event = "samples/create_user.json" },
     { name = "console user seen as invokedBy signin.amazonaws.com", fires = true,
-      event = "samples/iam_create_user_console_signin.json" },
-    { name = "denied call", fires = false, event = "samples/iam_create_user_denied.json" },
+      event = "samples/create_user_console_signin.json" },
+    { name = "denied call", fires = false, event = "samples/create_user_denied.json" },
     { name = "CloudFormation stack creates a user", fires = false,
-      event = "samples/iam_create_user_cfn.json" },
+      event = "samples/create_user_cfn.json" },
   },
 }

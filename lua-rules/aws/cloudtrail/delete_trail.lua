@@ -61,10 +61,10 @@ rule {
   },
   tests = {
     { name = "trail deleted in the console", fires = true,
-      event = "samples/cloudtrail_delete_trail.json" },
+      event = "samples/delete_trail.json" },
     { name = "denied attempt belongs to logging_tamper_failed", fires = false,
-      event = "samples/cloudtrail_delete_trail_denied.json" },
+      event = "samples/delete_trail_denied.json" },
     { name = "unknown trail belongs to logging_tamper_failed", fires = false,
-      event = "samples/cloudtrail_delete_trail_not_found.json" },
+      event = "samples/delete_trail_not_found.json" },
   },
 }

@@ -57,10 +57,10 @@ rule {
   },
   tests = {
     { name = "console user resets a colleague's password", fires = true,
-      event = "samples/iam_update_login_profile_other_user.json" },
+      event = "samples/update_login_profile_other_user.json" },
     { name = "user updates own password", fires = false,
-      event = "samples/iam_update_login_profile_own.json" },
+      event = "samples/update_login_profile_own.json" },
     { name = "denied call", fires = false,
-      event = "samples/iam_update_login_profile_denied.json" },
+      event = "samples/update_login_profile_denied.json" },
   },
 }

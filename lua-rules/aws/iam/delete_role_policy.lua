@@ -66,12 +66,12 @@ rule {
   },
   tests = {
     { name = "deny-style inline policy deleted by an admin role", fires = true,
-      event = "samples/iam_delete_role_policy.json" },
+      event = "samples/delete_role_policy.json" },
     { name = "plain inline policy deleted by a user", fires = true,
-      event = "samples/iam_delete_role_policy_plain.json" },
+      event = "samples/delete_role_policy_plain.json" },
     { name = "denied call", fires = false,
-      event = "samples/iam_delete_role_policy_denied.json" },
+      event = "samples/delete_role_policy_denied.json" },
     { name = "CloudFormation stack update", fires = false,
-      event = "samples/iam_delete_role_policy_cfn.json" },
+      event = "samples/delete_role_policy_cfn.json" },
   },
 }

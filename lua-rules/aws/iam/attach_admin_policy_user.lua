@@ -63,12 +63,12 @@ rule {
   },
   tests = {
     { name = "AdministratorAccess on a user", fires = true,
-      event = "samples/iam_attach_user_policy_admin.json" },
+      event = "samples/attach_user_policy_admin.json" },
     { name = "IAMFullAccess counts as admin", fires = true,
-      event = "samples/iam_attach_user_policy_iamfull.json" },
+      event = "samples/attach_user_policy_iamfull.json" },
     { name = "PowerUserAccess is not admin", fires = false,
-      event = "samples/iam_attach_user_policy_poweruser.json" },
+      event = "samples/attach_user_policy_poweruser.json" },
     { name = "denied call", fires = false,
-      event = "samples/iam_attach_user_policy_admin_denied.json" },
+      event = "samples/attach_user_policy_admin_denied.json" },
   },
 }

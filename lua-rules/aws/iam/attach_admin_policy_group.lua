@@ -59,10 +59,10 @@ rule {
   },
   tests = {
     { name = "AdministratorAccess on a group", fires = true,
-      event = "samples/iam_attach_group_policy_admin.json" },
+      event = "samples/attach_group_policy_admin.json" },
     { name = "SecurityAudit is not admin", fires = false,
-      event = "samples/iam_attach_group_policy_readonly.json" },
+      event = "samples/attach_group_policy_readonly.json" },
     { name = "denied call", fires = false,
-      event = "samples/iam_attach_group_policy_admin_denied.json" },
+      event = "samples/attach_group_policy_admin_denied.json" },
   },
 }

@@ -60,9 +60,9 @@ rule {
   },
   tests = {
     { name = "role deleted in the console", fires = true,
-      event = "samples/iam_delete_role.json" },
-    { name = "denied call", fires = false, event = "samples/iam_delete_role_denied.json" },
+      event = "samples/delete_role.json" },
+    { name = "denied call", fires = false, event = "samples/delete_role_denied.json" },
     { name = "CloudFormation stack deletion", fires = false,
-      event = "samples/iam_delete_role_cfn.json" },
+      event = "samples/delete_role_cfn.json" },
   },
 }

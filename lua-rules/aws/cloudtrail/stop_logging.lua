@@ -65,10 +65,10 @@ rule {
   },
   tests = {
     { name = "user stops the organisation trail", fires = true,
-      event = "samples/cloudtrail_stop_logging.json" },
+      event = "samples/stop_logging.json" },
     { name = "stopped through CloudFormation still fires", fires = true,
-      event = "samples/cloudtrail_stop_logging_cfn.json" },
+      event = "samples/stop_logging_cfn.json" },
     { name = "denied attempt belongs to logging_tamper_failed", fires = false,
-      event = "samples/cloudtrail_stop_logging_denied.json" },
+      event = "samples/stop_logging_denied.json" },
   },
 }

@@ -59,9 +59,9 @@ rule {
   },
   tests = {
     { name = "user deleted by an admin role", fires = true,
-      event = "samples/iam_delete_user.json" },
-    { name = "denied call", fires = false, event = "samples/iam_delete_user_denied.json" },
+      event = "samples/delete_user.json" },
+    { name = "denied call", fires = false, event = "samples/delete_user_denied.json" },
     { name = "CloudFormation stack deletion", fires = false,
-      event = "samples/iam_delete_user_cfn.json" },
+      event = "samples/delete_user_cfn.json" },
   },
 }
