@@ -144,3 +144,18 @@ int vigil_ingest(vigil_host_t *h, const void *data, size_t len, const vigil_posi
     vigil_info(h->name, "%s: CloudTrail digest skipped", pos && pos->stream ? pos->stream : "");
   return VIGIL_OK;
 }
+
+int vigil_ingest_busy(vigil_pipeline_t *pl) {
+  int i;
+  size_t len;
+
+  /* Half full leaves room for the records of one emit. */
+  for (i = 0; i < pl->nworkers; i++) {
+    pthread_mutex_lock(&pl->workers[i].q.mu);
+    len = pl->workers[i].q.len;
+    pthread_mutex_unlock(&pl->workers[i].q.mu);
+    if (len * 2 >= pl->workers[i].q.cap)
+      return 1;
+  }
+  return 0;
+}

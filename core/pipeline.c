@@ -45,6 +45,17 @@ static int svc_emit(vigil_host_t *h, const void *data, size_t len, vigil_format_
   return vigil_ingest(h, data, len, pos);
 }
 
+static int svc_try_emit(vigil_host_t *h, const void *data, size_t len, vigil_format_t format,
+                        const vigil_position_t *pos) {
+  if (atomic_load(&h->pl->closing))
+    return VIGIL_ECLOSED;
+  if (format != VIGIL_FORMAT_JSON || (!data && len))
+    return VIGIL_EINVAL;
+  if (vigil_ingest_busy(h->pl))
+    return VIGIL_EAGAIN;
+  return vigil_ingest(h, data, len, pos);
+}
+
 static void svc_source_done(vigil_host_t *h) {
   atomic_store(&h->done, 1);
   uv_async_send(&h->pl->wakeup);
@@ -390,6 +401,7 @@ static int setup(vigil_pipeline_t *pl, const vigil_conf_t *conf) {
   pl->svc.delivered = svc_delivered;
   pl->svc.state_dir = svc_state_dir;
   pl->svc.instance_name = svc_instance_name;
+  pl->svc.try_emit = svc_try_emit;
   if ((rc = load_rules(pl)) != VIGIL_OK)
     return rc;
 

@@ -94,6 +94,8 @@ struct vigil_pipeline_s {
 
 /* ingest.c: the services' emit(), run on the caller's thread. */
 int vigil_ingest(vigil_host_t *h, const void *data, size_t len, const vigil_position_t *pos);
+/* True when an emit now would have to wait. */
+int vigil_ingest_busy(vigil_pipeline_t *pl);
 
 /* worker.c */
 int vigil_workers_start(vigil_pipeline_t *pl);

@@ -41,7 +41,7 @@ extern "C" {
 #endif
 
 #define VIGIL_ABI_MAJOR 1
-#define VIGIL_ABI_MINOR 0
+#define VIGIL_ABI_MINOR 1
 
 /* The one symbol a plugin exports. */
 #define VIGIL_PLUGIN_ENTRY_SYMBOL "vigil_plugin_entry"
@@ -164,6 +164,17 @@ typedef struct vigil_services_s {
 
   /* The instance name from the configuration ("file", "alerts", ...). */
   const char *(*instance_name)(vigil_host_t *host);
+
+  /* ---- ABI 1.1 ---- */
+
+  /*
+   * Like emit(), but never waits: returns VIGIL_EAGAIN, having taken
+   * nothing, when the pipeline cannot take the bytes right now. Meant for
+   * sources on the loop thread (an HTTP server answers 503 instead of
+   * stalling every connection). Any thread.
+   */
+  int (*try_emit)(vigil_host_t *host, const void *data, size_t len, vigil_format_t format,
+                  const vigil_position_t *pos);
 } vigil_services_t;
 
 /*
