@@ -127,6 +127,8 @@ typedef struct vigil_alert_s {
 typedef struct vigil_host_s vigil_host_t;
 
 typedef void (*vigil_stopped_cb)(void *arg);
+/* ABI 1.1: see services->emit_acked(). */
+typedef void (*vigil_ack_cb)(void *arg, int status);
 
 /*
  * Services the host offers an instance. Read only the fields that `size`
@@ -175,6 +177,21 @@ typedef struct vigil_services_s {
    */
   int (*try_emit)(vigil_host_t *host, const void *data, size_t len, vigil_format_t format,
                   const vigil_position_t *pos);
+
+  /*
+   * emit() with an acknowledgement, for sources that keep a checkpoint.
+   * Blocks like emit(). Once every record in these bytes has been through
+   * the rules and every alert they raised has been accepted by every sink
+   * (delivered, or written to the host's on-disk spool), the host calls
+   * ack(arg, VIGIL_OK) on the loop thread, exactly once. Acks of one
+   * instance arrive in the order of its emits, so "the last acked
+   * position" is a safe place to resume after a crash. If the pipeline
+   * stops first, ack(arg, VIGIL_ECLOSED) says the bytes may not be done:
+   * do not move the checkpoint past them. When the call itself fails
+   * (non-zero return), ack is never called.
+   */
+  int (*emit_acked)(vigil_host_t *host, const void *data, size_t len, vigil_format_t format,
+                    const vigil_position_t *pos, vigil_ack_cb ack, void *arg);
 } vigil_services_t;
 
 /*
