@@ -18,7 +18,7 @@ static const char *const severity_names[] = {"info", "low", "medium", "high", "c
 static const char *const rule_keys[] = {"id",      "title",   "severity", "description",
                                         "tags",    "references", "on",    "when",
                                         "output",  "context", "runbook",  "tests",
-                                        "enabled", NULL};
+                                        "enabled", "author",  NULL};
 static const char *const on_keys[] = {"source", "eventSource", "eventName", NULL};
 static const char *const runbook_keys[] = {"about", "risks", "console", "cli", NULL};
 
@@ -157,7 +157,8 @@ static void check_string_list(lua_State *L, int idx, const char *what, const cha
 /* Builds the metadata object alerts carry: description, tags, references,
  * runbook. */
 static cJSON *build_meta(lua_State *L, int idx, const char *rid) {
-  static const char *const fields[] = {"description", "tags", "references", "runbook", NULL};
+  static const char *const fields[] = {"description", "author", "tags", "references", "runbook",
+                                       NULL};
   const char *const *f;
   const char *why = NULL;
   cJSON *meta = cJSON_CreateObject();
@@ -260,6 +261,8 @@ static int l_rule(lua_State *L) {
                       s);
   lua_pop(L, 1);
   if (opt_field(L, 1, "description", LUA_TSTRING, s))
+    lua_pop(L, 1);
+  if (opt_field(L, 1, "author", LUA_TSTRING, s))
     lua_pop(L, 1);
   if (opt_field(L, 1, "output", LUA_TSTRING, s))
     lua_pop(L, 1);
