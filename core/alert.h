@@ -28,6 +28,7 @@ typedef struct vigil_alert_item_s {
   int pending;      /* sinks that have not reported yet */
   int failed;       /* sinks that gave up on it */
   int attempts;
+  struct vigil_track_s *track; /* emit_acked() it came from, or NULL */
   struct vigil_alert_item_s *next;
 } vigil_alert_item_t;
 

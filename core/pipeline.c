@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "engine.h"
 #include "log.h"
 #include "pipeline_int.h"
 
@@ -42,7 +43,7 @@ static int svc_emit(vigil_host_t *h, const void *data, size_t len, vigil_format_
     return VIGIL_ECLOSED;
   if (format != VIGIL_FORMAT_JSON || (!data && len))
     return VIGIL_EINVAL;
-  return vigil_ingest(h, data, len, pos);
+  return vigil_emit(h, data, len, pos, 0, NULL, NULL);
 }
 
 static int svc_try_emit(vigil_host_t *h, const void *data, size_t len, vigil_format_t format,
@@ -51,9 +52,16 @@ static int svc_try_emit(vigil_host_t *h, const void *data, size_t len, vigil_for
     return VIGIL_ECLOSED;
   if (format != VIGIL_FORMAT_JSON || (!data && len))
     return VIGIL_EINVAL;
-  if (vigil_ingest_busy(h->pl))
-    return VIGIL_EAGAIN;
-  return vigil_ingest(h, data, len, pos);
+  return vigil_emit(h, data, len, pos, 1, NULL, NULL);
+}
+
+static int svc_emit_acked(vigil_host_t *h, const void *data, size_t len, vigil_format_t format,
+                          const vigil_position_t *pos, vigil_ack_cb ack, void *arg) {
+  if (atomic_load(&h->pl->closing))
+    return VIGIL_ECLOSED;
+  if (format != VIGIL_FORMAT_JSON || (!data && len) || !ack)
+    return VIGIL_EINVAL;
+  return vigil_emit(h, data, len, pos, 0, ack, arg);
 }
 
 static void svc_source_done(vigil_host_t *h) {
@@ -77,6 +85,11 @@ static void finish_alert(vigil_pipeline_t *pl, vigil_alert_item_t *a) {
   pl->inflight--;
   if (a->failed)
     pl->delivery_failures++;
+  /* Until the spool exists, an alert every sink gave up on still ends its
+   * tracker: it was reported as an error, and holding the checkpoint
+   * forever would stop the source instead. */
+  if (a->track)
+    vigil_track_release(a->track);
   vigil_alert_free(a);
   uv_async_send(&pl->wakeup); /* may complete a drain */
 }
@@ -191,6 +204,7 @@ static void stop_source(vigil_host_t *h) {
 
 static void close_all(vigil_pipeline_t *pl) {
   pl->state = PL_CLOSING;
+  uv_close((uv_handle_t *)&pl->flush_timer, NULL);
   uv_close((uv_handle_t *)&pl->wakeup, NULL);
   uv_close((uv_handle_t *)&pl->sigint, NULL);
   uv_close((uv_handle_t *)&pl->sigterm, NULL);
@@ -210,7 +224,10 @@ static void advance(vigil_pipeline_t *pl) {
     if (!all)
       return;
     atomic_store(&pl->closing, 1);
-    vigil_workers_close(pl);
+    /* Workers never wait on the loop, so this wait ends. */
+    for (i = 0; i < pl->nsources; i++)
+      vigil_emit_flush(&pl->sources[i], 0);
+    vigil_sched_close(pl);
     pl->state = PL_DRAINING;
   }
   if (pl->state == PL_DRAINING) {
@@ -244,7 +261,23 @@ static void on_wakeup(uv_async_t *a) {
   vigil_pipeline_t *pl = a->data;
 
   dispatch_alerts(pl);
+  vigil_track_ack_done(pl);
   advance(pl);
+}
+
+/* A quiet source's half-filled batch would otherwise wait for more input;
+ * this bounds the added latency. Never blocks the loop. */
+#define FLUSH_MS 20
+
+static void on_flush_timer(uv_timer_t *t) {
+  vigil_pipeline_t *pl = t->data;
+  uint64_t now = uv_hrtime();
+  int i;
+
+  for (i = 0; i < pl->nsources; i++) {
+    if (pl->sources[i].open && now - pl->sources[i].opened_ns >= FLUSH_MS * 1000000ull)
+      vigil_emit_flush(&pl->sources[i], 1);
+  }
 }
 
 static void on_signal(uv_signal_t *s, int signum) {
@@ -346,7 +379,7 @@ static int load_rules(vigil_pipeline_t *pl) {
   int nlib = 0;
   int i;
   char err[2048];
-  vigil_worker_t *w;
+  vigil_ruleset_t *rs;
 
   libs[0] = vigil_default_rules_dir();
   nlib = libs[0] ? 1 : 0;
@@ -359,25 +392,19 @@ static int load_rules(vigil_pipeline_t *pl) {
     return VIGIL_EINVAL;
   }
   for (i = 0; i < pl->nworkers; i++) {
-    w = &pl->workers[i];
-    w->pl = pl;
-    w->id = i;
-    if (vigil_ruleset_load(paths, npaths, libs, nlib, &w->rs, err, sizeof(err)) != VIGIL_OK) {
-      vigil_error("rules", "%s", err);
-      return VIGIL_EINVAL;
-    }
-    w->fired = calloc(w->rs->nrules + 1, sizeof(uint64_t));
-    w->errors = calloc(w->rs->nrules + 1, sizeof(uint64_t));
-    w->evals = calloc(w->rs->nrules + 1, sizeof(uint64_t));
-    if (!w->fired || !w->errors || !w->evals)
-      return VIGIL_ENOMEM;
+    pl->workers[i].pl = pl;
+    pl->workers[i].id = i;
   }
-  pl->index = vigil_rule_index_build(pl->workers[0].rs);
-  if (!pl->index)
+  pl->gen = vigil_gen_load(paths, npaths, libs, nlib, pl->nworkers, err, sizeof(err));
+  if (!pl->gen) {
+    vigil_error("rules", "%s", err);
+    return VIGIL_EINVAL;
+  }
+  if (vigil_gen_bind(pl->gen, &pl->stats) != 0)
     return VIGIL_ENOMEM;
+  rs = pl->gen->rs[0];
   vigil_info("rules", "%zu rules from %zu files (%zu disabled), %zu run on every event",
-             pl->workers[0].rs->nrules, pl->workers[0].rs->nfiles, pl->workers[0].rs->ndisabled,
-             vigil_rule_index_wildcards(pl->index));
+             rs->nrules, rs->nfiles, rs->ndisabled, vigil_rule_index_wildcards(pl->gen->index));
   return VIGIL_OK;
 }
 
@@ -393,6 +420,10 @@ static int setup(vigil_pipeline_t *pl, const vigil_conf_t *conf) {
   if (!pl->workers || uv_loop_init(&pl->loop) != 0)
     return VIGIL_ENOMEM;
   pthread_mutex_init(&pl->alert_mu, NULL);
+  for (i = 0; i < VIGIL_MAX_INSTANCES; i++)
+    pthread_mutex_init(&pl->sources[i].bmu, NULL);
+  if (vigil_sched_init(pl) != 0)
+    return VIGIL_ENOMEM;
   pl->svc.size = sizeof(pl->svc);
   pl->svc.loop = &pl->loop;
   pl->svc.log = svc_log;
@@ -402,6 +433,7 @@ static int setup(vigil_pipeline_t *pl, const vigil_conf_t *conf) {
   pl->svc.state_dir = svc_state_dir;
   pl->svc.instance_name = svc_instance_name;
   pl->svc.try_emit = svc_try_emit;
+  pl->svc.emit_acked = svc_emit_acked;
   if ((rc = load_rules(pl)) != VIGIL_OK)
     return rc;
 
@@ -421,6 +453,9 @@ static int setup(vigil_pipeline_t *pl, const vigil_conf_t *conf) {
   }
   uv_async_init(&pl->loop, &pl->wakeup, on_wakeup);
   pl->wakeup.data = pl;
+  uv_timer_init(&pl->loop, &pl->flush_timer);
+  pl->flush_timer.data = pl;
+  uv_timer_start(&pl->flush_timer, on_flush_timer, FLUSH_MS, FLUSH_MS);
   uv_signal_init(&pl->loop, &pl->sigint);
   uv_signal_init(&pl->loop, &pl->sigterm);
   pl->sigint.data = pl->sigterm.data = pl;
@@ -459,21 +494,20 @@ static void destroy_host(vigil_host_t *h) {
 
 static void teardown(vigil_pipeline_t *pl) {
   int i;
-  vigil_worker_t *w;
 
+  vigil_track_ack_closed(pl);
   for (i = 0; i < pl->nsources; i++)
     destroy_host(&pl->sources[i]);
   for (i = 0; i < pl->nsinks; i++)
     destroy_host(&pl->sinks[i]);
-  for (i = 0; pl->workers && i < pl->nworkers; i++) {
-    w = &pl->workers[i];
-    vigil_ruleset_free(w->rs);
-    free(w->fired);
-    free(w->errors);
-    free(w->evals);
-  }
+  for (i = 0; i < pl->nsources; i++)
+    vigil_batch_free(pl->sources[i].open);
+  for (i = 0; i < VIGIL_MAX_INSTANCES; i++)
+    pthread_mutex_destroy(&pl->sources[i].bmu);
+  vigil_sched_destroy(pl);
   free(pl->workers);
-  vigil_rule_index_free(pl->index);
+  vigil_gen_release(pl->gen);
+  vigil_stats_free(pl->stats);
   pthread_mutex_destroy(&pl->alert_mu);
   /* Lets close callbacks of handles plugins closed in destroy() run. */
   uv_run(&pl->loop, UV_RUN_NOWAIT);
@@ -482,10 +516,8 @@ static void teardown(vigil_pipeline_t *pl) {
 }
 
 static void print_stats(vigil_pipeline_t *pl, const vigil_run_stats_t *st, FILE *out) {
-  const vigil_ruleset_t *rs = pl->workers[0].rs;
-  uint64_t fired;
-  uint64_t errors;
-  uint64_t evals;
+  const vigil_ruleset_t *rs = pl->gen->rs[0];
+  vigil_rule_totals_t t;
   size_t r;
   int i;
 
@@ -498,22 +530,21 @@ static void print_stats(vigil_pipeline_t *pl, const vigil_run_stats_t *st, FILE 
   for (i = 0; i < pl->nsources; i++)
     fprintf(out, "  source %-12s records %llu\n", pl->sources[i].name,
             (unsigned long long)atomic_load(&pl->sources[i].records));
-  fprintf(out, "  %-44s %10s %8s %7s\n", "rule", "evaluated", "alerts", "errors");
+  fprintf(out, "  %-44s %10s %8s %8s %7s %7s %9s\n", "rule", "evaluated", "matches", "alerts",
+          "errors", "evicted", "ms");
   for (r = 0; r < rs->nrules; r++) {
-    fired = errors = evals = 0;
-    for (i = 0; i < pl->nworkers; i++) {
-      fired += pl->workers[i].fired[r];
-      errors += pl->workers[i].errors[r];
-      evals += pl->workers[i].evals[r];
-    }
-    fprintf(out, "  %-44s %10llu %8llu %7llu\n", rs->rules[r].id, (unsigned long long)evals,
-            (unsigned long long)fired, (unsigned long long)errors);
+    vigil_stats_sum(pl->gen->stats[r], &t);
+    fprintf(out, "  %-44s %10llu %8llu %8llu %7llu %7llu %9.1f\n", rs->rules[r].id,
+            (unsigned long long)t.evals, (unsigned long long)t.matches,
+            (unsigned long long)t.alerts, (unsigned long long)t.errors,
+            (unsigned long long)t.evicted, (double)t.ns / 1e6);
   }
 }
 
 static void collect(vigil_pipeline_t *pl, vigil_run_stats_t *st) {
   int i;
-  size_t r;
+  vigil_rule_stats_t *s;
+  vigil_rule_totals_t t;
 
   st->records = atomic_load(&pl->records);
   st->candidates = atomic_load(&pl->candidates);
@@ -522,9 +553,9 @@ static void collect(vigil_pipeline_t *pl, vigil_run_stats_t *st) {
   st->decode_errors = atomic_load(&pl->decode_errors);
   st->alerts = pl->alerts;
   st->delivery_failures = pl->delivery_failures;
-  for (i = 0; i < pl->nworkers && pl->workers[i].rs; i++) {
-    for (r = 0; r < pl->workers[i].rs->nrules; r++)
-      st->rule_errors += pl->workers[i].errors[r];
+  for (s = pl->stats; s; s = s->next) {
+    vigil_stats_sum(s, &t);
+    st->rule_errors += t.errors;
   }
   for (i = 0; i < pl->nsources; i++)
     st->plugin_errors += atomic_load(&pl->sources[i].errors);
@@ -552,7 +583,7 @@ int vigil_pipeline_run(const vigil_conf_t *conf, vigil_run_stats_t *st, FILE *st
   st->seconds = (double)(uv_hrtime() - t0) / 1e9;
   st->interrupted = pl->signals > 0;
   collect(pl, st);
-  if (stats_out && pl->workers && pl->workers[0].rs && pl->index)
+  if (stats_out && pl->gen)
     print_stats(pl, st, stats_out);
   teardown(pl);
   free(pl);

@@ -2,6 +2,7 @@
 #ifndef VIGIL_PIPELINE_INT_H
 #define VIGIL_PIPELINE_INT_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 
@@ -16,6 +17,10 @@
 
 typedef struct vigil_pipeline_s vigil_pipeline_t;
 
+typedef struct vigil_batch_s vigil_batch_t;
+typedef struct vigil_track_s vigil_track_t;
+typedef struct vigil_gen_s vigil_gen_t;
+
 /* One plugin instance; its address is the vigil_host_t plugins see. */
 struct vigil_host_s {
   vigil_pipeline_t *pl;
@@ -29,11 +34,35 @@ struct vigil_host_s {
   int stopped;           /* stop's callback came */
   atomic_ullong records;
   atomic_ullong errors;  /* error lines it logged */
+  /* Sources: the batch being filled and the acks waiting, in emit order. */
+  pthread_mutex_t bmu;
+  vigil_batch_t *open;
+  uint64_t opened_ns;
+  vigil_track_t *track_head;
+  vigil_track_t *track_tail;
 };
 
-/* A record on its way to a worker: origin, candidate rules, bytes. */
+/*
+ * An emit_acked() call in flight. One reference for its bytes until they
+ * are scanned, one per candidate record until evaluated, one per alert
+ * until every sink has reported: at zero it is done, and the loop acks
+ * the source's done trackers in emit order.
+ */
+struct vigil_track_s {
+  vigil_track_t *next;
+  vigil_host_t *src;
+  vigil_ack_cb ack;
+  void *arg;
+  atomic_int refs;
+  atomic_int done;
+};
+
+/* A record on its way to the worker that owns its principal. */
 typedef struct vigil_msg_s {
+  struct vigil_msg_s *next;
   vigil_host_t *source;
+  vigil_gen_t *gen;      /* the rule set that chose it; evaluated with the same */
+  vigil_track_t *track;
   uint64_t line;
   uint64_t record;
   uint32_t nrules;
@@ -47,12 +76,43 @@ typedef struct vigil_worker_s {
   vigil_pipeline_t *pl;
   int id;
   uv_thread_t thread;
-  vigil_queue_t q;
-  vigil_ruleset_t *rs;
-  uint64_t *fired;       /* per rule */
-  uint64_t *errors;      /* per rule */
-  uint64_t *evals;       /* per rule */
+  vigil_msg_t *inbox_head;  /* candidates of its partition, in order; under sched.mu */
+  vigil_msg_t *inbox_tail;
+  size_t inbox_len;
+  struct vigil_state_s *state; /* stateful rule memory, kept across reloads */
 } vigil_worker_t;
+
+/* Scan results of one batch, by destination worker, until its turn. */
+typedef struct vigil_scan_out_s {
+  int ready;
+  vigil_msg_t **head;
+  vigil_msg_t **tail;
+  size_t *count;
+} vigil_scan_out_t;
+
+/*
+ * Work sharing between the sources and the workers, under one mutex.
+ * Sources push batches of raw records; any idle worker scans the next
+ * batch (stage 1); its candidates are handed, in batch order, to the
+ * inbox of the worker owning each record's principal (stage 2).
+ */
+typedef struct vigil_sched_s {
+  pthread_mutex_t mu;
+  pthread_cond_t work;      /* workers: something to do, or closing */
+  pthread_cond_t room;      /* sources: a batch slot is free */
+  vigil_batch_t *qhead;
+  vigil_batch_t *qtail;
+  size_t qlen;
+  size_t qcap;
+  uint64_t push_seq;        /* next batch number */
+  uint64_t drain_seq;       /* next batch whose candidates go to inboxes */
+  vigil_scan_out_t *ring;   /* scan results by batch number % nring */
+  size_t nring;
+  size_t scanning;          /* batches popped and not yet drained */
+  size_t pending;           /* candidates in inboxes or being evaluated */
+  size_t pending_cap;       /* above it, workers evaluate before scanning more */
+  int closed;
+} vigil_sched_t;
 
 typedef enum { PL_RUNNING, PL_DRAINING, PL_STOPPING_SINKS, PL_CLOSING } pl_state_t;
 
@@ -71,9 +131,13 @@ struct vigil_pipeline_s {
   vigil_host_t sinks[VIGIL_MAX_INSTANCES];
   int nsinks;
 
-  vigil_rule_index_t *index;
+  vigil_sched_t sched;
+  uv_timer_t flush_timer;   /* sends half-filled batches of quiet sources */
+  vigil_gen_t *gen;         /* current rule set; under sched.mu */
+  struct vigil_rule_stats_s *stats; /* per rule id, across reloads */
   vigil_worker_t *workers;
   int nworkers;
+  int nworkers_started;
   atomic_int workers_alive;
   int joined;
   atomic_int closing;     /* emit() answers VIGIL_ECLOSED */
@@ -92,16 +156,41 @@ struct vigil_pipeline_s {
   uint64_t delivery_failures;
 };
 
-/* ingest.c: the services' emit(), run on the caller's thread. */
-int vigil_ingest(vigil_host_t *h, const void *data, size_t len, const vigil_position_t *pos);
-/* True when an emit now would have to wait. */
-int vigil_ingest_busy(vigil_pipeline_t *pl);
+/* emit.c: the services' emit() family, on the caller's thread. */
+int vigil_emit(vigil_host_t *h, const void *data, size_t len, const vigil_position_t *pos,
+               int nonblock, vigil_ack_cb ack, void *arg);
+/* Sends a source's half-filled batch; blocking unless nonblock. */
+void vigil_emit_flush(vigil_host_t *h, int nonblock);
 
-/* worker.c */
+/* sched.c: the work queue and the ordered hand-over. */
+int vigil_sched_init(vigil_pipeline_t *pl);
+void vigil_sched_destroy(vigil_pipeline_t *pl);
+/* Queues a full batch; waits for room unless nonblock (then -1 when full,
+ * or when closed). */
+int vigil_sched_push(vigil_pipeline_t *pl, vigil_batch_t *b, int nonblock);
+void vigil_sched_close(vigil_pipeline_t *pl);
+int vigil_sched_full(vigil_pipeline_t *pl);
+size_t vigil_sched_depth(vigil_pipeline_t *pl, size_t *pending);
+
+/* scan_stage.c: stage 1, a batch's records to candidate messages. */
+void vigil_scan_batch(vigil_worker_t *w, vigil_batch_t *b, vigil_gen_t *gen,
+                      vigil_scan_out_t *out);
+void vigil_batch_free(vigil_batch_t *b);
+
+/* worker.c: threads running both stages; stage 2 evaluates candidates. */
 int vigil_workers_start(vigil_pipeline_t *pl);
-void vigil_workers_close(vigil_pipeline_t *pl);
 void vigil_workers_join(vigil_pipeline_t *pl);
+void vigil_worker_eval(vigil_worker_t *w, vigil_msg_t *m);
 void vigil_msg_free(vigil_msg_t *m);
+
+/* track.c: acks of emit_acked(). */
+vigil_track_t *vigil_track_new(vigil_host_t *h, vigil_ack_cb ack, void *arg);
+void vigil_track_ref(vigil_track_t *t);
+void vigil_track_release(vigil_track_t *t);
+/* Loop thread: acks every done tracker at the head of each source. */
+void vigil_track_ack_done(vigil_pipeline_t *pl);
+/* Loop thread, at tear-down: tells the rest they may not be done. */
+void vigil_track_ack_closed(vigil_pipeline_t *pl);
 
 /* pipeline.c: hands a finished alert to the loop (any thread). */
 void vigil_pipeline_post(vigil_pipeline_t *pl, vigil_alert_item_t *a);

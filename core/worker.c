@@ -1,20 +1,30 @@
 /*
- * Workers: each owns a Lua state with the whole rule set and takes the
- * records of its partition in order. Only here are records parsed into
- * trees, and only the rules the index chose run on them.
+ * Stage 2 of the event path: a worker evaluates the candidates of its
+ * partition, in order, in its own Lua state of the generation that chose
+ * them. Only here are records parsed into trees, and only the rules the
+ * index chose run on them.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "engine.h"
 #include "log.h"
 #include "lua_event.h"
 #include "pipeline_int.h"
 
-#define WORKER_QUEUE_CAP 1024
-
 void vigil_msg_free(vigil_msg_t *m) {
-  free(m); /* one block, see ingest.c */
+  if (m->track)
+    vigil_track_release(m->track);
+  vigil_gen_release(m->gen);
+  free(m); /* one block, see scan_stage.c */
+}
+
+static uint64_t mono_ns(void) {
+  struct timespec ts;
+
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 static int64_t now_ms(void) {
@@ -25,44 +35,53 @@ static int64_t now_ms(void) {
 }
 
 static void run_rule(vigil_worker_t *w, const vigil_msg_t *m, const cJSON *ev, uint32_t ri) {
-  vigil_ruleset_t *rs = w->rs;
+  vigil_ruleset_t *rs = m->gen->rs[w->id];
   const vigil_rule_t *r = &rs->rules[ri];
+  vigil_rstat_t *st = &m->gen->stats[ri]->w[w->id];
   vigil_origin_t origin = {m->source->name, m->stream, m->line, m->record};
   vigil_alert_item_t *a;
   cJSON *ctx;
   char err[1024];
   int fired;
+  uint64_t t0 = mono_ns();
 
-  w->evals[ri]++;
+  VIGIL_STAT_ADD(st->evals, 1);
   fired = vigil_ruleset_when(rs, ri, ev, err, sizeof(err));
   if (fired < 0) {
-    w->errors[ri]++;
+    VIGIL_STAT_ADD(st->errors, 1);
     vigil_error("rules", "rule %s (%s:%d) failed on %s:%llu record %llu: %s", r->id, r->file,
                 r->line, m->stream, (unsigned long long)m->line, (unsigned long long)m->record,
                 err);
-    return;
+    goto out;
   }
   if (!fired)
-    return;
+    goto out;
+  VIGIL_STAT_ADD(st->matches, 1);
   err[0] = '\0';
   ctx = vigil_ruleset_context(rs, ri, ev, err, sizeof(err));
   if (err[0]) {
     /* The alert still goes out; only its extra context is missing. */
-    w->errors[ri]++;
+    VIGIL_STAT_ADD(st->errors, 1);
     vigil_error("rules", "rule %s context on %s:%llu record %llu: %s", r->id, m->stream,
                 (unsigned long long)m->line, (unsigned long long)m->record, err);
   }
   a = vigil_alert_build(r, ev, ctx, &origin, now_ms());
   if (!a) {
     vigil_error("rules", "rule %s: out of memory building an alert", r->id);
-    return;
+    goto out;
   }
-  w->fired[ri]++;
+  VIGIL_STAT_ADD(st->alerts, 1);
+  a->track = m->track;
+  if (a->track)
+    vigil_track_ref(a->track);
   vigil_pipeline_post(w->pl, a);
+out:
+  VIGIL_STAT_ADD(st->ns, mono_ns() - t0);
 }
 
-static void handle(vigil_worker_t *w, vigil_msg_t *m) {
+void vigil_worker_eval(vigil_worker_t *w, vigil_msg_t *m) {
   cJSON *ev = cJSON_ParseWithLength(m->json, m->len);
+  lua_State *L = m->gen->rs[w->id]->L;
   uint32_t i;
 
   if (!ev) {
@@ -72,57 +91,9 @@ static void handle(vigil_worker_t *w, vigil_msg_t *m) {
                 (unsigned long long)m->line, (unsigned long long)m->record);
     return;
   }
-  vigil_event_next(w->rs->L);
+  vigil_event_next(L);
   for (i = 0; i < m->nrules; i++)
     run_rule(w, m, ev, m->rules[i]);
-  vigil_event_next(w->rs->L); /* views kept by a rule are now stale */
+  vigil_event_next(L); /* views kept by a rule are now stale */
   cJSON_Delete(ev);
-}
-
-static void worker_main(void *arg) {
-  vigil_worker_t *w = arg;
-  vigil_msg_t *m;
-
-  while ((m = vigil_queue_pop(&w->q))) {
-    handle(w, m);
-    vigil_msg_free(m);
-  }
-  atomic_fetch_sub(&w->pl->workers_alive, 1);
-  uv_async_send(&w->pl->wakeup);
-}
-
-int vigil_workers_start(vigil_pipeline_t *pl) {
-  int i;
-  vigil_worker_t *w;
-
-  for (i = 0; i < pl->nworkers; i++) {
-    w = &pl->workers[i];
-    if (vigil_queue_init(&w->q, WORKER_QUEUE_CAP) != 0)
-      return VIGIL_ENOMEM;
-  }
-  atomic_store(&pl->workers_alive, pl->nworkers);
-  for (i = 0; i < pl->nworkers; i++) {
-    w = &pl->workers[i];
-    if (uv_thread_create(&w->thread, worker_main, w) != 0) {
-      vigil_error(NULL, "cannot start worker thread %d", i);
-      return VIGIL_ERR;
-    }
-  }
-  return VIGIL_OK;
-}
-
-void vigil_workers_close(vigil_pipeline_t *pl) {
-  int i;
-
-  for (i = 0; i < pl->nworkers; i++)
-    vigil_queue_close(&pl->workers[i].q);
-}
-
-void vigil_workers_join(vigil_pipeline_t *pl) {
-  int i;
-
-  for (i = 0; i < pl->nworkers; i++) {
-    uv_thread_join(&pl->workers[i].thread);
-    vigil_queue_destroy(&pl->workers[i].q);
-  }
 }
