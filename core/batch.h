@@ -1,0 +1,32 @@
+/*
+ * A batch: raw records of one source, copied back to back, on their way
+ * from emit() to a worker. Entries are a header and the bytes (NUL ended,
+ * padded to 8); a stream-name entry applies to the records after it.
+ */
+#ifndef VIGIL_BATCH_H
+#define VIGIL_BATCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pipeline_int.h"
+
+typedef struct vigil_entry_s {
+  uint32_t len;
+  uint32_t is_stream;
+  uint64_t line;         /* line of the first byte */
+  vigil_track_t *track;  /* emit_acked() of these bytes, or NULL */
+} vigil_entry_t;
+
+struct vigil_batch_s {
+  vigil_batch_t *next;
+  vigil_host_t *src;
+  uint64_t seq;          /* order among all batches, set when queued */
+  size_t used;
+  size_t cap;
+  uint32_t nrec;
+  const char *stream;    /* the last stream name put in (source side) */
+  _Alignas(8) char data[];
+};
+
+#endif

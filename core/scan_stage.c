@@ -1,0 +1,183 @@
+/*
+ * Stage 1 of the event path, on any free worker: decode each record of a
+ * batch, read the indexed fields with the scanner, ask the rule index,
+ * and only for records some rule can match, copy them out for the worker
+ * that owns their principal. A record that meets no rule costs one scan
+ * and no allocation.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "batch.h"
+#include "decode.h"
+#include "engine.h"
+#include "log.h"
+#include "pipeline_int.h"
+
+#define MAX_CANDIDATES 512
+
+typedef struct ingest_s {
+  vigil_host_t *h;
+  const char *stream;
+  vigil_track_t *track;
+  vigil_gen_t *gen;
+  vigil_scan_out_t *out;
+  int nworkers;
+  uint64_t candidates;
+} ingest_t;
+
+/* The string value of v: borrowed bytes when unescaped, else decoded
+ * into scratch. NULL (len 0) when v is not a string. */
+static const char *text(const vigil_jval_t *v, char *scratch, size_t cap, size_t *len) {
+  if (v->type != VIGIL_J_STRING) {
+    *len = 0;
+    return NULL;
+  }
+  if (!v->escaped) {
+    *len = v->len;
+    return v->p;
+  }
+  *len = vigil_jval_str(v, scratch, cap);
+  if (*len >= cap)
+    *len = cap - 1;
+  return scratch;
+}
+
+/* Partition key: the acting principal, as vigil_ct_actor() picks it, so
+ * one principal's events always reach the same worker in order. */
+static uint64_t partition_key(const vigil_jval_t *uid) {
+  static const char *const keys[] = {"arn", "invokedBy", "userName", "principalId"};
+  vigil_jval_t v[4];
+  uint64_t h = 1469598103934665603ull;
+  size_t i;
+  size_t k;
+
+  if (uid->type != VIGIL_J_OBJECT || vigil_scan_object(uid->p, uid->len, keys, 4, v, NULL) != 0)
+    return h;
+  for (k = 0; k < 4; k++) {
+    if (v[k].type == VIGIL_J_STRING && v[k].len > 0)
+      break;
+  }
+  for (i = 0; k < 4 && i < v[k].len; i++) {
+    h ^= (unsigned char)v[k].p[i];
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+static void on_record(void *arg, const vigil_record_t *rec) {
+  ingest_t *in = arg;
+  uint32_t cand[MAX_CANDIDATES];
+  char sbuf[256];
+  char nbuf[256];
+  const char *src;
+  const char *name;
+  size_t slen;
+  size_t nlen;
+  size_t n;
+  size_t stream_len;
+  vigil_msg_t *m;
+  int w = 0;
+
+  src = text(&rec->f[VIGIL_K_EVENT_SOURCE], sbuf, sizeof(sbuf), &slen);
+  name = text(&rec->f[VIGIL_K_EVENT_NAME], nbuf, sizeof(nbuf), &nlen);
+  n = vigil_rule_index_match(in->gen->index, src, slen, name, nlen, cand, MAX_CANDIDATES);
+  if (n == 0)
+    return;
+  if (n > MAX_CANDIDATES) {
+    vigil_warn(in->h->name, "%zu rules match one event; only the first %d run", n,
+               MAX_CANDIDATES);
+    n = MAX_CANDIDATES;
+  }
+  in->candidates++;
+
+  /* One block: the message, its rule list, stream name and record bytes. */
+  stream_len = strlen(in->stream);
+  m = malloc(sizeof(*m) + n * sizeof(uint32_t) + stream_len + 1 + rec->len + 1);
+  if (!m) {
+    vigil_error(in->h->name, "out of memory: record %llu dropped",
+                (unsigned long long)rec->index);
+    return;
+  }
+  m->next = NULL;
+  m->source = in->h;
+  m->gen = in->gen;
+  vigil_gen_ref(in->gen);
+  m->track = in->track;
+  if (m->track)
+    vigil_track_ref(m->track);
+  m->line = rec->line;
+  m->record = rec->index;
+  m->nrules = (uint32_t)n;
+  m->rules = (uint32_t *)(m + 1);
+  memcpy(m->rules, cand, n * sizeof(uint32_t));
+  m->stream = (char *)(m->rules + n);
+  if (stream_len)
+    memcpy(m->stream, in->stream, stream_len);
+  m->stream[stream_len] = '\0';
+  m->json = m->stream + stream_len + 1;
+  memcpy(m->json, rec->p, rec->len);
+  m->json[rec->len] = '\0';
+  m->len = rec->len;
+  if (in->nworkers > 1)
+    w = (int)(partition_key(&rec->f[VIGIL_K_USER_IDENTITY]) % (uint64_t)in->nworkers);
+  if (in->out->tail[w])
+    in->out->tail[w]->next = m;
+  else
+    in->out->head[w] = m;
+  in->out->tail[w] = m;
+  in->out->count[w]++;
+}
+
+static void on_error(void *arg, uint64_t line, int64_t record, const char *msg) {
+  ingest_t *in = arg;
+  const char *stream = in->stream[0] ? in->stream : "(stream)";
+
+  atomic_fetch_add_explicit(&in->h->pl->decode_errors, 1, memory_order_relaxed);
+  if (record >= 0)
+    vigil_error(in->h->name, "%s:%llu: record %lld: %s", stream, (unsigned long long)line,
+                (long long)record, msg);
+  else
+    vigil_error(in->h->name, "%s:%llu: %s", stream, (unsigned long long)line, msg);
+}
+
+void vigil_scan_batch(vigil_worker_t *w, vigil_batch_t *b, vigil_gen_t *gen,
+                      vigil_scan_out_t *out) {
+  vigil_pipeline_t *pl = w->pl;
+  vigil_host_t *h = b->src;
+  ingest_t in = {h, "", NULL, gen, out, pl->nworkers, 0};
+  vigil_decode_cb_t cb = {on_record, on_error, &in};
+  vigil_decode_stats_t st = {0};
+  const vigil_entry_t *e;
+  size_t off = 0;
+  uint64_t digests;
+
+  while (off < b->used) {
+    e = (const vigil_entry_t *)(b->data + off);
+    off += sizeof(*e) + ((e->len + 1u + 7u) & ~(size_t)7u);
+    if (e->is_stream) {
+      in.stream = (const char *)(e + 1);
+      continue;
+    }
+    in.track = e->track;
+    digests = st.digests;
+    vigil_decode((const char *)(e + 1), e->len, e->line, &cb, &st);
+    if (st.digests != digests)
+      vigil_info(h->name, "%s: CloudTrail digest skipped", in.stream);
+    if (e->track)
+      vigil_track_release(e->track);
+  }
+  /* Counted once per batch, not per record: the no-match path stays cheap. */
+  atomic_fetch_add_explicit(&h->records, st.records, memory_order_relaxed);
+  atomic_fetch_add_explicit(&pl->records, st.records, memory_order_relaxed);
+  atomic_fetch_add_explicit(&pl->candidates, in.candidates, memory_order_relaxed);
+  atomic_fetch_add_explicit(&pl->digests, st.digests, memory_order_relaxed);
+  atomic_fetch_add_explicit(&pl->other, st.other, memory_order_relaxed);
+}
+
+/* Tracked entries of a batch freed unscanned (shutdown) keep their
+ * reference: their acks then say VIGIL_ECLOSED at tear-down. */
+void vigil_batch_free(vigil_batch_t *b) {
+  free(b);
+}
