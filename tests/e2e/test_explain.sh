@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# vigil explain: finding rules by id or eventName, the runbook layout
+# (wrapping, numbered steps, pasteable commands, ATT&CK tags), --json, and
+# the errors for unknown names and broken rules.
+. "$(dirname "$0")/lib.sh"
+
+expect_status 0 "$VIGIL" explain --help
+grep_in "$TMP/out" '^usage: vigil explain'
+expect_status 2 "$VIGIL" explain
+grep_in "$TMP/err" 'give one RULE-ID or EVENTNAME'
+expect_status 2 "$VIGIL" explain a b
+expect_status 2 "$VIGIL" explain --frobnicate x
+
+# Two rules on one eventName. The medium one is loaded first (file order);
+# the page must still open with the high one.
+mkdir -p "$TMP/rules"
+cat >"$TMP/rules/a_widget.lua" <<'L'
+-- fixture
+rule {
+  id = "acme.widget.put_medium",
+  title = "Widget replaced",
+  severity = "medium",
+  on = { eventSource = "widget.amazonaws.com", eventName = "PutWidget" },
+  runbook = { about = "short", console = { "Open it." }, cli = { "aws widget get" } },
+}
+L
+cat >"$TMP/rules/b_widget.lua" <<'L'
+-- fixture
+
+
+rule {
+  id = "acme.widget.put_high",
+  title = "Widget replaced by someone outside the widget team",
+  severity = "high",
+  author = "Ada Example",
+  description = "A principal replaced a widget, which every service in the account reads "
+    .. "at start-up, so the change reaches production at the next deploy.",
+  tags = { "attack.t1098.001", "attack.privilege_escalation", "cis.1.2" },
+  references = { "https://example.com/widgets" },
+  on = { eventSource = "widget.amazonaws.com", eventName = { "PutWidget", "PatchWidget" } },
+  runbook = {
+    about = "PutWidget overwrites the whole widget document. The old version is kept for "
+      .. "thirty days under its version id, and nothing else records who wrote which "
+      .. "version, so this event is the only place the author of a change can be found.",
+    risks = { "Privilege escalation: widgets grant roles to whoever reads them first and "
+      .. "then keep those roles for as long as the session lasts." },
+    console = { "Widgets > All widgets: open the widget named in the alert.",
+                "Versions tab: compare the new version with the previous one.",
+                "7. Restore the previous version if the change was not planned." },
+    cli = { "aws widget restore-widget-version --widget-name <widget-name> "
+              .. "--version-id <previous-version-id> --region <region> --no-cli-pager" },
+  },
+}
+L
+
+expect_status 0 "$VIGIL" explain --rules "$TMP/rules" PutWidget
+cp "$TMP/out" "$TMP/page"
+grep_in "$TMP/page" '^2 rules fire on PutWidget, most severe first\.$'
+high=$(grep -n '^  id        acme.widget.put_high$' "$TMP/page" | cut -d: -f1)
+medium=$(grep -n '^  id        acme.widget.put_medium$' "$TMP/page" | cut -d: -f1)
+[ -n "$high" ] && [ -n "$medium" ] || fail "both rules must be printed"
+[ "$high" -lt "$medium" ] || fail "the high rule must come first"
+grep_in "$TMP/page" '^  severity  high$'
+grep_in "$TMP/page" '^  fires on  PutWidget, PatchWidget from widget\.amazonaws\.com$'
+grep_in "$TMP/page" "^  defined   .*/b_widget\\.lua:4\$"
+grep_in "$TMP/page" '^  author    Ada Example$'
+for h in 'What happened' 'Why it matters' 'Console' 'CLI' 'ATT&CK' 'Tags' 'References'; do
+  grep_in "$TMP/page" "^$h\$"
+done
+# Not a terminal: 80 columns, and nothing wider.
+awk 'length($0) > 80 { print FILENAME ":" NR ": " length($0); bad = 1 } END { exit bad }' \
+  "$TMP/page" || fail "a line is wider than 80 columns"
+# Steps keep their own numbers and the others are numbered by position.
+grep_in "$TMP/page" '^  1\. Widgets > All widgets: open the widget named in the alert\.$'
+grep_in "$TMP/page" '^  2\. Versions tab: compare'
+grep_in "$TMP/page" '^  7\. Restore the previous version'
+grep_in "$TMP/page" '^  - Privilege escalation: widgets grant'
+# Tags: tactic by name, technique with its link, other tags as they are.
+grep_in "$TMP/page" '^  tactics     Privilege Escalation$'
+grep_in "$TMP/page" '^  technique   T1098\.001 https://attack\.mitre\.org/techniques/T1098/001/$'
+grep_in "$TMP/page" '^  cis\.1\.2$'
+grep_in "$TMP/page" '^  https://example\.com/widgets$'
+
+# Wrapped text reads back as written: the about paragraph, and the long CLI
+# command, broken with " \" so that it still pastes into a shell.
+python3 - "$TMP/page" <<'PY'
+import re, sys
+page = open(sys.argv[1]).read()
+about = re.search(r"\nWhat happened\n((?:  .*\n)+)", page).group(1)
+want = ("PutWidget overwrites the whole widget document. The old version is kept for thirty "
+        "days under its version id, and nothing else records who wrote which version, so "
+        "this event is the only place the author of a change can be found.")
+got = " ".join(l.strip() for l in about.splitlines())
+assert got == want, got
+assert len(about.splitlines()) > 1, "the paragraph was not wrapped"
+cli = re.search(r"\nCLI\n((?:  .*\n)+)", page).group(1)
+lines = cli.splitlines()
+assert len(lines) > 1 and all(l.endswith(" \\") for l in lines[:-1]), cli
+joined = " ".join(l.strip().rstrip("\\").strip() for l in lines)
+assert joined == ("aws widget restore-widget-version --widget-name <widget-name> "
+                  "--version-id <previous-version-id> --region <region> --no-cli-pager"), joined
+PY
+
+# An id gives that rule alone; case does not matter for ids or eventNames.
+expect_status 0 "$VIGIL" explain --rules "$TMP/rules" ACME.widget.put_medium
+grep_in "$TMP/out" '^Widget replaced$'
+grep -q 'put_high' "$TMP/out" && fail "an id must print only its rule"
+expect_status 0 "$VIGIL" explain --rules "$TMP/rules" patchwidget
+grep_in "$TMP/out" '^  id        acme.widget.put_high$'
+grep -q 'put_medium' "$TMP/out" && fail "PatchWidget is indexed by one rule only"
+
+# JSON: every field, the index the rule declared, ATT&CK decoded.
+expect_status 0 "$VIGIL" explain --rules "$TMP/rules" --json PutWidget
+python3 - "$TMP/out" <<'PY'
+import json, sys
+rules = json.load(open(sys.argv[1]))
+assert [r["id"] for r in rules] == ["acme.widget.put_high", "acme.widget.put_medium"], rules
+r = rules[0]
+assert r["severity"] == "high" and r["author"] == "Ada Example"
+assert r["on"] == {"eventSource": ["widget.amazonaws.com"],
+                   "eventName": ["PutWidget", "PatchWidget"]}, r["on"]
+assert r["file"].endswith("/b_widget.lua") and r["line"] == 4
+assert r["runbook"]["console"][2].startswith("7. Restore")
+assert r["references"] == ["https://example.com/widgets"]
+assert r["attack"] == [
+    {"tag": "attack.t1098.001", "kind": "technique", "id": "T1098.001",
+     "url": "https://attack.mitre.org/techniques/T1098/001/"},
+    {"tag": "attack.privilege_escalation", "kind": "tactic", "name": "Privilege Escalation"}
+], r["attack"]
+assert "risks" not in rules[1]["runbook"] and "tags" not in rules[1]
+PY
+
+# Unknown names: exit 2, the name quoted, near ids and eventNames suggested.
+expect_status 2 "$VIGIL" explain --rules "$TMP/rules" PutWidgets
+grep_in "$TMP/err" "no rule with id or eventName 'PutWidgets'"
+grep_in "$TMP/err" '^did you mean:  PutWidget$'
+[ ! -s "$TMP/out" ] || fail "nothing goes to stdout for an unknown name"
+expect_status 2 "$VIGIL" explain --rules "$TMP/rules" acme.widget
+grep_in "$TMP/err" 'acme\.widget\.put_high'
+grep_in "$TMP/err" 'acme\.widget\.put_medium'
+expect_status 2 "$VIGIL" explain --rules "$TMP/rules" Zebra
+grep -q 'did you mean' "$TMP/err" && fail "nothing is near 'Zebra'"
+
+# Rules that do not load: exit 2 and the loader's file:line.
+mkdir -p "$TMP/broken"
+printf 'rule {\n  id = "x",\n' >"$TMP/broken/bad.lua"
+expect_status 2 "$VIGIL" explain --rules "$TMP/broken" x
+grep_in "$TMP/err" 'bad\.lua:[0-9]+'
+
+# The bundled pack: the page issue 5 asks for.
+expect_status 0 "$VIGIL" explain DetachRolePolicy
+grep_in "$TMP/out" '^  id        aws\.iam\.detach_role_policy$'
+grep_in "$TMP/out" '^  fires on  DetachRolePolicy from iam\.amazonaws\.com$'
+grep_in "$TMP/out" '^  defined   .*/aws/iam/detach_role_policy\.lua:[0-9]+$'
+for h in 'What happened' 'Why it matters' 'Console' 'CLI'; do
+  grep_in "$TMP/out" "^$h\$"
+done
+grep_in "$TMP/out" '^  1\. '
+grep_in "$TMP/out" '^  aws iam attach-role-policy --role-name <role> --policy-arn <policy-arn>$'
+echo "ok"
