@@ -25,12 +25,15 @@
 #define MIN_WIDTH 40
 
 static void help(FILE *out) {
-  fprintf(out, "usage: vigil explain [OPTIONS] RULE-ID|EVENTNAME\n\n"
+  fprintf(out, "usage: vigil explain [OPTIONS] RULE-ID|EVENTNAME\n"
+               "       vigil explain [OPTIONS] --list\n\n"
                "Prints the runbook of a rule: what fires it, what happened, why it matters,\n"
                "and how to respond from the console and the CLI. Given an eventName (such as\n"
                "DetachRolePolicy), prints every rule indexed on it. Case does not matter.\n\n"
                "  -r, --rules PATH   rule file or folder (repeatable; default: bundled pack)\n"
                "  -j, --json         a JSON array of the rules found, for other tools\n"
+               "  -l, --list         every rule: severity, id and title (with --json: all of\n"
+               "                     each rule, including the eventNames it is indexed on)\n"
                "  -h, --help         this text\n\n"
                "Exit status: 0 printed, 2 no such rule or eventName (near matches are\n"
                "suggested on stderr), or the rules did not load.\n");
@@ -193,6 +196,19 @@ static int load(char **paths, int npaths, vigil_ruleset_t **rs) {
   return VIGIL_EXIT_OK;
 }
 
+/* --list as text: one line a rule, ids aligned. */
+static void print_list(const vigil_rule_t **found, size_t n) {
+  int w = 0;
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    w = (int)strlen(found[i]->id) > w ? (int)strlen(found[i]->id) : w;
+  for (i = 0; i < n; i++)
+    printf("%-8s  %-*s  %s\n", vigil_severity_name(found[i]->severity), w, found[i]->id,
+           found[i]->title);
+}
+
+/* q is NULL for --list. */
 static void print_found(const vigil_rule_t **found, size_t n, const char *q, int json) {
   int width = page_width();
   cJSON *arr;
@@ -209,6 +225,10 @@ static void print_found(const vigil_rule_t **found, size_t n, const char *q, int
     cJSON_Delete(arr);
     return;
   }
+  if (!q) {
+    print_list(found, n);
+    return;
+  }
   if (n > 1)
     printf("%zu rules fire on %s, most severe first.\n\n", n, q);
   for (i = 0; i < n; i++) {
@@ -221,24 +241,27 @@ static void print_found(const vigil_rule_t **found, size_t n, const char *q, int
 int vigil_cmd_explain(int argc, char **argv) {
   static const struct option opts[] = {{"rules", required_argument, NULL, 'r'},
                                        {"json", no_argument, NULL, 'j'},
+                                       {"list", no_argument, NULL, 'l'},
                                        {"help", no_argument, NULL, 'h'},
                                        {NULL, 0, NULL, 0}};
   char *paths[MAX_PATHS + 1];
   const vigil_rule_t **found;
   vigil_ruleset_t *rs;
-  const char *q;
+  const char *q = NULL;
   size_t i;
   size_t n = 0;
   int npaths = 0;
   int json = 0;
+  int all = 0;
   int c;
 
   optind = 1;
-  while ((c = getopt_long(argc, argv, "r:jh", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "r:jlh", opts, NULL)) != -1) {
     if (c == 'r' && npaths < MAX_PATHS) {
       paths[npaths++] = optarg;
-    } else if (c == 'j') {
-      json = 1;
+    } else if (c == 'j' || c == 'l') {
+      json |= c == 'j';
+      all |= c == 'l';
     } else {
       if (c == 'r')
         fprintf(stderr, "vigil explain: at most %d --rules\n", MAX_PATHS);
@@ -246,12 +269,14 @@ int vigil_cmd_explain(int argc, char **argv) {
       return c == 'h' ? VIGIL_EXIT_OK : VIGIL_EXIT_ERROR;
     }
   }
-  if (optind + 1 != argc) {
-    fprintf(stderr, "vigil explain: give one RULE-ID or EVENTNAME\n");
+  if (optind + !all != argc) {
+    fprintf(stderr, all ? "vigil explain: --list takes no RULE-ID or EVENTNAME\n"
+                        : "vigil explain: give one RULE-ID or EVENTNAME\n");
     help(stderr);
     return VIGIL_EXIT_ERROR;
   }
-  q = argv[optind];
+  if (!all)
+    q = argv[optind];
   if ((c = load(paths, npaths, &rs)) != VIGIL_EXIT_OK)
     return c;
   found = calloc(rs->nrules + 1, sizeof(*found));
@@ -261,15 +286,19 @@ int vigil_cmd_explain(int argc, char **argv) {
     return VIGIL_EXIT_ERROR;
   }
   for (i = 0; i < rs->nrules; i++) {
-    if (is_match(&rs->rules[i], q))
+    if (all || is_match(&rs->rules[i], q))
       found[n++] = &rs->rules[i];
   }
-  if (n == 0) {
+  if (n == 0 && all) {
+    fprintf(stderr, "vigil explain: no rules were loaded\n");
+    c = VIGIL_EXIT_ERROR;
+  } else if (n == 0) {
     fprintf(stderr, "vigil explain: no rule with id or eventName '%s'\n", q);
     suggest(rs, q);
     c = VIGIL_EXIT_ERROR;
   } else {
-    qsort(found, n, sizeof(*found), by_severity);
+    if (!all)
+      qsort(found, n, sizeof(*found), by_severity);
     print_found(found, n, q, json);
   }
   free(found);

@@ -130,6 +130,17 @@ assert r["attack"] == [
 assert "risks" not in rules[1]["runbook"] and "tags" not in rules[1]
 PY
 
+# --list: every rule in load order, one line each; with --json, all of them.
+expect_status 0 "$VIGIL" explain --rules "$TMP/rules" --list
+[ "$(cat "$TMP/out")" = "medium    acme.widget.put_medium  Widget replaced
+high      acme.widget.put_high    Widget replaced by someone outside the widget team" ] ||
+  fail "unexpected --list: $(cat "$TMP/out")"
+expect_status 0 "$VIGIL" explain --rules "$TMP/rules" --list --json
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert len(r)==2 and \
+  r[1]["on"]["eventName"]==["PutWidget","PatchWidget"], r' "$TMP/out"
+expect_status 2 "$VIGIL" explain --rules "$TMP/rules" --list PutWidget
+grep_in "$TMP/err" 'takes no RULE-ID'
+
 # Unknown names: exit 2, the name quoted, near ids and eventNames suggested.
 expect_status 2 "$VIGIL" explain --rules "$TMP/rules" PutWidgets
 grep_in "$TMP/err" "no rule with id or eventName 'PutWidgets'"
