@@ -1,0 +1,494 @@
+-- vigil.data: helpers for the logging, security-service and data rules
+-- (aws/cloudtrail, config, guardduty, securityhub, accessanalyzer, macie,
+-- waf, bedrock, s3, kms, secretsmanager, ssm, ses).
+--
+-- The sandbox has no JSON library, and CloudTrail carries resource policies
+-- both ways: S3 logs bucketPolicy as a JSON object, KMS and Secrets Manager
+-- log the policy as a string. decode() and doc() turn either into plain Lua
+-- tables so one policy reader serves every service.
+
+local aws = require "vigil.aws"
+
+local M = {}
+
+-- Accounts you own besides the one the record was delivered for (other
+-- accounts of your organisation, a log archive, a backup account). Grants and
+-- copies to these are not "another account". Add from any rule file:
+-- require("vigil.data").trusted_accounts["123456789012"] = true
+M.trusted_accounts = {}
+
+---------------------------------------------------------------------------
+-- JSON text to Lua values
+---------------------------------------------------------------------------
+
+local MAX_DEPTH = 64
+
+local escapes = {
+  ['"'] = '"', ["\\"] = "\\", ["/"] = "/",
+  b = "\b", f = "\f", n = "\n", r = "\r", t = "\t",
+}
+
+local function fail(s, pos, what)
+  error({ json = what .. " at character " .. pos .. " of " .. #s }, 0)
+end
+
+local function skip(s, pos)
+  return s:find("[^ \t\r\n]", pos) or #s + 1
+end
+
+-- \uXXXX, joining a UTF-16 surrogate pair when one follows.
+local function unicode(s, pos)
+  local hex = s:match("^%x%x%x%x", pos)
+  local cp, lo
+  if not hex then
+    fail(s, pos, "bad \\u escape")
+  end
+  cp = tonumber(hex, 16)
+  pos = pos + 4
+  if cp >= 0xD800 and cp <= 0xDBFF then
+    lo = s:match("^\\u(%x%x%x%x)", pos)
+    lo = lo and tonumber(lo, 16)
+    if lo and lo >= 0xDC00 and lo <= 0xDFFF then
+      cp = 0x10000 + (cp - 0xD800) * 0x400 + (lo - 0xDC00)
+      pos = pos + 6
+    end
+  end
+  return utf8.char(cp), pos
+end
+
+local function read_string(s, pos)
+  local parts = {}
+  local i = pos + 1
+  local j, c, piece
+  while true do
+    j = s:find('["\\]', i)
+    if not j then
+      fail(s, pos, "unterminated string")
+    end
+    parts[#parts + 1] = s:sub(i, j - 1)
+    if s:sub(j, j) == '"' then
+      return table.concat(parts), j + 1
+    end
+    c = s:sub(j + 1, j + 1)
+    if c == "u" then
+      piece, i = unicode(s, j + 2)
+    else
+      piece = escapes[c]
+      if not piece then
+        fail(s, j, "bad escape")
+      end
+      i = j + 2
+    end
+    parts[#parts + 1] = piece
+  end
+end
+
+local read_value
+
+local function read_array(s, pos, depth)
+  local out = {}
+  local n = 0
+  local v
+  pos = skip(s, pos + 1)
+  if s:sub(pos, pos) == "]" then
+    return out, pos + 1
+  end
+  while true do
+    v, pos = read_value(s, pos, depth + 1)
+    n = n + 1
+    out[n] = v
+    pos = skip(s, pos)
+    local c = s:sub(pos, pos)
+    if c == "]" then
+      return out, pos + 1
+    elseif c ~= "," then
+      fail(s, pos, "expected , or ]")
+    end
+    pos = skip(s, pos + 1)
+  end
+end
+
+local function read_object(s, pos, depth)
+  local out = {}
+  local k, v
+  pos = skip(s, pos + 1)
+  if s:sub(pos, pos) == "}" then
+    return out, pos + 1
+  end
+  while true do
+    if s:sub(pos, pos) ~= '"' then
+      fail(s, pos, "expected a member name")
+    end
+    k, pos = read_string(s, pos)
+    pos = skip(s, pos)
+    if s:sub(pos, pos) ~= ":" then
+      fail(s, pos, "expected :")
+    end
+    v, pos = read_value(s, skip(s, pos + 1), depth + 1)
+    out[k] = v
+    pos = skip(s, pos)
+    local c = s:sub(pos, pos)
+    if c == "}" then
+      return out, pos + 1
+    elseif c ~= "," then
+      fail(s, pos, "expected , or }")
+    end
+    pos = skip(s, pos + 1)
+  end
+end
+
+local literals = { ["true"] = true, ["false"] = false }
+
+read_value = function(s, pos, depth)
+  local c = s:sub(pos, pos)
+  local word, num
+  if depth > MAX_DEPTH then
+    fail(s, pos, "nested too deep")
+  end
+  if c == "{" then
+    return read_object(s, pos, depth)
+  elseif c == "[" then
+    return read_array(s, pos, depth)
+  elseif c == '"' then
+    return read_string(s, pos)
+  end
+  word = s:match("^%a+", pos)
+  if word == "null" then
+    return nil, pos + 4
+  elseif word and literals[word] ~= nil then
+    return literals[word], pos + #word
+  end
+  num = s:match("^-?%d+%.?%d*[eE]?[-+]?%d*", pos)
+  if num and tonumber(num) then
+    return tonumber(num), pos + #num
+  end
+  fail(s, pos, "unexpected character")
+end
+
+-- Decodes JSON text. Returns the value, or nil and a message saying where
+-- the text went wrong. JSON null becomes nil (an absent member).
+function M.decode(s)
+  local ok, v, pos
+  if type(s) ~= "string" then
+    return nil, "not a string"
+  end
+  ok, v, pos = pcall(read_value, s, skip(s, 1), 0)
+  if not ok then
+    return nil, type(v) == "table" and v.json or tostring(v)
+  end
+  if skip(s, pos) <= #s then
+    return nil, "trailing text at character " .. skip(s, pos)
+  end
+  return v
+end
+
+-- A JSON document from a CloudTrail field, whatever form it was logged in:
+-- a string holding JSON, an object of the event (read through its text) or
+-- an already decoded table. Returns nil for anything else or bad JSON.
+function M.doc(v)
+  if type(v) == "userdata" then
+    v = tostring(v)
+  end
+  if type(v) == "string" then
+    v = M.decode(v)
+  end
+  if type(v) == "table" then
+    return v
+  end
+  return nil
+end
+
+---------------------------------------------------------------------------
+-- Small readers
+---------------------------------------------------------------------------
+
+-- True when a JSON container (table or event view) is an array: its first
+-- key is a position, or it has no keys at all.
+local function is_array(v)
+  for k in pairs(v) do
+    return type(k) == "number"
+  end
+  return true
+end
+
+-- JSON "one or many": a scalar or a lone object becomes a one-element list;
+-- an array (table or event view) is copied into a Lua list; nil becomes an
+-- empty list.
+function M.list(v)
+  local out = {}
+  if v == nil then
+    return out
+  end
+  if (type(v) == "table" or type(v) == "userdata") and is_array(v) then
+    for i = 1, #v do
+      out[i] = v[i]
+    end
+    return out
+  end
+  out[1] = v
+  return out
+end
+
+-- True for JSON true and for the strings CloudTrail sometimes logs instead.
+function M.is_true(v)
+  return v == true or v == "true" or v == "True" or v == "TRUE"
+end
+
+-- True for JSON false and its string forms. nil (absent) is not false.
+function M.is_false(v)
+  return v == false or v == "false" or v == "False" or v == "FALSE"
+end
+
+-- invokedBy values and source hosts that are people, not services.
+local human_hosts = {
+  ["signin.amazonaws.com"] = true,
+  ["console.amazonaws.com"] = true,
+}
+
+-- True when AWS itself made the call: what vigil.aws.is_aws_service() says,
+-- plus two shapes it does not cover. Trusted Advisor, Config and others call
+-- through service-linked roles (AWSServiceRoleFor*) with no invokedBy, and
+-- then name themselves in sourceIPAddress ("trustedadvisor.amazonaws.com").
+function M.is_service_caller(e)
+  local src = e.sourceIPAddress
+  local issuer = e["userIdentity.sessionContext.sessionIssuer.userName"]
+  if aws.is_aws_service(e) then
+    return true
+  end
+  if type(src) == "string" and src:match("^[%w%-%.]+%.amazonaws%.com$")
+      and not human_hosts[src] then
+    return true
+  end
+  return type(issuer) == "string" and issuer:find("^AWSServiceRoleFor") ~= nil
+end
+
+-- True when an account id belongs to the site: the account the record was
+-- delivered for, the caller's own account, or one in trusted_accounts.
+function M.is_own_account(e, account)
+  return account == aws.account(e) or account == e["userIdentity.accountId"]
+    or M.trusted_accounts[account] == true
+end
+
+---------------------------------------------------------------------------
+-- Resource policies
+---------------------------------------------------------------------------
+
+-- Condition keys that narrow who can use an "Allow *" statement, lowercased.
+-- A statement limited by one of these (with a value that is not itself a
+-- wildcard) is scoped to known networks, organisations, accounts or callers.
+-- Keys that do not say who is calling (aws:SecureTransport, s3:prefix,
+-- kms:ViaService alone) do not count.
+M.scoping_keys = {
+  ["aws:sourceip"] = true,
+  ["aws:sourcevpc"] = true,
+  ["aws:sourcevpce"] = true,
+  ["aws:principalorgid"] = true,
+  ["aws:principalorgpaths"] = true,
+  ["aws:principalaccount"] = true,
+  ["aws:principalarn"] = true,
+  ["aws:principalservicename"] = true,
+  ["aws:sourceaccount"] = true,
+  ["aws:sourcearn"] = true,
+  ["aws:sourceorgid"] = true,
+  ["aws:sourceorgpaths"] = true,
+  ["aws:sourceowner"] = true,
+  ["aws:userid"] = true,
+  ["aws:username"] = true,
+  ["kms:calleraccount"] = true,
+  ["s3:dataaccesspointaccount"] = true,
+  ["s3:dataaccesspointarn"] = true,
+}
+
+-- A condition value that lets anyone through: "*", an ARN whose account
+-- field is a wildcard (anyone can make a role with a matching name in their
+-- own account), or the whole IPv4/IPv6 space.
+local function open_value(v)
+  local fields = {}
+  if type(v) ~= "string" then
+    return false
+  end
+  if v == "*" or v == "0.0.0.0/0" or v == "::/0" then
+    return true
+  end
+  if v:sub(1, 4) ~= "arn:" or not v:find("*", 1, true) then
+    return false
+  end
+  for f in (v .. ":"):gmatch("([^:]*):") do
+    fields[#fields + 1] = f
+  end
+  -- arn:partition:service:region:account:...; a wildcard in the account, or
+  -- an ARN cut short by a wildcard before it, matches every account.
+  return #fields < 5 or fields[5]:find("*", 1, true) ~= nil
+end
+
+-- Only positive operators narrow the audience. Negated ones (StringNotEquals,
+-- NotIpAddress, ArnNotLike) let in everyone outside the list; ...IfExists and
+-- ForAllValues: pass when the key is absent from the request.
+local function narrowing_operator(op)
+  local base = op:gsub("^ForAnyValue:", "")
+  return not base:find("Not") and not base:find("IfExists$")
+    and not op:find("^ForAllValues:") and not base:find("^Null$")
+end
+
+-- True when a statement's Condition block scopes it to known callers.
+local function scoped(cond)
+  if type(cond) ~= "table" then
+    return false
+  end
+  for op, keys in pairs(cond) do
+    if type(op) == "string" and type(keys) == "table" and narrowing_operator(op) then
+      for key, values in pairs(keys) do
+        if type(key) == "string" and M.scoping_keys[key:lower()] then
+          local all_closed = true
+          local vs = M.list(values)
+          for _, v in ipairs(vs) do
+            if open_value(v) then
+              all_closed = false
+            end
+          end
+          if all_closed and #vs > 0 then
+            return true
+          end
+        end
+      end
+    end
+  end
+  return false
+end
+
+-- The account id in an AWS principal: a bare 12-digit id or an IAM/STS ARN.
+local function principal_account(p)
+  if type(p) ~= "string" then
+    return nil
+  end
+  return p:match("^(%d%d%d%d%d%d%d%d%d%d%d%d)$")
+    or p:match("^arn:[%w%-]+:iam::(%d+):") or p:match("^arn:[%w%-]+:sts::(%d+):")
+end
+
+-- Reads the principals of one statement into the result: wildcard (everyone)
+-- and the account ids named under "AWS".
+local function principals(st, everyone, accounts)
+  local p = st.Principal
+  if st.NotPrincipal ~= nil then
+    everyone[1] = true -- Allow + NotPrincipal: everyone except a few
+    return
+  end
+  if p == "*" then
+    everyone[1] = true
+    return
+  end
+  if type(p) ~= "table" then
+    return
+  end
+  for _, v in ipairs(M.list(p.AWS)) do
+    if v == "*" then
+      everyone[1] = true
+    else
+      local acct = principal_account(v)
+      if acct then
+        accounts[#accounts + 1] = acct
+      end
+    end
+  end
+end
+
+-- Who a resource policy lets in, for Allow statements only.
+-- Returns a table:
+--   public    true when some Allow statement has a wildcard principal and no
+--             condition that scopes it (see scoping_keys)
+--   accounts  sorted, de-duplicated account ids named as AWS principals
+--   sids      the Sid (or position) of each statement that made it public
+-- or nil when the policy is missing or is not valid JSON.
+function M.policy_access(policy)
+  local doc = M.doc(policy)
+  local out = { public = false, accounts = {}, sids = {} }
+  local seen = {}
+  if not doc then
+    return nil
+  end
+  for i, st in ipairs(M.list(doc.Statement)) do
+    if type(st) == "table" and st.Effect == "Allow" then
+      local everyone, accounts = {}, {}
+      principals(st, everyone, accounts)
+      if everyone[1] and not scoped(st.Condition) then
+        out.public = true
+        out.sids[#out.sids + 1] = type(st.Sid) == "string" and st.Sid or ("#" .. i)
+      end
+      for _, a in ipairs(accounts) do
+        if not seen[a] then
+          seen[a] = true
+          out.accounts[#out.accounts + 1] = a
+        end
+      end
+    end
+  end
+  table.sort(out.accounts)
+  return out
+end
+
+-- Account ids a policy grants to that are not the site's own (see
+-- is_own_account), sorted.
+function M.foreign_accounts(e, access)
+  local out = {}
+  for _, a in ipairs(access and access.accounts or {}) do
+    if not M.is_own_account(e, a) then
+      out[#out + 1] = a
+    end
+  end
+  return out
+end
+
+---------------------------------------------------------------------------
+-- CloudTrail
+---------------------------------------------------------------------------
+
+-- UpdateTrail settings that leave a trail recording less, or protecting its
+-- files less, checked against the values the call set. Only named settings
+-- count: UpdateTrail leaves out what it does not change, while the console
+-- sends every setting on each save, so an unchanged weak setting saved again
+-- from the console is reported as well (it is still weak).
+local trail_checks = {
+  { "isMultiRegionTrail", false, "multi-region off" },
+  { "enableLogFileValidation", false, "log file validation off" },
+  { "includeGlobalServiceEvents", false, "global service events off" },
+  { "isOrganizationTrail", false, "organization trail off" },
+  { "kmsKeyId", "", "KMS encryption removed" },
+  { "cloudWatchLogsLogGroupArn", "", "CloudWatch Logs delivery removed" },
+}
+
+-- The weakening changes an UpdateTrail record makes, as a list of short
+-- phrases (empty when none).
+function M.trail_weakenings(e)
+  local out = {}
+  for _, c in ipairs(trail_checks) do
+    local v = e["requestParameters." .. c[1]]
+    if (c[2] == false and M.is_false(v)) or (c[2] == "" and v == "") then
+      out[#out + 1] = c[3]
+    end
+  end
+  return out
+end
+
+---------------------------------------------------------------------------
+-- S3
+---------------------------------------------------------------------------
+
+-- The owner account CloudTrail recorded for a bucket: resources[] lists
+-- every bucket a call touched with its owner's accountId.
+function M.bucket_owner(e, bucket)
+  local res = e.resources
+  if type(bucket) ~= "string" or res == nil then
+    return nil
+  end
+  for i = 1, #res do
+    local r = res[i]
+    local arn = r.ARN or r.arn
+    if r.type == "AWS::S3::Bucket" and type(arn) == "string"
+        and arn:match("^arn:[%w%-]+:s3:::(.*)$") == bucket then
+      return r.accountId
+    end
+  end
+  return nil
+end
+
+return M
