@@ -56,6 +56,15 @@ static void add_meta(cJSON *alert, const cJSON *meta) {
 
 vigil_alert_item_t *vigil_alert_build(const vigil_rule_t *r, const cJSON *event, cJSON *ctx,
                                       const vigil_origin_t *origin, int64_t now_ms) {
+  vigil_alert_opts_t o = {NULL, vigil_rule_severity(r), 1};
+
+  return vigil_alert_build_ex(r, event, ctx, origin, now_ms, &o);
+}
+
+vigil_alert_item_t *vigil_alert_build_ex(const vigil_rule_t *r, const cJSON *event, cJSON *ctx,
+                                         const vigil_origin_t *origin, int64_t now_ms,
+                                         const vigil_alert_opts_t *o) {
+  const char *title = o->title ? o->title : r->title;
   vigil_alert_item_t *a = calloc(1, sizeof(*a));
   cJSON *j = cJSON_CreateObject();
   cJSON *fields = identity_fields(event);
@@ -65,9 +74,9 @@ vigil_alert_item_t *vigil_alert_build(const vigil_rule_t *r, const cJSON *event,
 
   if (!a || !j || !fields)
     goto fail;
-  a->message = r->output ? vigil_render(r->output, fields, event) : strdup(r->title);
+  a->message = r->output ? vigil_render(r->output, fields, event) : strdup(title);
   a->rule_id = strdup(r->id);
-  a->title = strdup(r->title);
+  a->title = strdup(title);
   if (!a->message || !a->rule_id || !a->title)
     goto fail;
   if (vigil_parse_time(etime, &a->pub.event_time_ms) != 0)
@@ -75,8 +84,8 @@ vigil_alert_item_t *vigil_alert_build(const vigil_rule_t *r, const cJSON *event,
   vigil_format_time(now_ms, detected, sizeof(detected));
 
   cJSON_AddStringToObject(j, "rule_id", r->id);
-  cJSON_AddStringToObject(j, "title", r->title);
-  cJSON_AddStringToObject(j, "severity", vigil_severity_name(r->severity));
+  cJSON_AddStringToObject(j, "title", title);
+  cJSON_AddStringToObject(j, "severity", vigil_severity_name(o->severity));
   cJSON_AddStringToObject(j, "message", a->message);
   add_str(j, "event_time", etime);
   cJSON_AddStringToObject(j, "detected_at", detected);
@@ -87,7 +96,7 @@ vigil_alert_item_t *vigil_alert_build(const vigil_rule_t *r, const cJSON *event,
   add_meta(j, r->meta);
   cJSON_AddItemToObject(j, "context", ctx ? ctx : cJSON_CreateObject());
   ctx = NULL;
-  cJSON_AddNumberToObject(j, "duplicates", 1);
+  cJSON_AddNumberToObject(j, "duplicates", (double)(o->duplicates ? o->duplicates : 1));
   /* A reference: printed with the alert, not copied, not freed with it. */
   cJSON_AddItemReferenceToObject(j, "event", (cJSON *)event);
   a->json = cJSON_PrintUnformatted(j);
@@ -102,7 +111,7 @@ vigil_alert_item_t *vigil_alert_build(const vigil_rule_t *r, const cJSON *event,
   a->pub.rule_id = a->rule_id;
   a->pub.title = a->title;
   a->pub.message = a->message;
-  a->pub.severity = r->severity;
+  a->pub.severity = o->severity;
   a->pub.token = a;
   return a;
 

@@ -39,6 +39,17 @@ typedef struct vigil_alert_item_s {
  */
 vigil_alert_item_t *vigil_alert_build(const vigil_rule_t *r, const cJSON *event, cJSON *ctx,
                                       const vigil_origin_t *origin, int64_t now_ms);
+
+/* What an evaluation decided beyond the rule's static fields. */
+typedef struct vigil_alert_opts_s {
+  const char *title;           /* NULL: the rule's */
+  vigil_severity_t severity;
+  uint64_t duplicates;         /* matching events this alert stands for (>= 1) */
+} vigil_alert_opts_t;
+
+vigil_alert_item_t *vigil_alert_build_ex(const vigil_rule_t *r, const cJSON *event, cJSON *ctx,
+                                         const vigil_origin_t *origin, int64_t now_ms,
+                                         const vigil_alert_opts_t *o);
 void vigil_alert_free(vigil_alert_item_t *a);
 
 #endif

@@ -6,8 +6,31 @@
 
 #include <cjson/cJSON.h>
 
-static const char *const top_keys[] = {"rules", "plugin_dirs", "workers", "state_dir", "log",
-                                       "sources", "sinks", NULL};
+static const char *const top_keys[] = {"rules",   "plugin_dirs",    "workers",
+                                       "state_dir", "log",          "sources",
+                                       "sinks",   "state_memory_mb", "stats_interval",
+                                       "watch_rules", NULL};
+
+/* A whole number in [lo, hi] at key, if present. */
+static int int_opt(cJSON *root, const char *key, int lo, int hi, int *out, const char *path,
+                   char *err, size_t errlen) {
+  cJSON *v = cJSON_GetObjectItemCaseSensitive(root, key);
+
+  if (!v)
+    return 0;
+  if (cJSON_IsBool(v) && lo == 0 && hi == 1) {
+    *out = cJSON_IsTrue(v);
+    return 0;
+  }
+  if (!cJSON_IsNumber(v) || v->valuedouble != (double)v->valueint || v->valueint < lo ||
+      v->valueint > hi) {
+    snprintf(err, errlen, "%s: \"%s\" must be %s from %d to %d", path, key,
+             lo == 0 && hi == 1 ? "true, false or a number" : "a whole number", lo, hi);
+    return -1;
+  }
+  *out = v->valueint;
+  return 0;
+}
 
 static int known(const char *k, const char *const *list) {
   for (; *list; list++) {
@@ -179,7 +202,9 @@ int vigil_conf_load(const char *path, vigil_conf_t *conf, char *err, size_t errl
   cJSON *root;
   const cJSON *v;
   int rc = -1;
+  int mb = 16;
 
+  conf->stats_interval = 60;
   if (!text)
     return -1;
   root = cJSON_ParseWithOpts(text, &where, 0);
@@ -213,6 +238,11 @@ int vigil_conf_load(const char *path, vigil_conf_t *conf, char *err, size_t errl
     }
     conf->workers = v->valueint;
   }
+  if (int_opt(root, "state_memory_mb", 1, 65536, &mb, path, err, errlen) != 0 ||
+      int_opt(root, "stats_interval", 0, 86400, &conf->stats_interval, path, err, errlen) != 0 ||
+      int_opt(root, "watch_rules", 0, 1, &conf->watch_rules, path, err, errlen) != 0)
+    goto out;
+  conf->state_max_bytes = (size_t)mb << 20;
   if ((v = cJSON_GetObjectItemCaseSensitive(root, "state_dir"))) {
     if (!cJSON_IsString(v)) {
       snprintf(err, errlen, "%s: \"state_dir\" must be a string", path);

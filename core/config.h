@@ -29,6 +29,9 @@ typedef struct vigil_conf_s {
   vigil_log_level_t log_level;
   vigil_logfmt_t log_format;
   int stats;            /* print per-rule stats at the end */
+  size_t state_max_bytes; /* stateful rule memory per worker; 0: default */
+  int stats_interval;   /* seconds between stats log lines; 0: never */
+  int watch_rules;      /* reload when a rule file changes */
 } vigil_conf_t;
 
 /* Reads a JSON configuration file. Errors name the file and the key. */

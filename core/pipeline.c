@@ -22,6 +22,7 @@
 #include "engine.h"
 #include "log.h"
 #include "pipeline_int.h"
+#include "state.h"
 
 #define RETRY_LIMIT 5
 
@@ -394,6 +395,9 @@ static int load_rules(vigil_pipeline_t *pl) {
   for (i = 0; i < pl->nworkers; i++) {
     pl->workers[i].pl = pl;
     pl->workers[i].id = i;
+    pl->workers[i].state = vigil_state_new(c->state_max_bytes);
+    if (!pl->workers[i].state)
+      return VIGIL_ENOMEM;
   }
   pl->gen = vigil_gen_load(paths, npaths, libs, nlib, pl->nworkers, err, sizeof(err));
   if (!pl->gen) {
@@ -505,6 +509,8 @@ static void teardown(vigil_pipeline_t *pl) {
   for (i = 0; i < VIGIL_MAX_INSTANCES; i++)
     pthread_mutex_destroy(&pl->sources[i].bmu);
   vigil_sched_destroy(pl);
+  for (i = 0; pl->workers && i < pl->nworkers; i++)
+    vigil_state_free(pl->workers[i].state);
   free(pl->workers);
   vigil_gen_release(pl->gen);
   vigil_stats_free(pl->stats);

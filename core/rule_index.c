@@ -161,6 +161,8 @@ vigil_rule_index_t *vigil_rule_index_build(const vigil_ruleset_t *rs) {
     r = &rs->rules[i];
     if (copy_filter(&ix->filters[i], r) != 0)
       goto fail;
+    if (!vigil_rule_enabled(r))
+      continue; /* loaded (and tested), never run */
     for (j = 0; j < r->nnames; j++) {
       if (map_add(&ix->by_name, r->names[j], (uint32_t)i) != 0)
         goto fail;

@@ -11,6 +11,7 @@
 #include "lua_event.h"
 #include "lua_json.h"
 #include "lua_state.h"
+#include "rules_int.h"
 
 static const char *const severity_names[] = {"info", "low", "medium", "high", "critical"};
 
@@ -18,7 +19,8 @@ static const char *const severity_names[] = {"info", "low", "medium", "high", "c
 static const char *const rule_keys[] = {"id",      "title",   "severity", "description",
                                         "tags",    "references", "on",    "when",
                                         "output",  "context", "runbook",  "tests",
-                                        "enabled", "author",  NULL};
+                                        "enabled", "author",  "threshold", "distinct",
+                                        "sequence", "dedup",  "exceptions", NULL};
 static const char *const on_keys[] = {"source", "eventSource", "eventName", NULL};
 static const char *const runbook_keys[] = {"about", "risks", "console", "cli", NULL};
 
@@ -38,7 +40,7 @@ const char *vigil_severity_name(vigil_severity_t s) {
 
 /* ---- rule{} validation: errors name the calling file:line ---- */
 
-static int rule_error(lua_State *L, const char *fmt, ...) {
+int vigil_rl_error(lua_State *L, const char *fmt, ...) {
   va_list ap;
 
   luaL_where(L, 1); /* the Lua code that called rule{} */
@@ -58,18 +60,18 @@ static int in_list(const char *key, const char *const *list) {
 }
 
 /* Every key of the table at idx must be a string in allowed. */
-static void check_keys(lua_State *L, int idx, const char *const *allowed, const char *what) {
+void vigil_rl_check_keys(lua_State *L, int idx, const char *const *allowed, const char *what) {
   lua_pushnil(L);
   while (lua_next(L, idx)) {
     lua_pop(L, 1);
     if (lua_type(L, -1) != LUA_TSTRING || !in_list(lua_tostring(L, -1), allowed))
-      rule_error(L, "%s: unknown field '%s'", what, luaL_tolstring(L, -1, NULL));
+      vigil_rl_error(L, "%s: unknown field '%s'", what, luaL_tolstring(L, -1, NULL));
   }
 }
 
 /* A string or a list of strings at field `key` of table idx, copied into
  * *dst as it goes, so an error half way leaves nothing unowned. */
-static void string_list(lua_State *L, int idx, const char *key, char ***dst, int *n,
+void vigil_rl_string_list(lua_State *L, int idx, const char *key, char ***dst, int *n,
                         const char *rid) {
   int i;
   int len;
@@ -93,19 +95,19 @@ static void string_list(lua_State *L, int idx, const char *key, char ***dst, int
     for (i = 0; i < len; i++) {
       lua_rawgeti(L, -1, i + 1);
       if (lua_type(L, -1) != LUA_TSTRING)
-        rule_error(L, "rule '%s': on.%s[%d] must be a string", rid, key, i + 1);
+        vigil_rl_error(L, "rule '%s': on.%s[%d] must be a string", rid, key, i + 1);
       if (!((*dst)[i] = strdup(lua_tostring(L, -1))))
         luaL_error(L, "out of memory");
       *n = i + 1;
       lua_pop(L, 1);
     }
   } else {
-    rule_error(L, "rule '%s': on.%s must be a string or a list of strings", rid, key);
+    vigil_rl_error(L, "rule '%s': on.%s must be a string or a list of strings", rid, key);
   }
   lua_pop(L, 1);
 }
 
-static void free_list(char **l, int n) {
+void vigil_rl_free_list(char **l, int n) {
   int i;
 
   for (i = 0; l && i < n; i++)
@@ -118,19 +120,26 @@ static void rule_clear(lua_State *L, vigil_rule_t *r) {
   free(r->title);
   free(r->file);
   free(r->output);
-  free_list(r->sources, r->nsources);
-  free_list(r->names, r->nnames);
+  vigil_rl_free_list(r->sources, r->nsources);
+  vigil_rl_free_list(r->names, r->nnames);
   cJSON_Delete(r->meta);
+  free(r->ov_where);
+  vigil_form_free(L, &r->form);
+  vigil_exceptions_free(L, r->exc, r->nexc);
+  vigil_exceptions_free(L, r->ov_exc, r->nov_exc);
   if (L) {
     luaL_unref(L, LUA_REGISTRYINDEX, r->when_ref);
     luaL_unref(L, LUA_REGISTRYINDEX, r->context_ref);
     luaL_unref(L, LUA_REGISTRYINDEX, r->tests_ref);
+    luaL_unref(L, LUA_REGISTRYINDEX, r->severity_ref);
+    luaL_unref(L, LUA_REGISTRYINDEX, r->title_ref);
+    luaL_unref(L, LUA_REGISTRYINDEX, r->ov_tests_ref);
   }
   memset(r, 0, sizeof(*r));
 }
 
 /* Field `key` must be nil or of type t. Returns 1 when present. */
-static int opt_field(lua_State *L, int idx, const char *key, int t, const char *rid) {
+int vigil_rl_opt(lua_State *L, int idx, const char *key, int t, const char *rid) {
   int got = lua_getfield(L, idx, key);
 
   if (got == LUA_TNIL) {
@@ -138,18 +147,18 @@ static int opt_field(lua_State *L, int idx, const char *key, int t, const char *
     return 0;
   }
   if (got != t)
-    rule_error(L, "rule '%s': '%s' must be a %s, not a %s", rid, key, lua_typename(L, t),
+    vigil_rl_error(L, "rule '%s': '%s' must be a %s, not a %s", rid, key, lua_typename(L, t),
                luaL_typename(L, -1));
   return 1;
 }
 
-static void check_string_list(lua_State *L, int idx, const char *what, const char *rid) {
+void vigil_rl_check_strings(lua_State *L, int idx, const char *what, const char *rid) {
   lua_Integer i;
   lua_Integer n = (lua_Integer)lua_rawlen(L, idx);
 
   for (i = 1; i <= n; i++) {
     if (lua_rawgeti(L, idx, i) != LUA_TSTRING)
-      rule_error(L, "rule '%s': %s[%d] must be a string", rid, what, (int)i);
+      vigil_rl_error(L, "rule '%s': %s[%d] must be a string", rid, what, (int)i);
     lua_pop(L, 1);
   }
 }
@@ -169,7 +178,7 @@ static cJSON *build_meta(lua_State *L, int idx, const char *rid) {
       v = vigil_lua_to_json(L, -1, &why);
       if (!v) {
         cJSON_Delete(meta);
-        rule_error(L, "rule '%s': '%s' holds a %s", rid, *f, why);
+        vigil_rl_error(L, "rule '%s': '%s' holds a %s", rid, *f, why);
       }
       cJSON_AddItemToObject(meta, *f, v);
     }
@@ -182,25 +191,25 @@ static void check_runbook(lua_State *L, int idx, const char *rid) {
   static const char *const lists[] = {"risks", "console", "cli", NULL};
   const char *const *l;
 
-  if (!opt_field(L, idx, "runbook", LUA_TTABLE, rid))
+  if (!vigil_rl_opt(L, idx, "runbook", LUA_TTABLE, rid))
     return;
-  check_keys(L, lua_gettop(L), runbook_keys, "runbook");
+  vigil_rl_check_keys(L, lua_gettop(L), runbook_keys, "runbook");
   if (lua_getfield(L, -1, "about") != LUA_TSTRING && !lua_isnil(L, -1))
-    rule_error(L, "rule '%s': runbook.about must be a string", rid);
+    vigil_rl_error(L, "rule '%s': runbook.about must be a string", rid);
   lua_pop(L, 1);
   for (l = lists; *l; l++) {
     lua_getfield(L, -1, *l);
     if (lua_istable(L, -1))
-      check_string_list(L, lua_gettop(L), *l, rid);
+      vigil_rl_check_strings(L, lua_gettop(L), *l, rid);
     else if (!lua_isnil(L, -1))
-      rule_error(L, "rule '%s': runbook.%s must be a list of strings", rid, *l);
+      vigil_rl_error(L, "rule '%s': runbook.%s must be a list of strings", rid, *l);
     lua_pop(L, 1);
   }
   lua_pop(L, 1);
 }
 
-static int ref_function(lua_State *L, int idx, const char *key, const char *rid) {
-  if (!opt_field(L, idx, key, LUA_TFUNCTION, rid))
+int vigil_rl_ref_fn(lua_State *L, int idx, const char *key, const char *rid) {
+  if (!vigil_rl_opt(L, idx, key, LUA_TFUNCTION, rid))
     return LUA_NOREF;
   return luaL_ref(L, LUA_REGISTRYINDEX);
 }
@@ -219,6 +228,10 @@ static vigil_rule_t *new_rule(lua_State *L, vigil_ruleset_t *rs) {
   r = &rs->rules[rs->nrules];
   rule_clear(L, r); /* a half-made rule from a rule{} error caught by pcall */
   r->when_ref = r->context_ref = r->tests_ref = LUA_NOREF;
+  r->severity_ref = r->title_ref = r->ov_tests_ref = LUA_NOREF;
+  r->form.field_ref = r->form.key.fn_ref = r->form.dedup_key.fn_ref = LUA_NOREF;
+  r->ov_enabled = r->ov_severity = -1;
+  r->enabled = 1;
   return r;
 }
 
@@ -231,66 +244,84 @@ static int l_rule(lua_State *L) {
   lua_Debug ar;
   const char *s;
   int sev;
+  int enabled;
   size_t i;
 
   luaL_checktype(L, 1, LUA_TTABLE);
   lua_settop(L, 1);
-  check_keys(L, 1, rule_keys, "rule");
+  vigil_rl_check_keys(L, 1, rule_keys, "rule");
   if (lua_getfield(L, 1, "id") != LUA_TSTRING || lua_rawlen(L, -1) == 0)
-    return rule_error(L, "rule needs an 'id' string");
+    return vigil_rl_error(L, "rule needs an 'id' string");
   s = lua_tostring(L, -1);
   for (i = 0; i < rs->nrules; i++) {
     if (strcmp(rs->rules[i].id, s) == 0)
-      return rule_error(L, "duplicate rule id '%s' (first defined at %s:%d)", s,
+      return vigil_rl_error(L, "duplicate rule id '%s' (first defined at %s:%d)", s,
                         rs->rules[i].file, rs->rules[i].line);
   }
   lua_getfield(L, 1, "enabled");
   if (!lua_isnil(L, -1) && !lua_isboolean(L, -1))
-    return rule_error(L, "rule '%s': 'enabled' must be a boolean", s);
-  if (lua_isboolean(L, -1) && !lua_toboolean(L, -1)) {
-    rs->ndisabled++;
-    return 0;
-  }
+    return vigil_rl_error(L, "rule '%s': 'enabled' must be a boolean", s);
+  enabled = lua_isnil(L, -1) || lua_toboolean(L, -1);
   lua_pop(L, 1);
-  if (lua_getfield(L, 1, "title") != LUA_TSTRING)
-    return rule_error(L, "rule '%s' needs a 'title' string", s);
+  if (lua_getfield(L, 1, "title") != LUA_TSTRING && !lua_isfunction(L, -1))
+    return vigil_rl_error(L, "rule '%s' needs a 'title' string (or a function of the event)", s);
   lua_pop(L, 1);
-  if (lua_getfield(L, 1, "severity") != LUA_TSTRING ||
-      (sev = vigil_severity_parse(lua_tostring(L, -1))) < 0)
-    return rule_error(L, "rule '%s': severity must be one of info, low, medium, high, critical",
-                      s);
+  /* A severity function's nominal level (listings, explain) is medium;
+   * its alerts carry what it returns. */
+  lua_getfield(L, 1, "severity");
+  if (lua_isfunction(L, -1))
+    sev = VIGIL_SEV_MEDIUM;
+  else if (lua_type(L, -1) != LUA_TSTRING || (sev = vigil_severity_parse(lua_tostring(L, -1))) < 0)
+    return vigil_rl_error(L,
+                          "rule '%s': severity must be one of info, low, medium, high, critical "
+                          "(or a function of the event returning one)",
+                          s);
   lua_pop(L, 1);
-  if (opt_field(L, 1, "description", LUA_TSTRING, s))
+  if (vigil_rl_opt(L, 1, "description", LUA_TSTRING, s))
     lua_pop(L, 1);
-  if (opt_field(L, 1, "author", LUA_TSTRING, s))
+  if (vigil_rl_opt(L, 1, "author", LUA_TSTRING, s))
     lua_pop(L, 1);
-  if (opt_field(L, 1, "output", LUA_TSTRING, s))
+  if (vigil_rl_opt(L, 1, "output", LUA_TSTRING, s))
     lua_pop(L, 1);
-  if (opt_field(L, 1, "tags", LUA_TTABLE, s)) {
-    check_string_list(L, lua_gettop(L), "tags", s);
+  if (vigil_rl_opt(L, 1, "tags", LUA_TTABLE, s)) {
+    vigil_rl_check_strings(L, lua_gettop(L), "tags", s);
+    vigil_tags_check(L, lua_gettop(L), s);
     lua_pop(L, 1);
   }
-  if (opt_field(L, 1, "references", LUA_TTABLE, s)) {
-    check_string_list(L, lua_gettop(L), "references", s);
+  if (vigil_rl_opt(L, 1, "references", LUA_TTABLE, s)) {
+    vigil_rl_check_strings(L, lua_gettop(L), "references", s);
     lua_pop(L, 1);
   }
-  if (opt_field(L, 1, "tests", LUA_TTABLE, s))
+  if (vigil_rl_opt(L, 1, "tests", LUA_TTABLE, s))
     lua_pop(L, 1);
   check_runbook(L, 1, s);
 
   r = new_rule(L, rs);
-  if (opt_field(L, 1, "on", LUA_TTABLE, s)) {
-    check_keys(L, 3, on_keys, "on");
-    string_list(L, 3, "eventSource", &r->sources, &r->nsources, s);
-    string_list(L, 3, "eventName", &r->names, &r->nnames, s);
+  if (vigil_rl_opt(L, 1, "on", LUA_TTABLE, s)) {
+    vigil_rl_check_keys(L, 3, on_keys, "on");
+    vigil_rl_string_list(L, 3, "eventSource", &r->sources, &r->nsources, s);
+    vigil_rl_string_list(L, 3, "eventName", &r->names, &r->nnames, s);
     lua_pop(L, 1);
   }
+  r->id = strdup(s);
+  vigil_form_parse(L, 1, r, s);
+  vigil_exceptions_parse(L, 1, s, &r->exc, &r->nexc);
   r->meta = build_meta(L, 1, s);
   r->severity = (vigil_severity_t)sev;
-  r->id = strdup(s);
+  r->enabled = enabled;
+  r->sig = rs->loading_sig;
+  for (i = 0; s[i]; i++)
+    r->sig = (r->sig ^ (unsigned char)s[i]) * 1099511628211ull;
   lua_getfield(L, 1, "title");
-  r->title = strdup(lua_tostring(L, -1));
-  lua_pop(L, 1);
+  r->title = strdup(lua_isstring(L, -1) ? lua_tostring(L, -1) : s);
+  if (lua_isfunction(L, -1))
+    r->title_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  else
+    lua_pop(L, 1);
+  if (lua_getfield(L, 1, "severity") == LUA_TFUNCTION)
+    r->severity_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  else
+    lua_pop(L, 1);
   if (lua_getfield(L, 1, "output") == LUA_TSTRING)
     r->output = strdup(lua_tostring(L, -1));
   lua_pop(L, 1);
@@ -298,8 +329,8 @@ static int l_rule(lua_State *L) {
   lua_getinfo(L, "Sl", &ar);
   r->file = strdup(rs->loading ? rs->loading : ar.short_src);
   r->line = ar.currentline;
-  r->when_ref = ref_function(L, 1, "when", s);
-  r->context_ref = ref_function(L, 1, "context", s);
+  r->when_ref = vigil_rl_ref_fn(L, 1, "when", s);
+  r->context_ref = vigil_rl_ref_fn(L, 1, "context", s);
   if (lua_getfield(L, 1, "tests") == LUA_TTABLE)
     r->tests_ref = luaL_ref(L, LUA_REGISTRYINDEX);
   else
@@ -378,11 +409,31 @@ static void pl_free(pathlist_t *pl) {
   free(pl->v);
 }
 
+/* FNV-1a of the file's text: a rule's state survives a reload only when
+ * the file that defines it is unchanged. */
+static uint64_t file_hash(const char *path) {
+  uint64_t h = 1469598103934665603ull;
+  unsigned char buf[8192];
+  size_t n;
+  size_t i;
+  FILE *f = fopen(path, "rb");
+
+  if (!f)
+    return h;
+  while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
+    for (i = 0; i < n; i++)
+      h = (h ^ buf[i]) * 1099511628211ull;
+  }
+  fclose(f);
+  return h;
+}
+
 static int load_file(vigil_ruleset_t *rs, const char *path, char *err, size_t errlen) {
   lua_State *L = rs->L;
   const char *msg;
 
   rs->loading = path;
+  rs->loading_sig = file_hash(path);
   if (luaL_loadfilex(L, path, "t") != LUA_OK ||
       vigil_lstate_pcall(L, 0, 0) != LUA_OK) {
     msg = lua_isstring(L, -1) ? lua_tostring(L, -1) : "(error object)";
@@ -438,10 +489,16 @@ int vigil_ruleset_load(const char *const *paths, int npaths, const char *const *
   lua_pushlightuserdata(rs->L, rs);
   lua_pushcclosure(rs->L, l_rule, 1);
   lua_setglobal(rs->L, "rule");
+  vigil_override_register(rs->L, rs);
   for (i = 0; i < files.n; i++) {
     if ((rc = load_file(rs, files.v[i], err, errlen)) != VIGIL_OK)
       goto done;
   }
+  rc = VIGIL_EINVAL;
+  if (vigil_overrides_apply(rs, err, errlen) != 0)
+    goto done;
+  for (i = 0; i < rs->nrules; i++)
+    rs->ndisabled += !vigil_rule_enabled(&rs->rules[i]);
   rc = VIGIL_OK;
 
 done:
@@ -462,16 +519,24 @@ void vigil_ruleset_free(vigil_ruleset_t *rs) {
   /* The slot past the last rule may hold a half-made one (see new_rule). */
   for (i = 0; i < rs->nrules + (rs->nrules < rs->cap); i++)
     rule_clear(NULL, &rs->rules[i]);
+  vigil_overrides_free(rs);
   free(rs->rules);
   vigil_lstate_close(rs->L);
   free(rs);
 }
 
+int vigil_rule_enabled(const vigil_rule_t *r) {
+  return r->ov_enabled >= 0 ? r->ov_enabled : r->enabled;
+}
+
+vigil_severity_t vigil_rule_severity(const vigil_rule_t *r) {
+  return r->ov_severity >= 0 ? (vigil_severity_t)r->ov_severity : r->severity;
+}
+
 /* ---- evaluation ---- */
 
-/* Calls the function behind ref with a view of event; leaves 1 result. */
-static int call_ref(vigil_ruleset_t *rs, int ref, const cJSON *event, char *err,
-                    size_t errlen) {
+int vigil_ruleset_call(vigil_ruleset_t *rs, int ref, const cJSON *event, char *err,
+                       size_t errlen) {
   lua_State *L = rs->L;
 
   lua_rawgeti(L, LUA_REGISTRYINDEX, ref);           /* fn */
@@ -490,7 +555,7 @@ int vigil_ruleset_when(vigil_ruleset_t *rs, size_t i, const cJSON *event, char *
 
   if (rs->rules[i].when_ref == LUA_NOREF)
     return 1;
-  if (call_ref(rs, rs->rules[i].when_ref, event, err, errlen) != 0)
+  if (vigil_ruleset_call(rs, rs->rules[i].when_ref, event, err, errlen) != 0)
     return -1;
   fired = lua_toboolean(rs->L, -1);
   lua_pop(rs->L, 1);
@@ -505,7 +570,7 @@ cJSON *vigil_ruleset_context(vigil_ruleset_t *rs, size_t i, const cJSON *event, 
 
   if (rs->rules[i].context_ref == LUA_NOREF)
     return NULL;
-  if (call_ref(rs, rs->rules[i].context_ref, event, err, errlen) != 0)
+  if (vigil_ruleset_call(rs, rs->rules[i].context_ref, event, err, errlen) != 0)
     return NULL;
   if (lua_istable(L, -1)) {
     ctx = vigil_lua_to_json(L, -1, &why);

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "engine.h"
+#include "eval.h"
 #include "log.h"
 #include "lua_event.h"
 #include "pipeline_int.h"
@@ -39,43 +40,29 @@ static void run_rule(vigil_worker_t *w, const vigil_msg_t *m, const cJSON *ev, u
   const vigil_rule_t *r = &rs->rules[ri];
   vigil_rstat_t *st = &m->gen->stats[ri]->w[w->id];
   vigil_origin_t origin = {m->source->name, m->stream, m->line, m->record};
-  vigil_alert_item_t *a;
-  cJSON *ctx;
-  char err[1024];
-  int fired;
+  vigil_eval_t c = {rs, w->state, 1, &origin, now_ms(), &st->evicted, 0, {0}};
+  vigil_alert_item_t *a = NULL;
   uint64_t t0 = mono_ns();
+  int rc;
 
   VIGIL_STAT_ADD(st->evals, 1);
-  fired = vigil_ruleset_when(rs, ri, ev, err, sizeof(err));
-  if (fired < 0) {
+  rc = vigil_eval_rule(&c, ri, ev, &a);
+  if (c.matched)
+    VIGIL_STAT_ADD(st->matches, 1);
+  if (c.err[0]) {
+    /* With rc 1 the alert still goes out; only an optional part failed. */
     VIGIL_STAT_ADD(st->errors, 1);
     vigil_error("rules", "rule %s (%s:%d) failed on %s:%llu record %llu: %s", r->id, r->file,
                 r->line, m->stream, (unsigned long long)m->line, (unsigned long long)m->record,
-                err);
-    goto out;
+                c.err);
   }
-  if (!fired)
-    goto out;
-  VIGIL_STAT_ADD(st->matches, 1);
-  err[0] = '\0';
-  ctx = vigil_ruleset_context(rs, ri, ev, err, sizeof(err));
-  if (err[0]) {
-    /* The alert still goes out; only its extra context is missing. */
-    VIGIL_STAT_ADD(st->errors, 1);
-    vigil_error("rules", "rule %s context on %s:%llu record %llu: %s", r->id, m->stream,
-                (unsigned long long)m->line, (unsigned long long)m->record, err);
+  if (rc == 1 && a) {
+    VIGIL_STAT_ADD(st->alerts, 1);
+    a->track = m->track;
+    if (a->track)
+      vigil_track_ref(a->track);
+    vigil_pipeline_post(w->pl, a);
   }
-  a = vigil_alert_build(r, ev, ctx, &origin, now_ms());
-  if (!a) {
-    vigil_error("rules", "rule %s: out of memory building an alert", r->id);
-    goto out;
-  }
-  VIGIL_STAT_ADD(st->alerts, 1);
-  a->track = m->track;
-  if (a->track)
-    vigil_track_ref(a->track);
-  vigil_pipeline_post(w->pl, a);
-out:
   VIGIL_STAT_ADD(st->ns, mono_ns() - t0);
 }
 

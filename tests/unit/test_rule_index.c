@@ -192,13 +192,14 @@ static void many_names_and_no_maps(void **state) {
   vigil_ruleset_free(rs);
   td_remove(&td);
 
-  /* No rules at all (the only one is disabled): nothing matches. */
+  /* The only rule is disabled: loaded, but nothing matches. */
   td_make(&td);
   td_write(&td, "off.lua", "rule { id = 'off', title = 't', severity = 'low', enabled = false }");
   paths[0] = td.path;
   assert_int_equal(vigil_ruleset_load(paths, 1, NULL, 0, &rs, err, sizeof(err)), 0);
   ix = vigil_rule_index_build(rs);
-  assert_int_equal(rs->nrules, 0);
+  assert_int_equal(rs->nrules, 1);
+  assert_int_equal(rs->ndisabled, 1);
   assert_non_null(ix);
   assert_int_equal(vigil_rule_index_match(ix, "a", 1, "b", 1, out, 4), 0);
   assert_int_equal(vigil_rule_index_wildcards(ix), 0);

@@ -86,7 +86,9 @@ static void duplicate_id_names_first_definition(void **state) {
   td_remove(&td);
 }
 
-static void disabled_rules_counted_not_loaded(void **state) {
+/* Disabled rules load (so they are checked, tested, and an override can
+ * enable them) but are marked so the index never runs them. */
+static void disabled_rules_counted_not_run(void **state) {
   tmpdir_t td;
   vigil_ruleset_t *rs = NULL;
 
@@ -95,10 +97,12 @@ static void disabled_rules_counted_not_loaded(void **state) {
            OK_RULE("on1") "rule { id = 'off', title = 't', severity = 'low', enabled = false }\n"
            "rule { id = 'on2', title = 't', severity = 'low', enabled = true }\n");
   assert_int_equal(load(&td, &rs), 0);
-  assert_int_equal(rs->nrules, 2);
+  assert_int_equal(rs->nrules, 3);
   assert_int_equal(rs->ndisabled, 1);
   assert_string_equal(rs->rules[0].id, "on1");
-  assert_string_equal(rs->rules[1].id, "on2");
+  assert_string_equal(rs->rules[1].id, "off");
+  assert_false(vigil_rule_enabled(&rs->rules[1]));
+  assert_true(vigil_rule_enabled(&rs->rules[2]));
   vigil_ruleset_free(rs);
   td_remove(&td);
 }
@@ -441,7 +445,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(load_errors_name_file_line),
       cmocka_unit_test(duplicate_id_names_first_definition),
-      cmocka_unit_test(disabled_rules_counted_not_loaded),
+      cmocka_unit_test(disabled_rules_counted_not_run),
       cmocka_unit_test(lib_require_and_sorted_order),
       cmocka_unit_test(when_and_context),
       cmocka_unit_test(sandbox_globals_and_c_modules),
