@@ -227,14 +227,16 @@ static void dynamic(vigil_eval_t *c, const vigil_rule_t *r, const cJSON *ev,
   if (r->severity_ref != LUA_NOREF && !(c->overrides && r->ov_severity >= 0) &&
       vigil_ruleset_call(c->rs, r->severity_ref, ev, c->err, sizeof(c->err)) == 0) {
     sev = lua_type(L, -1) == LUA_TSTRING ? vigil_severity_parse(lua_tostring(L, -1)) : -1;
-    if (sev >= 0)
+    if (sev >= 0) {
       o->severity = (vigil_severity_t)sev;
-    else
+    } else {
       snprintf(c->err, sizeof(c->err),
                "%s:%d: rule '%s': severity() returned %s, not a severity name; using %s",
                r->file, r->line, r->id, luaL_tolstring(L, -1, NULL),
                vigil_severity_name(o->severity));
-    lua_settop(L, 0);
+      lua_pop(L, 1); /* luaL_tolstring's copy */
+    }
+    lua_pop(L, 1);
   }
   if (r->title_ref != LUA_NOREF &&
       vigil_ruleset_call(c->rs, r->title_ref, ev, c->err, sizeof(c->err)) == 0) {

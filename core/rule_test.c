@@ -8,11 +8,14 @@
 #include <lauxlib.h>
 
 #include "alert.h"
+#include "eval.h"
 #include "json_path.h"
 #include "lua_event.h"
 #include "lua_json.h"
+#include "state.h"
 
-static const char *const test_keys[] = {"name", "event", "fires", "alert", NULL};
+static const char *const test_keys[] = {"name", "event", "events", "fires", "alerts", "alert",
+                                        NULL};
 
 typedef struct tcase_s {
   vigil_ruleset_t *rs;
@@ -21,6 +24,7 @@ typedef struct tcase_s {
   char name[128];
   FILE *out;
   int verbose;
+  int overrides;     /* a test given with override{}: run with overrides */
   vigil_test_report_t *rep;
 } tcase_t;
 
@@ -28,7 +32,10 @@ static void fail(tcase_t *t, const char *fmt, const char *a, const char *b) {
   const vigil_rule_t *r = &t->rs->rules[t->ri];
 
   t->rep->failed++;
-  fprintf(t->out, "FAIL %s test %d (%s) [%s:%d]: ", r->id, t->n, t->name, r->file, r->line);
+  if (t->overrides)
+    fprintf(t->out, "FAIL %s override test %d (%s) [%s]: ", r->id, t->n, t->name, r->ov_where);
+  else
+    fprintf(t->out, "FAIL %s test %d (%s) [%s:%d]: ", r->id, t->n, t->name, r->file, r->line);
   fprintf(t->out, fmt, a, b);
   fputc('\n', t->out);
 }
@@ -126,18 +133,59 @@ static int known_key(lua_State *L) {
   return 0;
 }
 
+/* The event at stack top: a file path (next to the rule) or a table. */
+static cJSON *event_at_top(tcase_t *t, char *err, size_t cap) {
+  const char *why = NULL;
+  cJSON *ev = NULL;
+
+  if (lua_type(t->rs->L, -1) == LUA_TSTRING)
+    ev = read_event(t, lua_tostring(t->rs->L, -1), err, cap);
+  else if (lua_istable(t->rs->L, -1) && !(ev = vigil_lua_to_json(t->rs->L, -1, &why)))
+    snprintf(err, cap, "inline event holds a %s", why);
+  else if (!lua_istable(t->rs->L, -1))
+    snprintf(err, cap, "an event is a \"file.json\" path or an inline table");
+  return ev;
+}
+
+/* Feeds one event through the rule as the pipeline would. Returns 1 when
+ * it raised an alert (kept in *last), 0 when not, -1 on a failure. */
+static int feed(tcase_t *t, vigil_eval_t *c, const cJSON *ev, vigil_alert_item_t **last) {
+  const vigil_rule_t *r = &t->rs->rules[t->ri];
+  vigil_alert_item_t *a = NULL;
+  int got;
+
+  if (!admitted(r, ev))
+    return 0;
+  vigil_event_next(t->rs->L);
+  got = vigil_eval_rule(c, t->ri, ev, &a);
+  vigil_event_next(t->rs->L);
+  if (c->err[0]) {
+    fail(t, "rule error: %s%s", c->err, "");
+    vigil_alert_free(a);
+    return -1;
+  }
+  if (got == 1) {
+    vigil_alert_free(*last);
+    *last = a;
+  }
+  return got == 1;
+}
+
 /* Runs the test table on the stack top; may leave extra values above it. */
 static void run_one(tcase_t *t) {
   lua_State *L = t->rs->L;
   const vigil_rule_t *r = &t->rs->rules[t->ri];
   vigil_origin_t origin = {"test", r->file, 0, 0};
-  vigil_alert_item_t *a;
-  cJSON *ev = NULL;
-  cJSON *ctx;
-  const char *why = NULL;
+  vigil_eval_t c = {t->rs, NULL, t->overrides, &origin, 0, NULL, 0, {0}};
+  vigil_alert_item_t *last = NULL;
+  cJSON *ev;
   char err[1024] = "";
   int want;
-  int got;
+  int want_alerts = -1;
+  int got = 0;
+  int alerts = 0;
+  int n;
+  int i;
   int before = t->rep->failed;
 
   lua_getfield(L, -1, "name");
@@ -157,75 +205,105 @@ static void run_one(tcase_t *t) {
   }
   want = lua_toboolean(L, -1);
   lua_pop(L, 1);
-  if (lua_getfield(L, -1, "event") == LUA_TSTRING)
-    ev = read_event(t, lua_tostring(L, -1), err, sizeof(err));
-  else if (lua_istable(L, -1) && !(ev = vigil_lua_to_json(L, -1, &why)))
-    snprintf(err, sizeof(err), "inline event holds a %s", why);
-  else if (!lua_istable(L, -1))
-    snprintf(err, sizeof(err), "needs event = \"file.json\" or an inline table");
+  if (lua_getfield(L, -1, "alerts") != LUA_TNIL) {
+    if (!lua_isinteger(L, -1) || lua_tointeger(L, -1) < 0) {
+      fail(t, "alerts must be a count of alerts%s%s", "", "");
+      return;
+    }
+    want_alerts = (int)lua_tointeger(L, -1);
+  }
   lua_pop(L, 1);
-  if (!ev) {
-    fail(t, "%s%s", err, "");
+  lua_getfield(L, -1, "event");
+  lua_getfield(L, -2, "events");
+  if (lua_isnil(L, -1) == lua_isnil(L, -2)) {
+    fail(t, "needs event = ... or events = { ... } (one of them)%s%s", "", "");
     return;
   }
-
-  vigil_event_next(L);
-  got = admitted(r, ev) ? vigil_ruleset_when(t->rs, t->ri, ev, err, sizeof(err)) : 0;
-  if (got < 0) {
-    fail(t, "rule error: %s%s", err, "");
-  } else if (got != want) {
-    fail(t, "expected the rule %s, it %s", want ? "to fire" : "not to fire",
-         got ? "fired" : "did not");
-  } else if (got) {
-    ctx = vigil_ruleset_context(t->rs, t->ri, ev, err, sizeof(err));
-    if (err[0])
-      fail(t, "context error: %s%s", err, "");
-    a = vigil_alert_build(r, ev, ctx, &origin, 0);
-    if (a && lua_getfield(L, -1, "alert") == LUA_TTABLE)
-      check_alert(t, a);
-    vigil_alert_free(a);
+  /* A fresh memory per test: stateful rules see only its events. */
+  if (!(c.state = vigil_state_new(1u << 20))) {
+    fail(t, "out of memory%s%s", "", "");
+    return;
   }
-  vigil_event_next(L);
-  cJSON_Delete(ev);
+  n = lua_isnil(L, -1) ? 1 : (int)lua_rawlen(L, -1);
+  for (i = 1; i <= n && t->rep->failed == before; i++) {
+    if (lua_isnil(L, -1))
+      lua_pushvalue(L, -2);
+    else
+      lua_rawgeti(L, -1, i);
+    ev = event_at_top(t, err, sizeof(err));
+    lua_pop(L, 1);
+    if (!ev) {
+      fail(t, "%s%s", n > 1 ? "events[...]: " : "", err);
+      break;
+    }
+    c.now_ms = 0;
+    got = feed(t, &c, ev, &last);
+    alerts += got > 0;
+    cJSON_Delete(ev);
+  }
+  lua_pop(L, 2);
+  if (t->rep->failed == before) {
+    if (got != want)
+      fail(t, "expected the %s event to %s", n > 1 ? "last" : "",
+           want ? "raise an alert, it did not" : "raise no alert, it did");
+    else if (want_alerts >= 0 && alerts != want_alerts) {
+      snprintf(err, sizeof(err), "expected %d alert(s) in all, got %d", want_alerts, alerts);
+      fail(t, "%s%s", err, "");
+    } else if (last && lua_getfield(L, -1, "alert") == LUA_TTABLE)
+      check_alert(t, last);
+  }
+  vigil_alert_free(last);
+  vigil_state_free(c.state);
   if (t->rep->failed == before) {
     t->rep->passed++;
     if (t->verbose)
-      fprintf(t->out, "ok   %s test %d (%s)\n", r->id, t->n, t->name);
+      fprintf(t->out, "ok   %s %stest %d (%s)\n", r->id, t->overrides ? "override " : "", t->n,
+              t->name);
   }
 }
 
-void vigil_rule_tests_run(vigil_ruleset_t *rs, int verbose, FILE *out, vigil_test_report_t *rep) {
+/* Runs the list of tests behind ref for rule i. */
+static void run_list(vigil_ruleset_t *rs, size_t i, int ref, int overrides, int verbose,
+                     FILE *out, vigil_test_report_t *rep) {
   lua_State *L = rs->L;
-  tcase_t t;
-  size_t i;
   lua_Integer k;
   lua_Integer n;
+  tcase_t t;
   int top;
+
+  lua_rawgeti(L, LUA_REGISTRYINDEX, ref); /* tests */
+  n = (lua_Integer)lua_rawlen(L, -1);
+  for (k = 1; k <= n; k++) {
+    memset(&t, 0, sizeof(t));
+    t.rs = rs;
+    t.ri = i;
+    t.n = (int)k;
+    t.out = out;
+    t.verbose = verbose;
+    t.overrides = overrides;
+    t.rep = rep;
+    top = lua_gettop(L);
+    if (lua_rawgeti(L, -1, k) == LUA_TTABLE) /* tests, test */
+      run_one(&t);
+    else
+      fail(&t, "test must be a table%s%s", "", "");
+    lua_settop(L, top); /* tests */
+  }
+  lua_pop(L, 1);
+}
+
+void vigil_rule_tests_run(vigil_ruleset_t *rs, int verbose, FILE *out, vigil_test_report_t *rep) {
+  size_t i;
 
   memset(rep, 0, sizeof(*rep));
   for (i = 0; i < rs->nrules; i++) {
     if (rs->rules[i].tests_ref == LUA_NOREF) {
       rep->untested++;
-      continue;
+    } else {
+      rep->rules++;
+      run_list(rs, i, rs->rules[i].tests_ref, 0, verbose, out, rep);
     }
-    rep->rules++;
-    lua_rawgeti(L, LUA_REGISTRYINDEX, rs->rules[i].tests_ref);   /* tests */
-    n = (lua_Integer)lua_rawlen(L, -1);
-    for (k = 1; k <= n; k++) {
-      memset(&t, 0, sizeof(t));
-      t.rs = rs;
-      t.ri = i;
-      t.n = (int)k;
-      t.out = out;
-      t.verbose = verbose;
-      t.rep = rep;
-      top = lua_gettop(L);
-      if (lua_rawgeti(L, -1, k) == LUA_TTABLE)                  /* tests, test */
-        run_one(&t);
-      else
-        fail(&t, "test must be a table%s%s", "", "");
-      lua_settop(L, top);                                        /* tests */
-    }
-    lua_pop(L, 1);
+    if (rs->rules[i].ov_tests_ref != LUA_NOREF)
+      run_list(rs, i, rs->rules[i].ov_tests_ref, 1, verbose, out, rep);
   }
 }
