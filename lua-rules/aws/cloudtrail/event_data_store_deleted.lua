@@ -15,7 +15,8 @@ rule {
   tags = { "attack.t1562.008", "attack.t1070", "attack.defense_evasion" },
   references = {
     "https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_DeleteEventDataStore.html",
-    "https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_StopEventDataStoreIngestion.html",
+    "https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/"
+      .. "API_StopEventDataStoreIngestion.html",
     "https://attack.mitre.org/techniques/T1562/008/",
   },
   on = { eventSource = "cloudtrail.amazonaws.com",

@@ -119,7 +119,8 @@ rule {
   tags = { "attack.t1562.008", "attack.defense_evasion" },
   references = {
     "https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_PutEventSelectors.html",
-    "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/logging-management-events-with-cloudtrail.html",
+    "https://docs.aws.amazon.com/awscloudtrail/latest/userguide/"
+      .. "logging-management-events-with-cloudtrail.html",
     "https://attack.mitre.org/techniques/T1562/008/",
   },
   on = { eventSource = "cloudtrail.amazonaws.com", eventName = "PutEventSelectors" },
