@@ -12,6 +12,7 @@ int vigil_cmd_scan(int argc, char **argv);
 int vigil_cmd_run(int argc, char **argv);
 int vigil_cmd_plugins(int argc, char **argv);
 int vigil_cmd_test(int argc, char **argv);
+int vigil_cmd_lint(int argc, char **argv);
 int vigil_cmd_explain(int argc, char **argv);
 
 #endif

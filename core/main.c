@@ -14,6 +14,7 @@ static const struct {
     {"scan", vigil_cmd_scan, "scan files, folders or stdin once with the rules"},
     {"run", vigil_cmd_run, "run a pipeline from a JSON configuration"},
     {"test", vigil_cmd_test, "run the tests that rules carry"},
+    {"lint", vigil_cmd_lint, "check rules carry tests and runbooks, without running them"},
     {"explain", vigil_cmd_explain, "print the runbook of a rule, by id or eventName"},
     {"plugins", vigil_cmd_plugins, "list the plugins found, with versions"},
     {NULL, NULL, NULL}};

@@ -243,9 +243,12 @@ static void run_one(tcase_t *t) {
   }
   lua_pop(L, 2);
   if (t->rep->failed == before) {
-    if (got != want)
-      fail(t, "expected the %s event to %s", n > 1 ? "last" : "",
-           want ? "raise an alert, it did not" : "raise no alert, it did");
+    if (got != want && n == 1)
+      fail(t, "expected the rule %s, it %s", want ? "to fire" : "not to fire",
+           got ? "fired" : "did not");
+    else if (got != want)
+      fail(t, "expected the last event %s, it %s", want ? "to raise an alert" : "to raise none",
+           got ? "did" : "did not");
     else if (want_alerts >= 0 && alerts != want_alerts) {
       snprintf(err, sizeof(err), "expected %d alert(s) in all, got %d", want_alerts, alerts);
       fail(t, "%s%s", err, "");

@@ -48,3 +48,19 @@ sed -i 's/stopped t", severity/stopped T", severity/' "$TMP/r/rules.lua"
 expect_status 1 "$VIGIL" test "$TMP/r"
 grep_in "$TMP/out" 'FAIL t\.good test 1 \(fires\).*alert field differs'
 echo ok
+
+# vigil lint: the shipped pack is clean; a rule without a quiet test or a
+# runbook is a problem named by file:line.
+expect_status 0 "$VIGIL" lint
+grep_in "$TMP/out" ' 0 problem\(s\)'
+mkdir -p "$TMP/l"
+cat > "$TMP/l/r.lua" <<'L'
+rule { id = "t.lint", title = "t", severity = "low", on = { eventName = "X" },
+  tests = { { name = "fires", event = { eventName = "X" }, fires = true } } }
+L
+expect_status 1 "$VIGIL" lint "$TMP/l"
+grep_in "$TMP/out" "r\.lua:1: t\.lint: no test that stays quiet"
+grep_in "$TMP/out" "r\.lua:1: t\.lint: no runbook"
+expect_status 0 "$VIGIL" lint --print-index "$TMP/l"
+grep_in "$TMP/out" "^\*	X$"
+echo ok

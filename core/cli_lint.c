@@ -1,0 +1,193 @@
+/*
+ * vigil lint: what a rule pack must hold before it ships, checked without
+ * running any event: every rule loads (ids unique, fields valid), carries
+ * at least one test that fires and one that does not, and has a runbook
+ * an on-call engineer can follow.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <lauxlib.h>
+
+#include "cli.h"
+#include "pipeline.h"
+#include "rules.h"
+
+typedef struct lint_s {
+  int problems;
+  int warnings;
+} lint_t;
+
+static void say(lint_t *l, const vigil_rule_t *r, int warn, const char *what) {
+  printf("%s:%d: %s: %s%s\n", r->file, r->line, r->id, warn ? "warning: " : "", what);
+  if (warn)
+    l->warnings++;
+  else
+    l->problems++;
+}
+
+/* Counts the rule's tests that expect an alert and those that do not. */
+static void count_tests(vigil_ruleset_t *rs, const vigil_rule_t *r, int *yes, int *no) {
+  lua_State *L = rs->L;
+  lua_Integer i;
+  lua_Integer n;
+
+  *yes = *no = 0;
+  if (r->tests_ref == LUA_NOREF)
+    return;
+  lua_rawgeti(L, LUA_REGISTRYINDEX, r->tests_ref);
+  n = (lua_Integer)lua_rawlen(L, -1);
+  for (i = 1; i <= n; i++) {
+    if (lua_rawgeti(L, -1, i) == LUA_TTABLE && lua_getfield(L, -1, "fires") == LUA_TBOOLEAN)
+      *(lua_toboolean(L, -1) ? yes : no) += 1;
+    lua_settop(L, 1);
+  }
+  lua_pop(L, 1);
+}
+
+static int has_text(const cJSON *o, const char *key) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+  return (cJSON_IsString(v) && v->valuestring[0]) || (cJSON_IsArray(v) && cJSON_GetArraySize(v));
+}
+
+static void lint_rule(lint_t *l, vigil_ruleset_t *rs, const vigil_rule_t *r) {
+  const cJSON *rb = cJSON_GetObjectItemCaseSensitive(r->meta, "runbook");
+  static const char *const parts[] = {"about", "risks", "console", "cli", NULL};
+  const char *const *p;
+  char msg[128];
+  int yes;
+  int no;
+
+  count_tests(rs, r, &yes, &no);
+  if (!yes)
+    say(l, r, 0, "no test that fires (fires = true)");
+  if (!no)
+    say(l, r, 0, "no test that stays quiet (fires = false)");
+  if (!rb) {
+    say(l, r, 0, "no runbook");
+  } else {
+    for (p = parts; *p; p++) {
+      if (!has_text(rb, *p)) {
+        snprintf(msg, sizeof(msg), "runbook.%s is missing or empty", *p);
+        say(l, r, 0, msg);
+      }
+    }
+  }
+  if (!has_text(r->meta, "description"))
+    say(l, r, 1, "no description");
+  if (!has_text(r->meta, "tags"))
+    say(l, r, 1, "no tags (ATT&CK technique and tactic)");
+  if (!has_text(r->meta, "references"))
+    say(l, r, 1, "no references");
+  if (r->nnames == 0 && r->nsources == 0)
+    say(l, r, 1, "no 'on' filter: it runs on every event");
+}
+
+static int cmp_str(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* One line per (eventSource, eventName) pair some enabled rule is indexed
+ * on; "*" for any. Benchmarks use it to build equivalent filters. */
+static void print_index(const vigil_ruleset_t *rs) {
+  char **lines = NULL;
+  size_t n = 0;
+  size_t cap = 0;
+  size_t i;
+  int s;
+  int k;
+  const vigil_rule_t *r;
+  char buf[512];
+
+  for (i = 0; i < rs->nrules; i++) {
+    r = &rs->rules[i];
+    if (!vigil_rule_enabled(r))
+      continue;
+    for (s = 0; s < (r->nsources ? r->nsources : 1); s++) {
+      for (k = 0; k < (r->nnames ? r->nnames : 1); k++) {
+        snprintf(buf, sizeof(buf), "%s\t%s", r->nsources ? r->sources[s] : "*",
+                 r->nnames ? r->names[k] : "*");
+        if (n == cap) {
+          cap = cap ? cap * 2 : 256;
+          lines = realloc(lines, cap * sizeof(char *));
+          if (!lines)
+            return;
+        }
+        lines[n++] = strdup(buf);
+      }
+    }
+  }
+  qsort(lines, n, sizeof(char *), cmp_str);
+  for (i = 0; i < n; i++) {
+    if (i == 0 || strcmp(lines[i], lines[i - 1]) != 0)
+      printf("%s\n", lines[i]);
+  }
+  for (i = 0; i < n; i++)
+    free(lines[i]);
+  free(lines);
+}
+
+static void help(FILE *out) {
+  fprintf(out,
+          "usage: vigil lint [--print-index] [PATH...]\n\n"
+          "Checks the rules in PATH (default: the bundled pack) without running them:\n"
+          "they load (unique ids, valid fields and tags), each has a test that fires\n"
+          "and one that does not, and a runbook with about, risks, console and cli.\n"
+          "Missing description, tags, references or 'on' filter are warnings.\n\n"
+          "  --print-index   print the eventSource<TAB>eventName pairs the enabled\n"
+          "                  rules are indexed on (* = any) instead of linting\n"
+          "  -h, --help      this text\n\n"
+          "Exit status: 0 clean (warnings allowed), 1 problems found, 2 the rules did\n"
+          "not load.\n");
+}
+
+int vigil_cmd_lint(int argc, char **argv) {
+  static const struct option opts[] = {{"print-index", no_argument, NULL, 'i'},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {NULL, 0, NULL, 0}};
+  const char *paths[64];
+  const char *lib = vigil_default_rules_dir();
+  vigil_ruleset_t *rs;
+  lint_t l = {0, 0};
+  char err[2048];
+  int npaths = 0;
+  int index = 0;
+  int c;
+  size_t i;
+
+  optind = 1;
+  while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    if (c == 'i') {
+      index = 1;
+    } else {
+      help(c == 'h' ? stdout : stderr);
+      return c == 'h' ? VIGIL_EXIT_OK : VIGIL_EXIT_ERROR;
+    }
+  }
+  for (; optind < argc && npaths < 64; optind++)
+    paths[npaths++] = argv[optind];
+  if (npaths == 0 && lib)
+    paths[npaths++] = lib;
+  if (npaths == 0) {
+    fprintf(stderr, "vigil lint: the bundled rules folder was not found; give a PATH\n");
+    return VIGIL_EXIT_ERROR;
+  }
+  if (vigil_ruleset_load(paths, npaths, &lib, lib ? 1 : 0, &rs, err, sizeof(err)) != 0) {
+    fprintf(stderr, "vigil: error: %s\n", err);
+    return VIGIL_EXIT_ERROR;
+  }
+  if (index) {
+    print_index(rs);
+    vigil_ruleset_free(rs);
+    return VIGIL_EXIT_OK;
+  }
+  for (i = 0; i < rs->nrules; i++)
+    lint_rule(&l, rs, &rs->rules[i]);
+  printf("%zu rules from %zu files: %d problem(s), %d warning(s)\n", rs->nrules, rs->nfiles,
+         l.problems, l.warnings);
+  vigil_ruleset_free(rs);
+  return l.problems ? 1 : VIGIL_EXIT_OK;
+}
