@@ -71,6 +71,13 @@ rule {
       event = "samples/create_policy_version_admin.json",
       alert = { severity = "high",
                 context = { conditional = false, version_id = "v2", via_console = false } } },
+    { name = "full-access version kept dormant (not default)", fires = false,
+      event = { eventSource = "iam.amazonaws.com", eventName = "CreatePolicyVersion",
+                eventTime = "2024-06-11T10:00:00Z",
+                requestParameters = { policyArn = "arn:aws:iam::111122223333:policy/p",
+                                      setAsDefault = false,
+                                      policyDocument = "{\"Statement\":[{\"Effect\":"
+                                        .. "\"Allow\",\"Action\":\"*\",\"Resource\":\"*\"}]}" } } },
     { name = "scoped default version", fires = false,
       event = "samples/create_policy_version_default.json" },
     { name = "denied call", fires = false,

@@ -3,8 +3,11 @@
 -- People change their own password (ChangePassword, or this call naming
 -- themselves): quiet; vigil.aws is_other_user decides. A failed call changed
 -- nothing: quiet. AWS services never reset passwords for you, so there is no
--- service exception.
+-- service exception. A reset that forces a new password at next sign-in
+-- (passwordResetRequired) still fires: the caller can sign in first and set
+-- one of their own; the context tells helpdesk resets apart.
 local aws = require "vigil.aws"
+local data = require "vigil.data"
 
 rule {
   id = "aws.iam.update_login_profile_other_user",
@@ -22,7 +25,8 @@ rule {
   end,
   output = "{actor} changed the console password of user {requestParameters.userName}",
   context = function(e)
-    return { via_console = aws.is_console(e), root = aws.is_root(e) }
+    return { reset_required = data.is_true(e["requestParameters.passwordResetRequired"]),
+             via_console = aws.is_console(e), root = aws.is_root(e) }
   end,
   runbook = {
     about = "UpdateLoginProfile sets a new console password for an IAM user. Here the "
@@ -58,6 +62,9 @@ rule {
   tests = {
     { name = "console user resets a colleague's password", fires = true,
       event = "samples/update_login_profile_other_user.json" },
+    { name = "admin reset that forces a new password still fires", fires = true,
+      event = "samples/update_login_profile_reset_required.json",
+      alert = { context = { reset_required = true, via_console = true, root = false } } },
     { name = "user updates own password", fires = false,
       event = "samples/update_login_profile_own.json" },
     { name = "denied call", fires = false,
