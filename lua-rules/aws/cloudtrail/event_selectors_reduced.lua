@@ -145,7 +145,7 @@ rule {
       "Detection blind spot: every rule that reads this trail (IAM, logging, data "
         .. "rules) goes quiet for the events left out; excluding kms.amazonaws.com also "
         .. "hides ScheduleKeyDeletion and DisableKey, not just Decrypt.",
-      "Compliance: CIS AWS Foundations Benchmark 3.1 expects a multi-region trail "
+      "Compliance: CIS AWS Foundations Benchmark v1.4.0 3.1 expects a multi-region trail "
         .. "recording all management events, reads and writes.",
     },
     console = {

@@ -46,7 +46,7 @@ rule {
         .. "files cannot be shown to be altered.",
       "Detection blind spot: removing CloudWatch Logs delivery silences the metric "
         .. "filters and alarms built on it.",
-      "Compliance: CIS AWS Foundations Benchmark 3.1 (multi-region trail), 3.2 (log "
+      "Compliance: CIS AWS Foundations Benchmark v1.4.0 3.1 (multi-region trail), 3.2 (log "
         .. "file validation) and 3.7 (KMS encryption of CloudTrail logs).",
     },
     console = {

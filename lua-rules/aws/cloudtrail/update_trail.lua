@@ -46,7 +46,7 @@ rule {
         .. "leave the owner with a trail that looks healthy and an empty log bucket.",
       "Detection blind spot: vigil and other consumers that read the former bucket or "
         .. "prefix receive nothing more.",
-      "Change control: CIS AWS Foundations Benchmark 4.5 asks for an alarm on "
+      "Change control: CIS AWS Foundations Benchmark v1.4.0 4.5 asks for an alarm on "
         .. "CloudTrail configuration changes.",
     },
     console = {

@@ -38,7 +38,7 @@ rule {
         .. "auditors and tools read.",
       "Detection blind spot: notifications on the SNS topic stop, and anything "
         .. "subscribed to it goes quiet.",
-      "Compliance: CIS AWS Foundations Benchmark 3.5 (AWS Config enabled in all "
+      "Compliance: CIS AWS Foundations Benchmark v1.4.0 3.5 (AWS Config enabled in all "
         .. "regions) and 4.9 (alarm on AWS Config configuration changes).",
     },
     console = {

@@ -35,7 +35,7 @@ rule {
         .. "evaluation.",
       "Detection blind spot: Config rules, conformance packs and Security Hub controls "
         .. "built on Config go stale.",
-      "Compliance: CIS AWS Foundations Benchmark 3.5 (AWS Config enabled in all "
+      "Compliance: CIS AWS Foundations Benchmark v1.4.0 3.5 (AWS Config enabled in all "
         .. "regions) and 4.9 (alarm on AWS Config configuration changes).",
     },
     console = {

@@ -38,7 +38,7 @@ rule {
         .. "history, and compliance rules keep showing the old, compliant state.",
       "Detection blind spot: Security Hub controls and Config rules that depend on "
         .. "recorded changes stop updating.",
-      "Compliance: CIS AWS Foundations Benchmark 3.5 (AWS Config enabled in all "
+      "Compliance: CIS AWS Foundations Benchmark v1.4.0 3.5 (AWS Config enabled in all "
         .. "regions) and 4.9 (alarm on AWS Config configuration changes).",
     },
     console = {

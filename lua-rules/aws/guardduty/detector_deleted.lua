@@ -35,8 +35,8 @@ rule {
         .. "GuardDuty finding in this region.",
       "Indicator removal: findings that may already describe the intrusion are deleted "
         .. "with the detector unless they were exported.",
-      "Compliance: CIS AWS Foundations Benchmark (GuardDuty enabled, in the monitoring "
-        .. "controls) and AWS Foundational Security Best Practices GuardDuty.1.",
+      "Compliance: AWS Foundational Security Best Practices GuardDuty.1 (GuardDuty "
+        .. "enabled).",
     },
     console = {
       "1. GuardDuty (in the region from the alert): the console offers Get started; "

@@ -35,8 +35,8 @@ rule {
       "Defense evasion (disable or modify tools): threats from now on raise no GuardDuty "
         .. "finding in this region.",
       "A suspended detector is easy to overlook because nothing disappears.",
-      "Compliance: CIS AWS Foundations Benchmark (GuardDuty enabled) and AWS "
-        .. "Foundational Security Best Practices GuardDuty.1.",
+      "Compliance: AWS Foundational Security Best Practices GuardDuty.1 (GuardDuty "
+        .. "enabled).",
     },
     console = {
       "1. GuardDuty (in the region from the alert) > Settings: under Suspend GuardDuty, "
