@@ -11,6 +11,7 @@ peer cases are not on this machine.
 
 import argparse
 import collections
+import concurrent.futures
 import fnmatch
 import json
 import os
@@ -46,6 +47,8 @@ def parse_args():
                          f">= {INTENT_TARGET:g}%% of intents are covered")
     ap.add_argument("--check-agreement", action="store_true",
                     help="exit 1 unless the agreement target is met (coverage not checked)")
+    ap.add_argument("-j", "--jobs", type=int, default=2,
+                    help="scans run at once (default 2; each is its own process)")
     ap.add_argument("-q", "--quiet", action="store_true",
                     help="print the totals only, not every case")
     return ap.parse_args()
@@ -79,15 +82,22 @@ def fmt_pct(n, d):
 
 # ---- judging the Panther cases ----
 
-def judge_cases(cases, claims, vigil):
+def scan_case(c, vigil):
+    """(outcome, notes) of one case: its event scanned on its own."""
+    event, notes = judge.prepare(c)
+    outcome = vigil.scan(event) if event is not None else None
+    if "lowercase keys recased" in notes and outcome is not None:
+        as_written = vigil.scan(c["event"])
+        notes.append("as written: " + (",".join(sorted(as_written.alerts)) or "no alert"))
+    return outcome, notes
+
+
+def judge_cases(cases, claims, vigil, jobs):
     rows = []
-    for c in cases:
+    with concurrent.futures.ThreadPoolExecutor(max_workers=jobs) as pool:
+        scanned = list(pool.map(lambda c: scan_case(c, vigil), cases))
+    for c, (outcome, notes) in zip(cases, scanned):
         claimed = claims.covered("panther", c["rule_id"])
-        event, notes = judge.prepare(c)
-        outcome = vigil.scan(event) if event is not None else None
-        if "lowercase keys recased" in notes and outcome is not None:
-            as_written = vigil.scan(c["event"])
-            notes.append("as written: " + (",".join(sorted(as_written.alerts)) or "no alert"))
         verdict, ours = judge.verdict(c, claimed, outcome)
         if not claimed and ("panther", c["rule_id"]) in claims.declined:
             verdict = judge.DECLINED
@@ -311,7 +321,7 @@ def main():
     intents.validate(claims, {c["rule_id"] for c in cases}, {s["id"] for s in sigma},
                      {r["id"] for r in rules})
     index_source, pairs = vigil.index(rules)
-    rows = judge_cases(cases, claims, vigil)
+    rows = judge_cases(cases, claims, vigil, max(1, args.jobs))
     intents_ = summarize_intents(cases, rows, claims)
     sig = sigma_report(sigma, claims, pairs)
     c0 = cases[0]
