@@ -11,11 +11,15 @@ static void help(FILE *out) {
           "usage: vigil run -c CONFIG [OPTIONS]\n\n"
           "Runs a pipeline described by a JSON file until its sources end or SIGINT or\n"
           "SIGTERM arrives; a signal stops the sources and finishes the events in flight\n"
-          "(a second one quits at once). The file format is in README.md.\n\n"
+          "(a second one quits at once). SIGHUP reloads the rules: the new set is\n"
+          "loaded and tested beside the running one and replaces it only if both\n"
+          "succeed. Figures are logged every stats_interval seconds and per rule at\n"
+          "the end. The file format is in README.md and docs/operators.md.\n\n"
           "  -c, --config FILE      the pipeline configuration (required)\n"
           "  -w, --workers N        override the worker count\n"
           "      --plugin-dir DIR   look for plugins in DIR first (repeatable)\n"
-          "  -s, --stats            print counts per rule to stderr at the end\n"
+          "  -s, --stats            also print the per-rule table to stderr at the end\n"
+          "      --watch            reload the rules when a rule file changes (as SIGHUP)\n"
           "  -l, --log-level LVL    error, warn, info (default) or debug\n"
           "  -h, --help             this text\n\n"
           "Exit status: 0 clean stop (alerts or not), 2 errors (start-up failed, or some\n"
@@ -27,7 +31,7 @@ int vigil_cmd_run(int argc, char **argv) {
       {"config", required_argument, NULL, 'c'},    {"workers", required_argument, NULL, 'w'},
       {"plugin-dir", required_argument, NULL, 'p'}, {"stats", no_argument, NULL, 's'},
       {"log-level", required_argument, NULL, 'l'}, {"help", no_argument, NULL, 'h'},
-      {NULL, 0, NULL, 0}};
+      {"watch", no_argument, NULL, 'W'},          {NULL, 0, NULL, 0}};
   vigil_conf_t conf;
   vigil_run_stats_t st;
   const char *path = NULL;
@@ -36,6 +40,7 @@ int vigil_cmd_run(int argc, char **argv) {
   int nextra = 0;
   int workers = -1;
   int stats = 0;
+  int watch = 0;
   int c;
   int i;
   int rc;
@@ -53,6 +58,8 @@ int vigil_cmd_run(int argc, char **argv) {
       extra[nextra++] = optarg;
     } else if (c == 's') {
       stats = 1;
+    } else if (c == 'W') {
+      watch = 1;
     } else if (c == 'l') {
       level = optarg;
     } else if (c == 'h') {
@@ -79,6 +86,9 @@ int vigil_cmd_run(int argc, char **argv) {
   }
   if (workers > 0)
     conf.workers = workers;
+  if (watch)
+    conf.watch_rules = 1;
+  conf.log_rule_stats = 1;
   /* Command-line plugin folders come before the configuration's. */
   for (i = conf.nplugin_dirs - 1; i >= 0 && nextra > 0; i--) {
     if (i + nextra < VIGIL_MAX_PATHS)

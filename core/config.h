@@ -32,6 +32,7 @@ typedef struct vigil_conf_s {
   size_t state_max_bytes; /* stateful rule memory per worker; 0: default */
   int stats_interval;   /* seconds between stats log lines; 0: never */
   int watch_rules;      /* reload when a rule file changes */
+  int log_rule_stats;   /* log each rule's figures at shutdown (vigil run) */
 } vigil_conf_t;
 
 /* Reads a JSON configuration file. Errors name the file and the key. */

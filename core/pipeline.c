@@ -206,6 +206,8 @@ static void stop_source(vigil_host_t *h) {
 static void close_all(vigil_pipeline_t *pl) {
   pl->state = PL_CLOSING;
   uv_close((uv_handle_t *)&pl->flush_timer, NULL);
+  vigil_reload_close(pl);
+  vigil_stats_close(pl);
   uv_close((uv_handle_t *)&pl->wakeup, NULL);
   uv_close((uv_handle_t *)&pl->sigint, NULL);
   uv_close((uv_handle_t *)&pl->sigterm, NULL);
@@ -388,6 +390,11 @@ static int load_rules(vigil_pipeline_t *pl) {
     paths[npaths++] = c->rules[i];
   if (npaths == 0 && libs[0])
     paths[npaths++] = libs[0];
+  /* Kept for reloads. */
+  for (i = 0; i < npaths; i++)
+    pl->rule_paths[pl->nrule_paths++] = strdup(paths[i]);
+  if (nlib)
+    pl->rule_libs[pl->nrule_libs++] = strdup(libs[0]);
   if (npaths == 0) {
     vigil_error(NULL, "no rules: the bundled rules folder was not found; give --rules PATH");
     return VIGIL_EINVAL;
@@ -465,6 +472,8 @@ static int setup(vigil_pipeline_t *pl, const vigil_conf_t *conf) {
   pl->sigint.data = pl->sigterm.data = pl;
   uv_signal_start(&pl->sigint, on_signal, SIGINT);
   uv_signal_start(&pl->sigterm, on_signal, SIGTERM);
+  vigil_reload_setup(pl);
+  vigil_stats_setup(pl);
   return VIGIL_OK;
 }
 
@@ -514,37 +523,15 @@ static void teardown(vigil_pipeline_t *pl) {
   free(pl->workers);
   vigil_gen_release(pl->gen);
   vigil_stats_free(pl->stats);
+  for (i = 0; i < pl->nrule_paths; i++)
+    free(pl->rule_paths[i]);
+  for (i = 0; i < pl->nrule_libs; i++)
+    free(pl->rule_libs[i]);
   pthread_mutex_destroy(&pl->alert_mu);
   /* Lets close callbacks of handles plugins closed in destroy() run. */
   uv_run(&pl->loop, UV_RUN_NOWAIT);
   if (uv_loop_close(&pl->loop) != 0)
     vigil_warn(NULL, "event loop closed with handles still open");
-}
-
-static void print_stats(vigil_pipeline_t *pl, const vigil_run_stats_t *st, FILE *out) {
-  const vigil_ruleset_t *rs = pl->gen->rs[0];
-  vigil_rule_totals_t t;
-  size_t r;
-  int i;
-
-  fprintf(out, "records %llu, candidates %llu, alerts %llu, decode errors %llu, "
-               "rule errors %llu, digests skipped %llu, not CloudTrail %llu, %.3f s\n",
-          (unsigned long long)st->records, (unsigned long long)st->candidates,
-          (unsigned long long)st->alerts, (unsigned long long)st->decode_errors,
-          (unsigned long long)st->rule_errors, (unsigned long long)st->digests,
-          (unsigned long long)st->other, st->seconds);
-  for (i = 0; i < pl->nsources; i++)
-    fprintf(out, "  source %-12s records %llu\n", pl->sources[i].name,
-            (unsigned long long)atomic_load(&pl->sources[i].records));
-  fprintf(out, "  %-44s %10s %8s %8s %7s %7s %9s\n", "rule", "evaluated", "matches", "alerts",
-          "errors", "evicted", "ms");
-  for (r = 0; r < rs->nrules; r++) {
-    vigil_stats_sum(pl->gen->stats[r], &t);
-    fprintf(out, "  %-44s %10llu %8llu %8llu %7llu %7llu %9.1f\n", rs->rules[r].id,
-            (unsigned long long)t.evals, (unsigned long long)t.matches,
-            (unsigned long long)t.alerts, (unsigned long long)t.errors,
-            (unsigned long long)t.evicted, (double)t.ns / 1e6);
-  }
 }
 
 static void collect(vigil_pipeline_t *pl, vigil_run_stats_t *st) {
@@ -590,7 +577,9 @@ int vigil_pipeline_run(const vigil_conf_t *conf, vigil_run_stats_t *st, FILE *st
   st->interrupted = pl->signals > 0;
   collect(pl, st);
   if (stats_out && pl->gen)
-    print_stats(pl, st, stats_out);
+    vigil_stats_print(pl, st, stats_out);
+  if (pl->gen && conf->log_rule_stats)
+    vigil_stats_log_rules(pl);
   teardown(pl);
   free(pl);
   return rc;

@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <uv.h>
 
@@ -122,6 +123,20 @@ struct vigil_pipeline_s {
   uv_async_t wakeup;      /* alerts ready, a source done, a worker ended */
   uv_signal_t sigint;
   uv_signal_t sigterm;
+  uv_signal_t sighup;       /* reload the rules */
+  uv_timer_t watch_timer;   /* watch_rules: polls the rule folders */
+  uv_timer_t stats_timer;   /* stats_interval: logs the figures */
+  uint64_t watch_seen;
+  int watch_pending;
+  int reloading;
+  int reload_again;
+  unsigned reloads;
+  uint64_t last_records;    /* at the previous stats line */
+  uint64_t last_alerts;
+  char *rule_paths[VIGIL_MAX_PATHS];
+  int nrule_paths;
+  char *rule_libs[1];
+  int nrule_libs;
   pl_state_t state;
   int signals;
   vigil_services_t svc;
@@ -191,6 +206,18 @@ void vigil_track_release(vigil_track_t *t);
 void vigil_track_ack_done(vigil_pipeline_t *pl);
 /* Loop thread, at tear-down: tells the rest they may not be done. */
 void vigil_track_ack_closed(vigil_pipeline_t *pl);
+
+/* reload.c: SIGHUP and watch_rules. */
+void vigil_reload_setup(vigil_pipeline_t *pl);
+void vigil_reload_start(vigil_pipeline_t *pl);
+void vigil_reload_close(vigil_pipeline_t *pl);
+
+/* pl_stats.c: figures for --stats, the periodic log line and shutdown. */
+void vigil_stats_print(vigil_pipeline_t *pl, const vigil_run_stats_t *st, FILE *out);
+void vigil_stats_setup(vigil_pipeline_t *pl);
+void vigil_stats_close(vigil_pipeline_t *pl);
+/* Logs each rule that saw events (shutdown of a long run). */
+void vigil_stats_log_rules(vigil_pipeline_t *pl);
 
 /* pipeline.c: hands a finished alert to the loop (any thread). */
 void vigil_pipeline_post(vigil_pipeline_t *pl, vigil_alert_item_t *a);
