@@ -512,6 +512,24 @@ function M.rds_added_grantees(e)
   return res
 end
 
+-- The other account of a VPC peering request or acceptance, or nil when the
+-- peer is the record's own account or a trusted one. CreateVpcPeeringConnection
+-- names it in peerOwnerId (absent: the caller's account);
+-- AcceptVpcPeeringConnection in the response's requesterVpcInfo.ownerId.
+function M.peering_other_account(e)
+  local other
+
+  if e.eventName == "CreateVpcPeeringConnection" then
+    other = text(e["requestParameters.peerOwnerId"])
+  elseif e.eventName == "AcceptVpcPeeringConnection" then
+    other = text(e["responseElements.vpcPeeringConnection.requesterVpcInfo.ownerId"])
+  end
+  if other == nil or M.is_own_account(e, other) then
+    return nil
+  end
+  return other
+end
+
 -- --------------------------------------------------------- resource policies
 
 -- A small JSON reader for policies that CloudTrail records as a string
