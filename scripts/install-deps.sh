@@ -4,7 +4,8 @@
 set -euo pipefail
 
 packages=(gcc make cmake pkg-config liblua5.4-dev libcjson-dev libuv1-dev
-          libcmocka-dev zlib1g-dev libzip-dev python3)
+          libcmocka-dev zlib1g-dev libzip-dev python3
+          libhttp-parser-dev libcurl4-openssl-dev curl)
 
 missing=()
 for p in "${packages[@]}"; do
