@@ -126,7 +126,7 @@ static uint32_t parse_count(lua_State *L, int spec, const char *what, const char
     vigil_rl_error(L, "rule '%s': %s.count must be a whole number", rid, what);
   c = lua_tointeger(L, -1);
   if (c < 1 || c > (lua_Integer)VIGIL_STATE_MAX_COUNT)
-    vigil_rl_error(L, "rule '%s': %s.count must be between 1 and %u", rid, what,
+    vigil_rl_error(L, "rule '%s': %s.count must be between 1 and %d", rid, what,
                    VIGIL_STATE_MAX_COUNT);
   lua_pop(L, 1);
   return (uint32_t)c;
@@ -153,7 +153,7 @@ static void parse_steps(lua_State *L, int spec, vigil_form_t *f, const char *rid
   steps = lua_gettop(L);
   n = (int)lua_rawlen(L, steps);
   if (n < 2 || n > (int)VIGIL_STATE_MAX_STEPS)
-    vigil_rl_error(L, "rule '%s': a sequence needs 2 to %u steps", rid, VIGIL_STATE_MAX_STEPS);
+    vigil_rl_error(L, "rule '%s': a sequence needs 2 to %d steps", rid, (int)VIGIL_STATE_MAX_STEPS);
   if (!(f->steps = calloc((size_t)n, sizeof(*f->steps))))
     luaL_error(L, "out of memory");
   for (i = 0; i < n; i++)
@@ -250,7 +250,7 @@ void vigil_form_parse(lua_State *L, int idx, vigil_rule_t *r, const char *rid) {
     n += f->steps[i].nnames ? f->steps[i].nnames : 0;
   for (i = 0; i < f->nsteps; i++) {
     if (!f->steps[i].nnames && !f->steps[i].nsources)
-      vigil_rl_error(L, "rule '%s': sequence step %u needs an eventName or eventSource", rid,
+      vigil_rl_error(L, "rule '%s': sequence step %d needs an eventName or eventSource", rid,
                      i + 1);
   }
   r->names = calloc((size_t)n + 1, sizeof(char *));
