@@ -449,17 +449,24 @@ end
 -- them is not "with another account".
 M.trusted_accounts = {}
 
--- True when `id` is the record's own account or a trusted one.
-function M.is_own_account(e, id)
-  if id == nil or id == aws.account(e) or id == e["userIdentity.accountId"] then
-    return id ~= nil
-  end
+-- True when `id` is listed in trusted_accounts.
+function M.is_trusted_account(id)
   for _, a in ipairs(M.trusted_accounts) do
     if a == id then
       return true
     end
   end
   return false
+end
+
+-- True when `id` is the record's own account (the recipient, or the
+-- caller's own account) or a trusted one.
+function M.is_own_account(e, id)
+  if id == nil then
+    return false
+  end
+  return id == aws.account(e) or id == e["userIdentity.accountId"]
+    or M.is_trusted_account(id)
 end
 
 -- The account id in an ARN ("arn:aws:rds:us-east-1:111122223333:..."), or nil.
@@ -774,6 +781,20 @@ M.vpce_sources = {
 -- True for a network activity event recorded at a VPC endpoint.
 function M.is_vpce_event(e)
   return e.eventType == "AwsVpceEvent" and text(e.vpcEndpointId) ~= nil
+end
+
+-- The caller's account on a VPC endpoint event when it is neither the
+-- endpoint owner's nor a trusted account, else nil. Such records reach the
+-- endpoint owner only: someone inside your network used another account's
+-- credentials through your endpoint.
+function M.vpce_external_caller(e)
+  local caller = text(e["userIdentity.accountId"])
+  local owner = text(e.vpcEndpointAccountId) or aws.account(e)
+
+  if caller == nil or caller == owner or M.is_trusted_account(caller) then
+    return nil
+  end
+  return caller
 end
 
 -- Services an intruder holding stolen instance credentials typically calls
