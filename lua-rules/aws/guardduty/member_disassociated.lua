@@ -32,7 +32,7 @@ rule {
   output = "{actor} called {eventName} on GuardDuty detector {requestParameters.detectorId} "
     .. "in {region}",
   context = function(e)
-    return { member_accounts = data.list(e["requestParameters.accountIds"]),
+    return { member_accounts = data.nonempty(data.list(e["requestParameters.accountIds"])),
              via_console = aws.is_console(e) }
   end,
   runbook = {
@@ -68,7 +68,7 @@ rule {
   tests = {
     { name = "member leaves its administrator", fires = true,
       event = "samples/disassociate_from_administrator.json",
-      alert = { severity = "medium", context = { member_accounts = {}, via_console = false } } },
+      alert = { severity = "medium", context = { via_console = false } } },
     { name = "administrator disassociates two members", fires = true,
       event = "samples/disassociate_members.json",
       alert = { context = { member_accounts = { "444455556666", "777788889999" },

@@ -17,6 +17,25 @@ local M = {}
 -- require("vigil.data").trusted_accounts["123456789012"] = true
 M.trusted_accounts = {}
 
+-- Lifecycle rules that delete data after this many days or fewer are
+-- reported by aws.s3.lifecycle_short_expiration. Set it from any rule file:
+-- require("vigil.data").short_expiration_days = 3
+M.short_expiration_days = 7
+
+-- Lua patterns matched against the lowercased file name of text-like objects
+-- uploaded to S3 by aws.s3.ransom_note_uploaded. Add a family's naming with
+-- table.insert(require("vigil.data").ransom_note_patterns, "pattern").
+M.ransom_note_patterns = {
+  "ransom",
+  "decrypt",
+  "recover[%W_]*%a*[%W_]*files",
+  "restore[%W_]*%a*[%W_]*files",
+  "your[%W_]*files",
+  "files[%W_]*are[%W_]*encrypted",
+  "^!+.*read[%W_]*me",
+  "^_readme%.txt$",
+}
+
 ---------------------------------------------------------------------------
 -- JSON text to Lua values
 ---------------------------------------------------------------------------
@@ -227,6 +246,15 @@ function M.list(v)
   end
   out[1] = v
   return out
+end
+
+-- A list, or nil when it is empty: an empty Lua table would reach the alert
+-- as {} (an object), so empty lists are left out of contexts instead.
+function M.nonempty(t)
+  if t == nil or next(t) == nil then
+    return nil
+  end
+  return t
 end
 
 -- True for JSON true and for the strings CloudTrail sometimes logs instead.
@@ -472,6 +500,83 @@ end
 ---------------------------------------------------------------------------
 -- S3
 ---------------------------------------------------------------------------
+
+-- The two S3 ACL groups that mean "outside your account".
+local public_groups = {
+  ["http://acs.amazonaws.com/groups/global/AllUsers"] = "AllUsers",
+  ["http://acs.amazonaws.com/groups/global/AuthenticatedUsers"] = "AuthenticatedUsers",
+}
+
+local public_canned = {
+  ["public-read"] = true,
+  ["public-read-write"] = true,
+  ["authenticated-read"] = true,
+}
+
+local grant_headers = {
+  { "x-amz-grant-read", "READ" },
+  { "x-amz-grant-write", "WRITE" },
+  { "x-amz-grant-read-acp", "READ_ACP" },
+  { "x-amz-grant-write-acp", "WRITE_ACP" },
+  { "x-amz-grant-full-control", "FULL_CONTROL" },
+}
+
+-- The public grants an S3 ACL call makes, in the three forms CloudTrail
+-- logs: a canned ACL (x-amz-acl), grant headers (x-amz-grant-read:
+-- uri="...AllUsers"), or an AccessControlPolicy document. Returns phrases
+-- such as "AllUsers READ" or "canned public-read" (empty when none).
+function M.public_acl_grants(e)
+  local out = {}
+  local rp = e.requestParameters
+  if type(rp) ~= "userdata" and type(rp) ~= "table" then
+    return out
+  end
+  for _, v in ipairs(M.list(rp["x-amz-acl"])) do
+    if public_canned[v] then
+      out[#out + 1] = "canned " .. v
+    end
+  end
+  for _, h in ipairs(grant_headers) do
+    for _, v in ipairs(M.list(rp[h[1]])) do
+      for uri, name in pairs(public_groups) do
+        if type(v) == "string" and v:find(uri, 1, true) then
+          out[#out + 1] = name .. " " .. h[2]
+        end
+      end
+    end
+  end
+  local grants = e["requestParameters.AccessControlPolicy.AccessControlList.Grant"]
+  for _, g in ipairs(M.list(grants)) do
+    local grantee = g.Grantee
+    local name = grantee and public_groups[grantee.URI]
+    if name then
+      out[#out + 1] = name .. " " .. tostring(g.Permission)
+    end
+  end
+  return out
+end
+
+local pab_settings = { "BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy",
+                       "RestrictPublicBuckets" }
+
+-- The Block Public Access settings a Put*PublicAccessBlock call leaves off
+-- (S3 treats an omitted setting as false), or { "all" } for a Delete*.
+function M.public_access_block_off(e)
+  local out = {}
+  local cfg = e["requestParameters.PublicAccessBlockConfiguration"]
+  if type(e.eventName) == "string" and e.eventName:find("^Delete") then
+    return { "all" }
+  end
+  if cfg == nil then
+    return out
+  end
+  for _, k in ipairs(pab_settings) do
+    if not M.is_true(cfg[k]) then
+      out[#out + 1] = k
+    end
+  end
+  return out
+end
 
 -- The owner account CloudTrail recorded for a bucket: resources[] lists
 -- every bucket a call touched with its owner's accountId.
