@@ -40,6 +40,8 @@ static void on_closed(uv_handle_t *h) {
     c->next->prev = c->prev;
   if (!c->refused)
     srv->nconns--;
+  if (c->counted_refusing)
+    srv->nrefusing--;
   vh_request_reset(c);
   free(c->rest);
   free(c);
@@ -278,21 +280,27 @@ static void peer_name(vh_conn_t *c) {
   }
 }
 
-/* Over max_connections: a short 503 if the socket takes it, then close. */
+/*
+ * Over max_connections: answer 503 and linger like any closing connection,
+ * so the client reads the answer rather than a reset. Connections refused
+ * this way are themselves limited to max_connections; past that they are
+ * closed without a word.
+ */
 static void refuse(vh_conn_t *c) {
-  static const char body[] = "{\"error\":\"too many connections\"}\n";
-  char msg[256];
-  uv_buf_t b;
-  int n;
+  vh_server_t *srv = c->srv;
+  char extra[64];
 
-  n = snprintf(msg, sizeof(msg),
-               "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
-               "Content-Length: %zu\r\nRetry-After: %zu\r\nConnection: close\r\n\r\n%s",
-               sizeof(body) - 1, c->srv->conf.retry_after_s, body);
-  c->srv->stats.conns_refused++;
-  b = uv_buf_init(msg, (unsigned)n);
-  uv_try_write((uv_stream_t *)&c->tcp, &b, 1);
-  vh_conn_close(c);
+  srv->stats.conns_refused++;
+  if (srv->nrefusing >= srv->conf.max_conns) {
+    vh_conn_close(c);
+    return;
+  }
+  srv->nrefusing++;
+  c->counted_refusing = 1;
+  c->keep_alive = 0;
+  snprintf(extra, sizeof(extra), "Retry-After: %zu\r\n", srv->conf.retry_after_s);
+  vh_conn_respond(c, 503, extra, "application/json", "{\"error\":\"too many connections\"}\n",
+                  33, 1);
 }
 
 void vh_conn_accept(vh_server_t *srv) {

@@ -55,6 +55,7 @@ typedef struct vh_server_s {
   char bound[80]; /* "host:port" actually bound */
   struct vh_conn_s *conns;
   size_t nconns;
+  size_t nrefusing; /* refused connections still lingering */
   uint64_t next_id;
   int stopping;
   vigil_stopped_cb stopped_cb;
@@ -89,6 +90,7 @@ typedef struct vh_conn_s {
   int open_handles;
   int closing;
   int refused; /* over max_connections: answered 503 and closed */
+  int counted_refusing;
   vh_server_t *srv;
   struct vh_conn_s *prev, *next;
   http_parser parser;

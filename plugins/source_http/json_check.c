@@ -7,7 +7,7 @@ typedef struct ck_s {
   const char *what;
 } ck_t;
 
-static const char *fail(ck_t *c, const char *p, const char *what) {
+static const char *stop_at(ck_t *c, const char *p, const char *what) {
   c->bad = p;
   c->what = what;
   return NULL;
@@ -35,7 +35,7 @@ static const char *string(ck_t *c, const char *p) {
     if (*p == '"')
       return p + 1;
     if ((unsigned char)*p < 0x20)
-      return fail(c, p, "control character inside a string");
+      return stop_at(c, p, "control character inside a string");
     if (*p != '\\')
       continue;
     if (++p == c->end)
@@ -43,19 +43,19 @@ static const char *string(ck_t *c, const char *p) {
     if (*p == 'u') {
       for (i = 1; i <= 4; i++)
         if (p + i >= c->end || !is_hex(p[i]))
-          return fail(c, p + i < c->end ? p + i : c->end, "bad \\u escape");
+          return stop_at(c, p + i < c->end ? p + i : c->end, "bad \\u escape");
       p += 4;
     } else if (*p != '"' && *p != '\\' && *p != '/' && *p != 'b' && *p != 'f' && *p != 'n' &&
                *p != 'r' && *p != 't') {
-      return fail(c, p, "bad escape in a string");
+      return stop_at(c, p, "bad escape in a string");
     }
   }
-  return fail(c, c->end, "unterminated string");
+  return stop_at(c, c->end, "unterminated string");
 }
 
 static const char *digits(ck_t *c, const char *p) {
   if (p == c->end || !is_digit(*p))
-    return fail(c, p, "bad number");
+    return stop_at(c, p, "bad number");
   while (p < c->end && is_digit(*p))
     p++;
   return p;
@@ -83,7 +83,7 @@ static const char *number(ck_t *c, const char *p) {
 static const char *word(ck_t *c, const char *p, const char *w) {
   for (; *w != '\0'; w++, p++)
     if (p == c->end || *p != *w)
-      return fail(c, p, "unexpected character");
+      return stop_at(c, p, "unexpected character");
   return p;
 }
 
@@ -101,7 +101,7 @@ static const char *scalar(ck_t *c, const char *p) {
   default:
     if (*p == '-' || is_digit(*p))
       return number(c, p);
-    return fail(c, p, "unexpected character");
+    return stop_at(c, p, "unexpected character");
   }
 }
 
@@ -109,12 +109,12 @@ static const char *scalar(ck_t *c, const char *p) {
 static const char *key(ck_t *c, const char *p) {
   p = blanks(c, p);
   if (p == c->end || *p != '"')
-    return fail(c, p, "expected a string key");
+    return stop_at(c, p, "expected a string key");
   if ((p = string(c, p)) == NULL)
     return NULL;
   p = blanks(c, p);
   if (p == c->end || *p != ':')
-    return fail(c, p, "expected ':'");
+    return stop_at(c, p, "expected ':'");
   return p + 1;
 }
 
@@ -130,11 +130,11 @@ static const char *next(ck_t *c, const char *p, const unsigned char *isobj, unsi
     obj = isobj[*depth - 1];
     p = blanks(c, p);
     if (p == c->end)
-      return fail(c, p, obj ? "unterminated object" : "unterminated array");
+      return stop_at(c, p, obj ? "unterminated object" : "unterminated array");
     if (*p == ',')
       return obj ? key(c, p + 1) : p + 1;
     if (*p != (obj ? '}' : ']'))
-      return fail(c, p, obj ? "expected ',' or '}'" : "expected ',' or ']'");
+      return stop_at(c, p, obj ? "expected ',' or '}'" : "expected ',' or ']'");
     p++;
     (*depth)--;
   }
@@ -148,10 +148,10 @@ static const char *value(ck_t *c, const char *p) {
   do {
     p = blanks(c, p);
     if (p == c->end)
-      return fail(c, p, "unexpected end of the text");
+      return stop_at(c, p, "unexpected end of the text");
     if (*p == '{' || *p == '[') {
       if (depth == VH_JSON_MAX_DEPTH)
-        return fail(c, p, "nested too deeply");
+        return stop_at(c, p, "nested too deeply");
       isobj[depth++] = *p == '{';
       p = blanks(c, p + 1);
       if (p < c->end && *p == (isobj[depth - 1] ? '}' : ']')) {
@@ -175,7 +175,7 @@ int vh_json_check(const char *p, size_t n, size_t *at, const char **what) {
   if (q != NULL) {
     q = blanks(&c, q);
     if (q != c.end)
-      fail(&c, q, "more data after the end of the JSON value");
+      stop_at(&c, q, "more data after the end of the JSON value");
   }
   if (c.bad == NULL)
     return 0;
