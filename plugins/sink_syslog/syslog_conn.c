@@ -139,8 +139,9 @@ static void lost(sl_sink_t *sk, const char *what, int status) {
   sk->failures++;
   close_tcp(sk);
   snprintf(sk->err, sizeof(sk->err), WHO ": %s %s: %s", what, sk->address, uv_strerror(status));
-  sk->svc->log(sk->host, VIGIL_LOG_WARN, "%s; trying again in %.1f s", sk->err,
-               (double)sk->backoff_ms / 1000.0);
+  /* One warning per outage; the attempts after it are debug lines. */
+  sk->svc->log(sk->host, sk->failures == 1 ? VIGIL_LOG_WARN : VIGIL_LOG_DEBUG,
+               "%s; trying again in %.1f s", sk->err, (double)sk->backoff_ms / 1000.0);
   hand_back(sk);
   if (!sk->stopping)
     schedule(sk);

@@ -154,6 +154,16 @@ static void describe(wh_sink_t *sk, wh_batch_t *b, CURLcode result, long code, c
   wh_scrub(why, &sk->secrets);
 }
 
+/* The first failure of an outage is a warning; the rest, until a POST
+ * gets through again, are debug lines, so an outage does not flood the
+ * log with one line per alert. */
+static vigil_log_level_t failure_level(wh_sink_t *sk) {
+  if (sk->failing)
+    return VIGIL_LOG_DEBUG;
+  sk->failing = 1;
+  return VIGIL_LOG_WARN;
+}
+
 static void on_result(wh_sink_t *sk, wh_batch_t *b, CURLcode result) {
   const wh_conf_t *cf = &sk->conf;
   curl_off_t retry_after = -1;
@@ -165,6 +175,9 @@ static void on_result(wh_sink_t *sk, wh_batch_t *b, CURLcode result) {
   if (b->easy != NULL)
     curl_easy_getinfo(b->easy, CURLINFO_RESPONSE_CODE, &code);
   if (result == CURLE_OK && code >= 200 && code < 300) {
+    if (sk->failing)
+      sk->svc->log(sk->host, VIGIL_LOG_INFO, WHO ": %s takes alerts again", sk->shown_url);
+    sk->failing = 0;
     batch_end(sk, b, VIGIL_DELIVERY_DONE);
     return;
   }
@@ -183,14 +196,14 @@ static void on_result(wh_sink_t *sk, wh_batch_t *b, CURLcode result) {
     delay = (uint64_t)retry_after * 1000;
   snprintf(sk->err, sizeof(sk->err), WHO ": POST %s: %s", sk->shown_url, why);
   if (b->attempt > cf->max_retries || delay > cf->retry_max_ms) {
-    sk->svc->log(sk->host, VIGIL_LOG_WARN,
+    sk->svc->log(sk->host, failure_level(sk),
                  "%s; after %u attempts %zu alerts go back to vigil to be retried later", sk->err,
                  b->attempt, b->n);
     batch_end(sk, b, VIGIL_DELIVERY_RETRY);
     return;
   }
   sk->stats.retries++;
-  sk->svc->log(sk->host, VIGIL_LOG_WARN, "%s; attempt %u of %zu, next in %.1f s", sk->err,
+  sk->svc->log(sk->host, failure_level(sk), "%s; attempt %u of %zu, next in %.1f s", sk->err,
                b->attempt, cf->max_retries + 1, (double)delay / 1000.0);
   uv_timer_start(&b->retry, on_retry, delay, 0);
 }

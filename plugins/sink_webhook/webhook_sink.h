@@ -94,6 +94,7 @@ typedef struct wh_sink_s {
   size_t pending; /* alerts taken and not yet reported */
   uint64_t seed;
   int stopping;
+  int failing; /* the last POST failed: further failures log at debug */
   int handles; /* open uv handles of the sink itself (flush, batch timers) */
   vigil_stopped_cb stopped_cb;
   void *stopped_arg;

@@ -1,14 +1,16 @@
 #!/usr/bin/env python3
 """A webhook receiver for the script tests (python3 standard library only).
 
-Records every POST as one JSON line (number, path, headers, body, the status
-it answered) and answers from a plan: fail the first N requests with a
+Records every POST as one JSON line (number, time, path, headers, body, the
+status it answered) and answers from a plan: fail the first N requests with a
 status (500, 429 with a Retry-After, ...), then answer 200; or always answer
 one status. Writes the port it listens on to --port-file once ready.
 """
 import argparse
 import json
+import os
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -48,7 +50,7 @@ def main():
                 status = args.fail_status
             else:
                 status = 200
-            rec = {"n": k, "path": self.path, "headers": dict(self.headers.items()),
+            rec = {"n": k, "t": time.time(), "path": self.path, "headers": dict(self.headers.items()),
                    "body": body, "status": status}
             with lock:
                 out.write(json.dumps(rec) + "\n")
@@ -70,7 +72,6 @@ def main():
     srv.daemon_threads = True
     with open(args.port_file + ".tmp", "w") as f:
         f.write(str(srv.server_address[1]))
-    import os
     os.replace(args.port_file + ".tmp", args.port_file)
     srv.serve_forever()
 
