@@ -36,8 +36,9 @@ int vigil_sched_init(vigil_pipeline_t *pl) {
   pthread_cond_init(&s->room, NULL);
   s->qcap = BATCHES_PER_WORKER * nw;
   s->pending_cap = PENDING_PER_WORKER * nw;
-  /* At most one batch per worker is between pop and drain. */
-  s->nring = nw + 1;
+  /* Batches between pop and drain: a fast worker may run ahead of a slow
+   * one by this many before it waits (see can_scan). */
+  s->nring = 4 * nw + 1;
   s->ring = calloc(s->nring, sizeof(*s->ring));
   if (!s->ring)
     return -1;
@@ -185,6 +186,12 @@ static void eval_list(vigil_worker_t *w, vigil_msg_t *m, size_t n) {
   pthread_mutex_unlock(&s->mu);
 }
 
+/* The next batch may be scanned when memory allows and its result slot
+ * is free: it must not wrap onto a batch still waiting for its turn. */
+static int can_scan(const vigil_sched_t *s) {
+  return s->qhead && s->pending < s->pending_cap && s->qhead->seq < s->drain_seq + s->nring;
+}
+
 static void worker_main(void *arg) {
   vigil_worker_t *w = arg;
   vigil_pipeline_t *pl = w->pl;
@@ -207,7 +214,7 @@ static void worker_main(void *arg) {
       pthread_mutex_lock(&s->mu);
       continue;
     }
-    if (s->qhead && s->pending < s->pending_cap) {
+    if (can_scan(s)) {
       b = s->qhead;
       s->qhead = b->next;
       if (!s->qhead)
