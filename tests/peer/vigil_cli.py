@@ -20,6 +20,7 @@ class Outcome:
 class Vigil:
     def __init__(self, binary, rules):
         self.binary = binary
+        self.rules_dirs = list(rules)
         self.rule_args = [a for r in rules for a in ("--rules", r)]
 
     def _run(self, args, stdin=None):
@@ -52,9 +53,9 @@ class Vigil:
     def index(self, rules):
         """(source, [(eventSource, eventName)]) of the rule index. '*' is any.
         Prefers `vigil lint --print-index`; without it, the eventSource and
-        eventName each rule declares in `on`, which is what the index is built
-        from (rules with no eventName are left out: they index no name)."""
-        p = self._run(["lint", "--print-index"] + self.rule_args)
+        eventName each enabled rule declares in `on`, which is what the index is
+        built from (rules with no eventName are left out: they index no name)."""
+        p = self._run(["lint", "--print-index"] + self.rules_dirs)
         if p.returncode == 0:
             pairs = []
             for line in p.stdout.splitlines():
@@ -63,7 +64,7 @@ class Vigil:
                     pairs.append((parts[0] or "*", parts[1] or "*"))
             return "vigil lint --print-index", pairs
         pairs = []
-        for r in rules:
+        for r in (r for r in rules if r.get("enabled", True)):
             for name in r["on"]["eventName"]:
                 for src in r["on"]["eventSource"] or ["*"]:
                     pairs.append((src, name))

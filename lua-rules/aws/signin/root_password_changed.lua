@@ -14,7 +14,7 @@ rule {
   description = "The password of the account's root user was changed.",
   tags = { "attack.t1098", "attack.persistence", "attack.t1531", "attack.impact" },
   references = {
-    "https://docs.aws.amazon.com/IAM/latest/UserGuide/root-user-password.html",
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_passwords_change-root.html",
     "https://attack.mitre.org/techniques/T1098/",
   },
   on = { eventSource = "signin.amazonaws.com", eventName = "PasswordUpdated" },

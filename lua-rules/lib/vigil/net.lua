@@ -765,6 +765,29 @@ function M.lambda_names(bases)
   return out
 end
 
+-- What a Lambda AddPermission grants, read from its request:
+-- { principal = "...", public = bool, other_account = id or nil }.
+-- `public`: principal "*" not scoped by principalOrgID, sourceAccount or
+-- sourceArn. `other_account`: the principal is an account id or an IAM ARN
+-- of an account that is not ours.
+function M.lambda_grant(e)
+  local p = text(e["requestParameters.principal"])
+  local res = { principal = p, public = false }
+  local acct
+
+  if p == "*" then
+    res.public = not (text(e["requestParameters.principalOrgID"])
+                      or text(e["requestParameters.sourceAccount"])
+                      or text(e["requestParameters.sourceArn"]))
+  elseif p then
+    acct = p:match("^(%d%d%d%d%d%d%d%d%d%d%d%d)$") or p:match("^arn:[^:]+:iam::(%d+):")
+    if acct and not M.is_own_account(e, acct) then
+      res.other_account = acct
+    end
+  end
+  return res
+end
+
 -- ------------------------------------------------ event sources watched
 
 -- Services whose calls through a VPC endpoint CloudTrail can record as
