@@ -16,7 +16,7 @@
 #include <cjson/cJSON.h>
 
 #include "cli.h"
-#include "explain_page.h"
+#include "explain.h"
 #include "pipeline.h"
 #include "rules.h"
 
@@ -45,52 +45,6 @@ static int page_width(void) {
   if (!isatty(STDOUT_FILENO) || ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) != 0 || ws.ws_col == 0)
     return 80;
   return ws.ws_col < MIN_WIDTH ? MIN_WIDTH : ws.ws_col;
-}
-
-/* ---- one rule, as JSON ---- */
-
-static cJSON *strings(char **v, int n) {
-  cJSON *a = cJSON_CreateArray();
-  int i;
-
-  for (i = 0; i < n; i++)
-    cJSON_AddItemToArray(a, cJSON_CreateString(v[i]));
-  return a;
-}
-
-static cJSON *rule_json(const vigil_rule_t *r) {
-  cJSON *o = cJSON_CreateObject();
-  cJSON *on = cJSON_CreateObject();
-  cJSON *attack = cJSON_CreateArray();
-  cJSON *a;
-  const cJSON *it;
-  char name[64];
-  char url[128];
-  int kind;
-
-  cJSON_AddStringToObject(o, "id", r->id);
-  cJSON_AddStringToObject(o, "title", r->title);
-  cJSON_AddStringToObject(o, "severity", vigil_severity_name(r->severity));
-  cJSON_AddItemToObject(on, "eventSource", strings(r->sources, r->nsources));
-  cJSON_AddItemToObject(on, "eventName", strings(r->names, r->nnames));
-  cJSON_AddItemToObject(o, "on", on);
-  cJSON_AddStringToObject(o, "file", r->file);
-  cJSON_AddNumberToObject(o, "line", r->line);
-  cJSON_ArrayForEach(it, r->meta) cJSON_AddItemToObject(o, it->string, cJSON_Duplicate(it, 1));
-  cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(r->meta, "tags")) {
-    if (!cJSON_IsString(it) ||
-        !(kind = vigil_attack_tag(it->valuestring, name, sizeof(name), url, sizeof(url))))
-      continue;
-    a = cJSON_CreateObject();
-    cJSON_AddStringToObject(a, "tag", it->valuestring);
-    cJSON_AddStringToObject(a, "kind", kind == 't' ? "technique" : "tactic");
-    cJSON_AddStringToObject(a, kind == 't' ? "id" : "name", name);
-    if (url[0])
-      cJSON_AddStringToObject(a, "url", url);
-    cJSON_AddItemToArray(attack, a);
-  }
-  cJSON_AddItemToObject(o, "attack", attack);
-  return o;
 }
 
 /* ---- finding rules ---- */
@@ -218,7 +172,7 @@ static void print_found(const vigil_rule_t **found, size_t n, const char *q, int
   if (json) {
     arr = cJSON_CreateArray();
     for (i = 0; i < n; i++)
-      cJSON_AddItemToArray(arr, rule_json(found[i]));
+      cJSON_AddItemToArray(arr, vigil_explain_json(found[i]));
     text = cJSON_Print(arr);
     puts(text);
     cJSON_free(text);

@@ -2,13 +2,15 @@
  * The page `vigil explain` prints for one rule: header, description, the
  * runbook's sections and the tags, wrapped to a width.
  */
-#include "explain_page.h"
+#include "explain.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <string.h>
 #include <strings.h>
 
 #include <cjson/cJSON.h>
+#include <lauxlib.h>
 
 #define MIN_WIDTH 40
 
@@ -125,23 +127,28 @@ static void list(const page_t *pg, const char *heading, const cJSON *items, char
  * date; an id with its link is exact and ages well. Tactic names are
  * spelled out in the tag itself. */
 int vigil_attack_tag(const char *tag, char *name, size_t cap, char *url, size_t ucap) {
+  static const char *const pages[] = {"t", "techniques", "g", "groups", "s", "software", NULL};
   const char *s;
   const char *dot;
   size_t i;
   int up = 1;
+  int c;
 
   if (strncasecmp(tag, "attack.", 7) != 0 || !tag[7])
     return 0;
   s = tag + 7;
-  if ((s[0] == 't' || s[0] == 'T') && s[1] >= '0' && s[1] <= '9') {
-    snprintf(name, cap, "T%s", s + 1);
+  c = tolower((unsigned char)s[0]);
+  for (i = 0; pages[i] && (c != pages[i][0] || !isdigit((unsigned char)s[1])); i += 2)
+    ;
+  if (pages[i]) {
+    snprintf(name, cap, "%c%s", toupper(c), s + 1);
     dot = strchr(s, '.');
     if (dot)
-      snprintf(url, ucap, "https://attack.mitre.org/techniques/T%.*s/%s/", (int)(dot - s - 1),
-               s + 1, dot + 1);
+      snprintf(url, ucap, "https://attack.mitre.org/%s/%c%.*s/%s/", pages[i + 1], toupper(c),
+               (int)(dot - s - 1), s + 1, dot + 1);
     else
-      snprintf(url, ucap, "https://attack.mitre.org/techniques/T%s/", s + 1);
-    return 't';
+      snprintf(url, ucap, "https://attack.mitre.org/%s/%c%s/", pages[i + 1], toupper(c), s + 1);
+    return c;
   }
   for (i = 0; s[i] && i + 1 < cap; i++) {
     name[i] = (s[i] == '_' || s[i] == '-') ? ' ' : s[i];
@@ -181,12 +188,16 @@ static void tags(const page_t *pg, const cJSON *all) {
       continue;
     kind = vigil_attack_tag(it->valuestring, name, sizeof(name), url, sizeof(url));
     others += !kind;
-    if (kind != 't')
+    if (!kind || kind == 'a')
       continue;
     if (!tn++)
       fprintf(pg->out, "\nATT&CK\n");
     snprintf(row, sizeof(row), "%s  %s", name, url);
-    wrap(pg, 2, "technique   ", row, NULL);
+    wrap(pg, 2,
+         kind == 't'   ? "technique   "
+         : kind == 'g' ? "group       "
+                       : "software    ",
+         row, NULL);
   }
   if (!others)
     return;
@@ -200,18 +211,156 @@ static void tags(const page_t *pg, const cJSON *all) {
 
 /* ---- one rule, as text ---- */
 
-static void fires_on(const vigil_rule_t *r, char *buf, size_t cap) {
+/* Appends to buf (cap bytes, n used so far), cutting at the end; returns the
+ * new length. */
+__attribute__((format(printf, 4, 5))) static size_t add(char *buf, size_t cap, size_t n,
+                                                        const char *fmt, ...) {
+  va_list ap;
+
+  if (n + 1 >= cap)
+    return n;
+  va_start(ap, fmt);
+  n += (size_t)vsnprintf(buf + n, cap - n, fmt, ap);
+  va_end(ap);
+  return n < cap ? n : cap - 1;
+}
+
+static int listed(char **v, int n, const char *s) {
+  int i;
+
+  for (i = 0; i < n; i++) {
+    if (strcmp(v[i], s) == 0)
+      return 1;
+  }
+  return 0;
+}
+
+/* "DetachRolePolicy, AttachRolePolicy from iam.amazonaws.com": the index
+ * entries, each once (sequence steps may repeat a name). */
+static void fires_on(char **names, int nnames, char **sources, int nsources, char *buf,
+                     size_t cap) {
+  size_t n = 0;
+  int i;
+  int first = 1;
+
+  if (nnames == 0)
+    n = add(buf, cap, n, "every event");
+  for (i = 0; i < nnames; i++) {
+    if (!listed(names, i, names[i]))
+      n = add(buf, cap, n, "%s%s", first ? "" : ", ", names[i]);
+    first = 0;
+  }
+  first = 1;
+  for (i = 0; i < nsources; i++) {
+    if (!listed(sources, i, sources[i]))
+      n = add(buf, cap, n, "%s%s", first ? " from " : ", ", sources[i]);
+    first = 0;
+  }
+  if (nsources == 0)
+    add(buf, cap, n, " from any eventSource");
+}
+
+/* 1800000 -> "30m": the largest unit that divides it, as rules write it. */
+static void duration(int64_t ms, char *buf, size_t cap) {
+  static const struct {
+    int64_t ms;
+    const char *unit;
+  } units[] = {{86400000, "d"}, {3600000, "h"}, {60000, "m"}, {1000, "s"}, {1, "ms"}};
+  size_t i;
+
+  for (i = 0; i + 1 < sizeof(units) / sizeof(units[0]) && ms % units[i].ms; i++)
+    ;
+  snprintf(buf, cap, "%lld%s", (long long)(ms / units[i].ms), units[i].unit);
+}
+
+/* What a stateful form groups events by. */
+static void key_text(const vigil_key_spec_t *k, char *buf, size_t cap) {
   size_t n = 0;
   int i;
 
-  if (r->nnames == 0)
-    n += (size_t)snprintf(buf, cap, "every event");
-  for (i = 0; i < r->nnames && n < cap; i++)
-    n += (size_t)snprintf(buf + n, cap - n, "%s%s", i ? ", " : "", r->names[i]);
-  for (i = 0; i < r->nsources && n < cap; i++)
-    n += (size_t)snprintf(buf + n, cap - n, "%s%s", i ? ", " : " from ", r->sources[i]);
-  if (r->nsources == 0 && n < cap)
-    snprintf(buf + n, cap - n, " from any eventSource");
+  buf[0] = '\0';
+  if (k->fn_ref != LUA_NOREF && k->fn_ref != LUA_REFNIL) {
+    add(buf, cap, n, "key (a function of the event)");
+    return;
+  }
+  for (i = 0; i < k->npaths; i++)
+    n = add(buf, cap, n, "%s%s", i ? " + " : "", k->paths[i]);
+  if (k->npaths == 0)
+    add(buf, cap, n, "actor");
+}
+
+/* Header rows for a stateful rule: how many events, grouped how, within
+ * what window, and the steps of a sequence. */
+static void form_rows(const page_t *pg, const vigil_form_t *f) {
+  char key[512];
+  char win[32];
+  char row[1024];
+  char lead[16];
+  char on[512];
+  uint32_t i;
+
+  key_text(&f->key, key, sizeof(key));
+  duration(f->window_ms, win, sizeof(win));
+  if (f->kind == VIGIL_FORM_THRESHOLD) {
+    snprintf(row, sizeof(row), "%u matching events with the same %s within %s", f->count, key, win);
+    field(pg, "threshold", row);
+  } else if (f->kind == VIGIL_FORM_DISTINCT) {
+    snprintf(row, sizeof(row), "%u different %s for the same %s within %s", f->count,
+             f->field ? f->field : "values (a function of the event)", key, win);
+    field(pg, "distinct", row);
+  } else if (f->kind == VIGIL_FORM_SEQUENCE) {
+    snprintf(row, sizeof(row), "%u steps in this order, with the same %s, within %s", f->nsteps,
+             key, win);
+    field(pg, "sequence", row);
+    for (i = 0; i < f->nsteps; i++) {
+      fires_on(f->steps[i].names, f->steps[i].nnames, f->steps[i].sources, f->steps[i].nsources, on,
+               sizeof(on));
+      snprintf(row, sizeof(row), "%s: %s", f->steps[i].name ? f->steps[i].name : "step", on);
+      snprintf(lead, sizeof(lead), "step %u", i + 1);
+      field(pg, lead, row);
+    }
+  }
+  if (f->dedup) {
+    key_text(&f->dedup_key, key, sizeof(key));
+    duration(f->dedup_ms, win, sizeof(win));
+    snprintf(row, sizeof(row), "one alert per %s every %s", key, win);
+    field(pg, "dedup", row);
+  }
+}
+
+/* One row per exception: alerts it drops, and where it was added. */
+static void exception_rows(const page_t *pg, const vigil_exception_t *e, int n) {
+  char row[1024];
+  size_t k;
+  int i;
+  int j;
+
+  for (i = 0; i < n; i++) {
+    if (e[i].field) {
+      k = add(row, sizeof(row), 0, "%s is ", e[i].field);
+      for (j = 0; j < e[i].nvalues; j++)
+        k = add(row, sizeof(row), k, "%s%s", j ? " or " : "", e[i].values[j]);
+    } else {
+      k = add(row, sizeof(row), 0, "a function of the event says so");
+    }
+    if (e[i].where)
+      add(row, sizeof(row), k, " (%s)", e[i].where);
+    field(pg, "except", row);
+  }
+}
+
+/* Severity after overrides, and where it came from when not as written. */
+static void severity_row(const page_t *pg, const vigil_rule_t *r) {
+  char row[512];
+  size_t n;
+
+  n = add(row, sizeof(row), 0, "%s", vigil_severity_name(vigil_rule_severity(r)));
+  if (r->ov_severity >= 0)
+    n = add(row, sizeof(row), n, " (override at %s; the rule says %s)",
+            r->ov_where ? r->ov_where : "?", vigil_severity_name(r->severity));
+  if (r->severity_ref != LUA_NOREF && r->severity_ref != LUA_REFNIL)
+    add(row, sizeof(row), n, ", unless the rule's severity function picks another for the event");
+  field(pg, "severity", row);
 }
 
 static const char *meta_str(const vigil_rule_t *r, const char *key) {
@@ -233,9 +382,16 @@ void vigil_explain_page(FILE *out, int width, const vigil_rule_t *r) {
     fputc('=', pg->out);
   fputc('\n', pg->out);
   field(pg, "id", r->id);
-  field(pg, "severity", vigil_severity_name(r->severity));
-  fires_on(r, buf, sizeof(buf));
+  severity_row(pg, r);
+  if (!vigil_rule_enabled(r))
+    field(pg, "status",
+          r->ov_enabled == 0 ? "disabled by an override: it never runs"
+                             : "disabled (enabled = false): it never runs");
+  fires_on(r->names, r->nnames, r->sources, r->nsources, buf, sizeof(buf));
   field(pg, "fires on", buf);
+  form_rows(pg, &r->form);
+  exception_rows(pg, r->exc, r->nexc);
+  exception_rows(pg, r->ov_exc, r->nov_exc);
   snprintf(buf, sizeof(buf), "%s:%d", r->file, r->line);
   field(pg, "defined", buf);
   if ((s = meta_str(r, "author")))

@@ -141,6 +141,82 @@ python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert len(r)==2 an
 expect_status 2 "$VIGIL" explain --rules "$TMP/rules" --list PutWidget
 grep_in "$TMP/err" 'takes no RULE-ID'
 
+# Stateful forms, exceptions, disabled rules and a local override, in the
+# header an on-call engineer reads first.
+mkdir -p "$TMP/forms" "$TMP/local"
+cat >"$TMP/forms/forms.lua" <<'L'
+rule {
+  id = "acme.widget.burst", title = "Many widgets replaced", severity = "medium",
+  on = { eventSource = "widget.amazonaws.com", eventName = "PutWidget" },
+  threshold = { count = 5, window = "10m" },
+  dedup = { window = "1h", key = "requestParameters.widgetName" },
+  exceptions = { { field = "userIdentity.userName", values = { "deployer", "ci" } },
+                 function(e) return false end },
+}
+rule {
+  id = "acme.widget.spread", title = "Many widgets read", severity = "low",
+  on = { eventSource = "widget.amazonaws.com", eventName = "GetWidget" },
+  distinct = { count = 20, field = "requestParameters.widgetName", window = "90s",
+               key = { "userIdentity.arn", "awsRegion" } },
+}
+rule {
+  id = "acme.widget.chain", title = "Widget replaced then deleted", severity = "high",
+  enabled = false,
+  sequence = { window = "2h", steps = {
+    { name = "replaced", on = { eventSource = "widget.amazonaws.com", eventName = "PutWidget" } },
+    { name = "deleted", on = { eventSource = "widget.amazonaws.com", eventName = "DeleteWidget" } },
+  } },
+}
+L
+cat >"$TMP/local/site.lua" <<'L'
+override { id = "acme.widget.burst", severity = "critical", reason = "prod widgets",
+           exceptions = { { field = "sourceIPAddress", values = { "10.0.0.1" } } } }
+override { id = "acme.widget.spread", enabled = false, reason = "too noisy here" }
+L
+# Relative folders keep the paths short, so each line below fits in 80
+# columns whatever the temporary folder's name.
+cd "$TMP"
+forms=(--rules ./forms --rules ./local)
+expect_status 0 "$VIGIL" explain "${forms[@]}" acme.widget.burst
+# The override's path is as long as the temporary folder's, so where the
+# line wraps varies: check the start of the line, then the words joined.
+grep_in "$TMP/out" '^  severity  critical \(override at '
+tr -s ' \n' ' ' <"$TMP/out" >"$TMP/joined"
+grep_in "$TMP/joined" 'critical \(override at [^ ]*/local/site\.lua:1; the rule says medium\)'
+
+grep_in "$TMP/out" '^  threshold 5 matching events with the same actor within 10m$'
+grep_in "$TMP/out" '^  dedup     one alert per requestParameters\.widgetName every 1h$'
+grep_in "$TMP/out" '^  except    userIdentity\.userName is deployer or ci \(.*/forms\.lua:1\)$'
+grep_in "$TMP/out" '^  except    a function of the event says so'
+grep_in "$TMP/out" '^  except    sourceIPAddress is 10\.0\.0\.1 \(.*/local/site\.lua:1\)$'
+expect_status 0 "$VIGIL" explain "${forms[@]}" GetWidget
+grep_in "$TMP/out" '^  status    disabled by an override: it never runs$'
+grep_in "$TMP/out" '^  distinct  20 different requestParameters\.widgetName for the same$'
+grep_in "$TMP/out" '^            userIdentity\.arn \+ awsRegion within 90s$'
+expect_status 0 "$VIGIL" explain "${forms[@]}" DeleteWidget
+grep_in "$TMP/out" '^  status    disabled \(enabled = false\): it never runs$'
+grep_in "$TMP/out" '^  fires on  PutWidget, DeleteWidget from widget\.amazonaws\.com$'
+grep_in "$TMP/out" '^  sequence  2 steps in this order, with the same actor, within 2h$'
+grep_in "$TMP/out" '^  step 1    replaced: PutWidget from widget\.amazonaws\.com$'
+grep_in "$TMP/out" '^  step 2    deleted: DeleteWidget from widget\.amazonaws\.com$'
+expect_status 0 "$VIGIL" explain "${forms[@]}" --list --json
+python3 - "$TMP/out" <<'PY'
+import json, sys
+r = {x["id"]: x for x in json.load(open(sys.argv[1]))}
+b, s, c = r["acme.widget.burst"], r["acme.widget.spread"], r["acme.widget.chain"]
+assert (b["severity"], b["severity_written"], b["enabled"]) == ("critical", "medium", True), b
+assert b["override"].endswith("/local/site.lua:1"), b
+assert b["form"] == {"kind": "threshold", "window_ms": 600000, "key": "actor", "count": 5,
+                     "dedup": {"window_ms": 3600000, "key": ["requestParameters.widgetName"]}}, b
+assert [(e.get("field"), e.get("function", False), e["override"]) for e in b["exceptions"]] == [
+    ("userIdentity.userName", False, False), (None, True, False),
+    ("sourceIPAddress", False, True)], b["exceptions"]
+assert s["enabled"] is False and s["form"]["kind"] == "distinct", s
+assert s["form"]["key"] == ["userIdentity.arn", "awsRegion"] and s["form"]["count"] == 20, s
+assert c["enabled"] is False and [x["name"] for x in c["form"]["steps"]] == ["replaced", "deleted"]
+assert c["form"]["steps"][1]["eventName"] == ["DeleteWidget"], c
+PY
+
 # Unknown names: exit 2, the name quoted, near ids and eventNames suggested.
 expect_status 2 "$VIGIL" explain --rules "$TMP/rules" PutWidgets
 grep_in "$TMP/err" "no rule with id or eventName 'PutWidgets'"
