@@ -2,6 +2,7 @@
 #include "reader.h"
 
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -191,7 +192,7 @@ static int slurp(framer_t *f, size_t limit) {
 }
 
 static int emit(vp_emitter_t *em, const char *stream, const char *p, size_t n, uint64_t line,
-                uint64_t off) {
+                uint64_t off, uint64_t next) {
   vigil_position_t pos;
   struct timespec pause = {0, 10 * 1000 * 1000};
   int rc;
@@ -200,7 +201,12 @@ static int emit(vp_emitter_t *em, const char *stream, const char *p, size_t n, u
   pos.line = line;
   pos.offset = off;
   for (;;) {
-    rc = em->svc->emit(em->host, p, n, VIGIL_FORMAT_JSON, &pos);
+    if (em->emit_fn != NULL)
+      rc = em->emit_fn(em, &pos, p, n, next);
+    else
+      rc = em->svc->emit(em->host, p, n, VIGIL_FORMAT_JSON, &pos);
+    if (rc == VP_EMIT_SKIPPED)
+      return VP_READ_DONE;
     if (rc == VIGIL_OK) {
       em->stats.records++;
       return VP_READ_DONE;
@@ -218,6 +224,12 @@ static int emit(vp_emitter_t *em, const char *stream, const char *p, size_t n, u
   return VP_READ_DONE;
 }
 
+/* Strict mode: the input broke off; the caller tries again later. */
+static int retry(vp_emitter_t *em, const char *why) {
+  snprintf(em->why, sizeof(em->why), "%s", why);
+  return VP_READ_RETRY;
+}
+
 static void log_input_error(vp_emitter_t *em, framer_t *f, const char *stream, const char *what) {
   em->stats.errors++;
   em->svc->log(em->host, VIGIL_LOG_ERROR, "%s: %s; %s", stream, vp_input_error(f->in), what);
@@ -231,7 +243,8 @@ static int read_lines(vp_emitter_t *em, framer_t *f, const char *stream) {
       return VP_READ_STOP;
     switch (next_line(f, em->max_line_bytes, &ln)) {
     case LN_OK:
-      if (!is_blank(ln.p, ln.n) && emit(em, stream, ln.p, ln.n, ln.no, ln.off) == VP_READ_STOP)
+      if (!is_blank(ln.p, ln.n) &&
+          emit(em, stream, ln.p, ln.n, ln.no, ln.off, f->base + f->start) == VP_READ_STOP)
         return VP_READ_STOP;
       break;
     case LN_LONG:
@@ -245,6 +258,8 @@ static int read_lines(vp_emitter_t *em, framer_t *f, const char *stream) {
     case LN_STOP:
       return VP_READ_STOP;
     default:
+      if (em->strict)
+        return retry(em, vp_input_error(f->in));
       em->stats.errors++;
       em->svc->log(em->host, VIGIL_LOG_ERROR, "%s: %s; the %" PRIu64 " lines before it were read",
                    stream, vp_input_error(f->in), f->lineno);
@@ -259,7 +274,10 @@ static int read_document(vp_emitter_t *em, framer_t *f, const char *stream, cons
   f->lineno = first->no - 1;
   switch (slurp(f, em->max_document_bytes)) {
   case LN_OK:
-    return emit(em, stream, f->buf + f->start, f->len - f->start, first->no, first->off);
+    if (em->strict && !vp_json_complete(f->buf + f->start, f->len - f->start))
+      return retry(em, "the document is not one complete JSON value (yet)");
+    return emit(em, stream, f->buf + f->start, f->len - f->start, first->no, first->off,
+                f->base + f->len);
   case LN_LONG:
     em->stats.errors++;
     em->svc->log(em->host, VIGIL_LOG_ERROR,
@@ -269,6 +287,8 @@ static int read_document(vp_emitter_t *em, framer_t *f, const char *stream, cons
   case LN_STOP:
     return VP_READ_STOP;
   default:
+    if (em->strict)
+      return retry(em, vp_input_error(f->in));
     log_input_error(em, f, stream, "the document was not emitted");
     return VP_READ_DONE;
   }
@@ -328,6 +348,8 @@ static int detect_and_read(vp_emitter_t *em, framer_t *f, const char *stream) {
   case LN_STOP:
     return VP_READ_STOP;
   case LN_ERR:
+    if (em->strict)
+      return retry(em, vp_input_error(f->in));
     log_input_error(em, f, stream, "nothing was emitted");
     return VP_READ_DONE;
   case LN_LONG:
@@ -345,7 +367,7 @@ static int detect_and_read(vp_emitter_t *em, framer_t *f, const char *stream) {
     count_lines(f);
     return rc;
   }
-  if (emit(em, stream, ln.p, ln.n, ln.no, ln.off) == VP_READ_STOP)
+  if (emit(em, stream, ln.p, ln.n, ln.no, ln.off, f->base + f->start) == VP_READ_STOP)
     return VP_READ_STOP;
   return read_lines(em, f, stream);
 }

@@ -34,7 +34,23 @@
 #define VP_DEFAULT_MAX_LINE_BYTES ((size_t)16 << 20)
 #define VP_DEFAULT_MAX_DOCUMENT_BYTES ((size_t)256 << 20)
 
-enum { VP_READ_DONE = 0, VP_READ_STOP = 1 };
+/* VP_READ_RETRY: only in strict mode (see vp_emitter_t.strict). */
+enum { VP_READ_DONE = 0, VP_READ_STOP = 1, VP_READ_RETRY = 2 };
+
+/* What an emit hook returns besides a vigil status: the record was left out
+ * on purpose (already read before) and is not counted. */
+#define VP_EMIT_SKIPPED 1
+
+struct vp_emitter_s;
+
+/*
+ * Called for each record instead of svc->emit when set. `next` is the
+ * stream offset just past the record and its line end, where reading would
+ * resume after it. Returns a vigil status (as emit() does) or
+ * VP_EMIT_SKIPPED.
+ */
+typedef int (*vp_emit_fn)(struct vp_emitter_s *em, const vigil_position_t *pos, const char *p,
+                          size_t n, uint64_t next);
 
 typedef struct vp_read_stats_s {
   uint64_t streams; /* streams that held at least one non-blank line */
@@ -52,13 +68,25 @@ typedef struct vp_emitter_s {
   size_t max_line_bytes;
   size_t max_document_bytes;
   int skip_non_json; /* for the next vp_read_stream() call; see above */
+  /*
+   * Strict mode, for files that may still be being written: a document
+   * that is not one complete JSON value, or an input that breaks off (a
+   * cut gzip stream), is neither emitted nor logged; vp_read_stream()
+   * returns VP_READ_RETRY with the reason in `why`. Records emitted before
+   * the break stay emitted.
+   */
+  int strict;
+  char why[256];
+  vp_emit_fn emit_fn; /* NULL: svc->emit */
+  void *emit_ctx;     /* for emit_fn's use */
   vp_read_stats_t stats;
 } vp_emitter_t;
 
 /*
  * Reads `in` to its end and emits its records, naming `stream` in positions
  * and in every error (which are logged and counted, never fatal). Returns
- * VP_READ_STOP when asked to stop or when emit() said the pipeline closed.
+ * VP_READ_STOP when asked to stop or when emit() said the pipeline closed,
+ * VP_READ_RETRY in strict mode as described above.
  */
 int vp_read_stream(vp_emitter_t *em, vp_input_t *in, const char *stream);
 

@@ -1,6 +1,9 @@
 /*
  * Zip archives in the `file` source, found by their first four bytes.
  *
+ * In follow mode (em.strict) an archive libzip cannot open yet is not an
+ * error but VP_READ_RETRY: it may still be being written.
+ *
  * Each member is streamed with zip_fread() through the same input (gzip
  * inside a member is found too) and the same reader as a plain file, so
  * formats, limits and positions are identical; nothing is written to disk.
@@ -116,10 +119,17 @@ int file_source_read_zip(file_source_t *fs, int fd, const char *path) {
   za = zip_fdopen(fd, ZIP_RDONLY, &code);
   if (za == NULL) {
     zip_error_init_with_code(&zerr, code);
-    zip_failed(fs, path, NULL, "cannot read zip archive", zip_error_strerror(&zerr));
+    if (fs->em.strict) {
+      /* Follow mode: the archive may still be being written. */
+      snprintf(fs->em.why, sizeof(fs->em.why), "cannot read zip archive: %s",
+               zip_error_strerror(&zerr));
+      rc = VP_READ_RETRY;
+    } else {
+      zip_failed(fs, path, NULL, "cannot read zip archive", zip_error_strerror(&zerr));
+    }
     zip_error_fini(&zerr);
     close(fd);
-    return VP_READ_DONE;
+    return rc;
   }
   n = zip_get_num_entries(za, 0);
   for (i = 0; i < n && rc == VP_READ_DONE && !atomic_load(&fs->src.stop); i++)

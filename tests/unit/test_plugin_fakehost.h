@@ -3,8 +3,14 @@
  * unit tests: a real uv loop, a services table that records what the
  * plugin emits, logs and delivers, and helpers for temporary files.
  *
- * Included by tests/unit/test_plugin_{source_file,source_stdin,sinks}.c;
- * everything is static, marked unused so each test takes what it needs.
+ * Included by tests/unit/test_plugin_{source_file,source_follow,source_stdin,
+ * sinks}.c; everything is static, marked unused so each test takes what it
+ * needs.
+ *
+ * Acknowledgements (ABI 1.1 emit_acked) are off unless a test calls
+ * fh_enable_acks(): then every emit_acked is recorded like emit and its ack
+ * queued; the loop thread (the test's, inside uv_run) calls the acks in
+ * emit order, right away or, when held, as the test releases them.
  */
 #ifndef TEST_PLUGIN_FAKEHOST_H
 #define TEST_PLUGIN_FAKEHOST_H
@@ -21,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -47,6 +54,11 @@ typedef struct fh_delivery_s {
   vigil_delivery_t outcome;
 } fh_delivery_t;
 
+typedef struct fh_ack_s {
+  vigil_ack_cb cb;
+  void *arg;
+} fh_ack_t;
+
 typedef struct fakehost_s {
   uv_loop_t loop;
   vigil_services_t svc;
@@ -63,6 +75,15 @@ typedef struct fakehost_s {
   atomic_int done;    /* source_done() calls */
   int stopped;        /* stopped-callback calls */
   size_t close_after; /* emit() answers VIGIL_ECLOSED once this many were taken */
+  const char *state_dir; /* what state_dir() answers; NULL by default */
+  /* acks: queued under mu, called on the loop thread */
+  int acks_on;
+  int acks_held;        /* queue them until fh_release_acks() */
+  uv_async_t ack_async;
+  fh_ack_t acks[8192];
+  size_t nacks_queued;  /* acks[0..nacks_queued) were queued */
+  size_t nacks_called;  /* acks[0..nacks_called) were called */
+  size_t nacks_ok;
 } fakehost_t;
 
 static fakehost_t *fh_of(vigil_host_t *host) {
@@ -91,31 +112,84 @@ static void fh_log(vigil_host_t *host, vigil_log_level_t level, const char *fmt,
   pthread_mutex_unlock(&h->mu);
 }
 
+/* Under h->mu: records one emit; returns its status. */
+static int fh_record(fakehost_t *h, const void *data, size_t len, vigil_format_t format,
+                     const vigil_position_t *pos) {
+  fh_rec_t *r;
+
+  if (format != VIGIL_FORMAT_JSON || pos == NULL || pos->stream == NULL)
+    return VIGIL_EINVAL;
+  if (h->close_after > 0 && h->nrecs >= h->close_after)
+    return VIGIL_ECLOSED;
+  if (h->nrecs >= sizeof(h->recs) / sizeof(h->recs[0]))
+    return VIGIL_ENOMEM;
+  r = &h->recs[h->nrecs++];
+  r->data = malloc(len + 1);
+  memcpy(r->data, data, len);
+  r->data[len] = '\0';
+  r->len = len;
+  r->line = pos->line;
+  r->offset = pos->offset;
+  r->stream = strdup(pos->stream);
+  return VIGIL_OK;
+}
+
 static int fh_emit(vigil_host_t *host, const void *data, size_t len, vigil_format_t format,
                    const vigil_position_t *pos) {
   fakehost_t *h = fh_of(host);
-  fh_rec_t *r;
-  int rc = VIGIL_OK;
+  int rc;
 
   pthread_mutex_lock(&h->mu);
-  if (format != VIGIL_FORMAT_JSON || pos == NULL || pos->stream == NULL) {
-    rc = VIGIL_EINVAL;
-  } else if (h->close_after > 0 && h->nrecs >= h->close_after) {
-    rc = VIGIL_ECLOSED;
-  } else if (h->nrecs < sizeof(h->recs) / sizeof(h->recs[0])) {
-    r = &h->recs[h->nrecs++];
-    r->data = malloc(len + 1);
-    memcpy(r->data, data, len);
-    r->data[len] = '\0';
-    r->len = len;
-    r->line = pos->line;
-    r->offset = pos->offset;
-    r->stream = strdup(pos->stream);
-  } else {
-    rc = VIGIL_ENOMEM;
-  }
+  rc = fh_record(h, data, len, format, pos);
   pthread_mutex_unlock(&h->mu);
   return rc;
+}
+
+static int fh_emit_acked(vigil_host_t *host, const void *data, size_t len, vigil_format_t format,
+                         const vigil_position_t *pos, vigil_ack_cb ack, void *arg) {
+  fakehost_t *h = fh_of(host);
+  int rc, held;
+
+  pthread_mutex_lock(&h->mu);
+  rc = fh_record(h, data, len, format, pos);
+  if (rc == VIGIL_OK) {
+    assert_true(h->nacks_queued < sizeof(h->acks) / sizeof(h->acks[0]));
+    h->acks[h->nacks_queued].cb = ack;
+    h->acks[h->nacks_queued].arg = arg;
+    h->nacks_queued++;
+  }
+  held = h->acks_held;
+  pthread_mutex_unlock(&h->mu);
+  if (rc == VIGIL_OK && !held)
+    uv_async_send(&h->ack_async);
+  return rc;
+}
+
+/* Loop thread: calls up to n queued acks, in order, with status. */
+static size_t fh_call_acks(fakehost_t *h, size_t n, int status) {
+  size_t called = 0;
+  fh_ack_t a;
+
+  for (;;) {
+    pthread_mutex_lock(&h->mu);
+    if (called == n || h->nacks_called == h->nacks_queued) {
+      pthread_mutex_unlock(&h->mu);
+      return called;
+    }
+    a = h->acks[h->nacks_called++];
+    if (status == VIGIL_OK)
+      h->nacks_ok++;
+    pthread_mutex_unlock(&h->mu);
+    a.cb(a.arg, status);
+    called++;
+  }
+}
+
+static void fh_on_ack_async(uv_async_t *a) {
+  fakehost_t *h = a->data;
+
+  if (!h->acks_held)
+    fh_call_acks(h, SIZE_MAX, VIGIL_OK);
 }
 
 static void fh_source_done(vigil_host_t *host) {
@@ -132,7 +206,7 @@ static void fh_delivered(vigil_host_t *host, void *token, vigil_delivery_t outco
 }
 
 static const char *fh_state_dir(vigil_host_t *host) {
-  return NULL;
+  return fh_of(host)->state_dir;
 }
 
 static const char *fh_instance_name(vigil_host_t *host) {
@@ -209,6 +283,11 @@ static FH_UNUSED void fh_stop_destroy(fakehost_t *h) {
   while (h->stopped == before)
     assert_true(uv_run(&h->loop, UV_RUN_ONCE) >= 0);
   assert_int_equal(h->stopped, before + 1);
+  /* As a host shutting down would: what was never acknowledged is not done. */
+  if (h->acks_on) {
+    uv_run(&h->loop, UV_RUN_NOWAIT);
+    fh_call_acks(h, SIZE_MAX, VIGIL_ECLOSED);
+  }
   h->plugin->destroy(h->inst);
   h->inst = NULL;
 }
@@ -230,6 +309,8 @@ static FH_UNUSED void fh_close(fakehost_t *h) {
 
   if (h->inst != NULL)
     fh_stop_destroy(h);
+  if (h->acks_on)
+    uv_close((uv_handle_t *)&h->ack_async, NULL);
   assert_int_equal(uv_run(&h->loop, UV_RUN_DEFAULT), 0);
   assert_int_equal(uv_loop_close(&h->loop), 0); /* nothing left open by the plugin */
   for (i = 0; i < h->nrecs; i++) {
@@ -243,15 +324,64 @@ static FH_UNUSED void fh_close(fakehost_t *h) {
   free(h);
 }
 
+/* Offers emit_acked (ABI 1.1); `held`: acks wait for fh_release_acks(). */
+static FH_UNUSED void fh_enable_acks(fakehost_t *h, int held) {
+  assert_int_equal(uv_async_init(&h->loop, &h->ack_async, fh_on_ack_async), 0);
+  h->ack_async.data = h;
+  uv_unref((uv_handle_t *)&h->ack_async); /* must not keep fh_run_source's loop alive */
+  h->acks_on = 1;
+  h->acks_held = held;
+  h->svc.emit_acked = fh_emit_acked;
+}
+
+/* Calls up to n held acks with status; returns how many were called. */
+static FH_UNUSED size_t fh_release_acks(fakehost_t *h, size_t n, int status) {
+  return fh_call_acks(h, n, status);
+}
+
+static FH_UNUSED int64_t fh_ms(void) {
+  struct timespec ts;
+
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Runs the loop without blocking, then sleeps ms. */
+static FH_UNUSED void fh_pump(fakehost_t *h, int ms) {
+  struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+
+  uv_run(&h->loop, UV_RUN_NOWAIT);
+  nanosleep(&ts, NULL);
+}
+
+static FH_UNUSED size_t fh_nrecs(fakehost_t *h) {
+  size_t n;
+
+  pthread_mutex_lock(&h->mu);
+  n = h->nrecs;
+  pthread_mutex_unlock(&h->mu);
+  return n;
+}
+
+/* Pumps the loop until `cond` holds or ms pass; the caller asserts cond after. */
+#define FH_WAIT(h, cond, ms)                                                                       \
+  do {                                                                                             \
+    int64_t fh_until_ = fh_ms() + (ms);                                                            \
+    while (!(cond) && fh_ms() < fh_until_)                                                         \
+      fh_pump((h), 5);                                                                             \
+  } while (0)
+
 /* How many log lines at `level` contain every one of the given strings. */
 static FH_UNUSED size_t fh_logs_with(fakehost_t *h, vigil_log_level_t level, const char *a,
                                      const char *b) {
   size_t i, n = 0;
 
+  pthread_mutex_lock(&h->mu); /* a follow source may still be logging */
   for (i = 0; i < h->nlogs; i++)
     if (h->logs[i].level == level && (a == NULL || strstr(h->logs[i].text, a) != NULL) &&
         (b == NULL || strstr(h->logs[i].text, b) != NULL))
       n++;
+  pthread_mutex_unlock(&h->mu);
   return n;
 }
 
