@@ -1,0 +1,1 @@
+"""bench/run's parts: building, corpus, rule index, measuring, reporting."""

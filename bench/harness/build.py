@@ -1,0 +1,56 @@
+"""Builds what bench/run measures: a Release vigil and the cJSON floor,
+both at -O2 so the comparison is between programs, not compiler flags."""
+import os
+import shlex
+import shutil
+import subprocess
+
+OPT = "-O2 -DNDEBUG"
+
+
+def _run(argv, log):
+    log("  $ " + " ".join(shlex.quote(a) for a in argv))
+    p = subprocess.run(argv, capture_output=True, text=True)
+    if p.returncode != 0:
+        raise RuntimeError(f"{argv[0]} failed ({p.returncode}):\n{p.stdout[-3000:]}"
+                           f"{p.stderr[-3000:]}")
+    return p.stdout
+
+
+def vigil(root, build_dir, log):
+    """Configures and builds vigil (Release, -O2, no tests) in build_dir;
+    returns the binary's path. Incremental after the first time."""
+    if not shutil.which("cmake"):
+        raise RuntimeError("cmake is missing: run scripts/install-deps.sh")
+    _run(["cmake", "-S", root, "-B", build_dir, "-DCMAKE_BUILD_TYPE=Release",
+          f"-DCMAKE_C_FLAGS_RELEASE={OPT}", "-DVIGIL_TESTS=OFF"], log)
+    _run(["cmake", "--build", build_dir, "-j2"], log)
+    return os.path.join(build_dir, "vigil")
+
+
+def floor(src, out, log):
+    """Compiles bench/floor_cjson.c against pkg-config's libcjson."""
+    if os.path.exists(out) and os.path.getmtime(out) >= os.path.getmtime(src):
+        return out
+    cc = os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc")
+    if not cc or not shutil.which("pkg-config"):
+        raise RuntimeError("a C compiler and pkg-config are needed: "
+                           "run scripts/install-deps.sh")
+    flags = _run(["pkg-config", "--cflags", "--libs", "libcjson"], lambda _: None).split()
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    _run([cc, "-std=c11", *OPT.split(), "-Wall", "-Wextra", "-D_GNU_SOURCE", src, "-o", out,
+          *flags], log)
+    return out
+
+
+def describe(root):
+    """The commit measured, and whether the tree had local changes."""
+    def git(*args):
+        p = subprocess.run(["git", "-C", root, *args], capture_output=True, text=True)
+        return p.stdout.strip() if p.returncode == 0 else ""
+    commit = git("rev-parse", "HEAD")
+    # The checkout is shared: say what the build held beyond the commit.
+    changed = git("status", "--porcelain", "--", "core", "plugins", "sdk", "lua-rules",
+                  "CMakeLists.txt").splitlines()
+    return {"commit": commit or "unknown", "subject": git("log", "-1", "--format=%s"),
+            "uncommitted_paths": len(changed), "cflags": OPT}

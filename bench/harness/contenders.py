@@ -1,0 +1,96 @@
+"""The programs bench/run puts side by side, and how each reports the
+records it read and the events it found matching the rule index."""
+import json
+import os
+import re
+
+from . import ruleindex
+
+# jq's equivalent of the rule index: an event is a candidate when its
+# eventName is indexed for its eventSource (or for any), when its source is
+# indexed with no name, or when some rule runs on everything.
+JQ_PROGRAM = r"""
+def hit: .eventSource as $s | .eventName as $n
+  | $any
+    or (($s | type) == "string" and ($sources | has($s)))
+    or (($n | type) == "string" and ($names | has($n))
+        and ($names[$n] | (has("*") or (($s | type) == "string" and has($s)))));
+reduce inputs as $e ([0, 0];
+  [.[0] + 1, .[1] + (if ($e | type) == "object" and ($e | hit) then 1 else 0 end)])
+| "records \(.[0]) matched \(.[1]) refused 0"
+"""
+
+
+class Contender:
+    """argv to run; stdin_file/repeat when the input comes on stdin;
+    events and nbytes it processes; parse(run) -> (records, matched)."""
+
+    def __init__(self, key, label, argv, events, nbytes, parse, stdin_file=None, repeat=1,
+                 ok_status=(0,), keep_stdout=True):
+        self.key, self.label, self.argv = key, label, argv
+        self.events, self.nbytes, self.parse = events, nbytes, parse
+        self.stdin_file, self.repeat = stdin_file, repeat
+        self.ok_status, self.keep_stdout = ok_status, keep_stdout
+
+
+def _number(text, word):
+    """The count next to word: 'word 12', 'word: 12', 'word=12' or '12 word'."""
+    m = (re.search(r"\b%s\b[\s:=]*(\d[\d,]*)" % word, text)
+         or re.search(r"(\d[\d,]*)\s+%s\b" % word, text))
+    return int(m.group(1).replace(",", "")) if m else None
+
+
+def parse_vigil(run):
+    """`vigil scan --stats` today prints on stderr a first line
+    'records N, candidates M, alerts A, decode errors E, ...' (core/pipeline.c,
+    print_stats). We take the first 'records' and 'candidates' counts in
+    either order, so a reworded or reordered line still parses."""
+    records = _number(run.err, "records")
+    matched = _number(run.err, r"candidate(?:s| events)?")
+    if records is None or matched is None:
+        raise ValueError("vigil --stats printed no 'records N' / 'candidates N' counts")
+    errors = _number(run.err, "decode errors")
+    if errors:
+        raise ValueError(f"vigil reported {errors} decode errors")
+    return records, matched
+
+
+def parse_counts(run):
+    """'records N matched M refused R' from the floor, jq and Python."""
+    m = re.search(r"records (\d+) matched (\d+) refused (\d+)", run.out)
+    if not m:
+        raise ValueError("no 'records N matched M' line on stdout")
+    if int(m.group(3)):
+        raise ValueError(f"{m.group(3)} lines were not valid JSON")
+    return int(m.group(1)), int(m.group(2))
+
+
+def vigil_scan(vigil, workers, key, label, events, nbytes, path=None, stdin_file=None,
+               repeat=1):
+    """vigil with the bundled pack on path, or on stdin_file fed `repeat`
+    times through stdin. Alerts (few) go to /dev/null as text, the cheapest
+    format; exit 1 only says alerts were raised."""
+    argv = [vigil, "scan", "--workers", str(workers), "--stats", "-f", "text", "--color",
+            "never", path or "-"]
+    return Contender(key, label, argv, events * repeat, nbytes * repeat, parse_vigil,
+                     stdin_file=stdin_file, repeat=repeat, ok_status=(0, 1),
+                     keep_stdout=False)
+
+
+def floor(binary, index_file, corpus):
+    return Contender("floor", "cJSON floor", [binary, index_file, corpus.ndjson],
+                     corpus.records, corpus.bytes, parse_counts)
+
+
+def jq(jq_bin, pairs, corpus):
+    names, sources, anything = ruleindex.jq_args(pairs)
+    argv = [jq_bin, "-n", "-r", "--argjson", "names", json.dumps(names), "--argjson",
+            "sources", json.dumps(sources), "--argjson", "any", json.dumps(anything),
+            JQ_PROGRAM, corpus.ndjson]
+    return Contender("jq", "jq", argv, corpus.records, corpus.bytes, parse_counts)
+
+
+def python(python_bin, bench_dir, index_file, corpus):
+    argv = [python_bin, os.path.join(bench_dir, "py_filter.py"), index_file, corpus.ndjson]
+    return Contender("python", "Python json", argv, corpus.records, corpus.bytes,
+                     parse_counts)
