@@ -41,18 +41,38 @@ CLOUDTRAIL_KEYS = {k.lower(): k for k in (
 RECASE_INTO = ("userIdentity", "sessionContext", "attributes", "sessionIssuer")
 
 
-def neutral_mock(rule_id, mock):
+# Panther rules whose check_account_age lookup raises the alert: they fire
+# when an account named in the event is new. (Elsewhere, as in
+# AWS.Console.LoginWithoutMFA, a new entity is exempted instead.)
+AGE_ALERTS = {
+    # the accounts an AMI's launch permission is given to
+    "AWS.CloudTrail.AMIModifiedForPublicAccess":
+        lambda ev: [i.get("userId") for i in
+                    (((ev.get("requestParameters") or {}).get("launchPermission") or {})
+                     .get("add") or {}).get("items") or [] if i.get("userId")],
+}
+
+
+def neutral_mock(case, mock):
     """Why a mocked helper cannot change the verdict for vigil, or None.
 
     Checked against the Panther rules at the commit the cases come from."""
+    rule_id = case["rule_id"]
     name, value = mock.get("objectName"), mock.get("returnValue")
     if name == "put_string_set":
         return "writes Panther's cache; rule() never reads what it wrote"
     if name == "geoinfo_from_ip" and rule_id.startswith("Standard.BruteForceBy"):
         return "only decorates the alert; rule() does not call it"
     if name == "check_account_age" and str(value).lower() in ("false", ""):
-        return ("says the account is not new, which is what a pack without "
-                "account-age data assumes")
+        if rule_id in AGE_ALERTS:
+            # "Not new" silences an account Panther would otherwise weigh;
+            # vigil has no account ages (its rule has a trusted-accounts
+            # list instead), so the lookup decides whenever one is named.
+            if AGE_ALERTS[rule_id](case.get("event") or {}):
+                return None
+            return "no account is named, so the lookup is never made"
+        return ("says the entity is not new, so nothing is exempted as new, which "
+                "is what a pack without account-age data assumes")
     return None
 
 
@@ -60,8 +80,7 @@ def special_class(case):
     """ENRICHMENT or CONTEXT when the case cannot be judged; else None."""
     if any(q in case["log_quirks"] for q in ENRICHMENT_QUIRKS):
         return ENRICHMENT
-    if case["has_mocks"] and any(neutral_mock(case["rule_id"], m) is None
-                                 for m in case["mocks"]):
+    if case["has_mocks"] and any(neutral_mock(case, m) is None for m in case["mocks"]):
         return CONTEXT
     return None
 
