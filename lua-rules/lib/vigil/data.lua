@@ -1,6 +1,6 @@
 -- vigil.data: helpers for the logging, security-service and data rules
 -- (aws/cloudtrail, config, guardduty, securityhub, accessanalyzer, macie,
--- waf, bedrock, s3, kms, secretsmanager, ssm, ses).
+-- waf, bedrock, s3, kms, secretsmanager, ssm, ses, ecr, codebuild).
 --
 -- The sandbox has no JSON library, and CloudTrail carries resource policies
 -- both ways: S3 logs bucketPolicy as a JSON object, KMS and Secrets Manager
@@ -594,6 +594,74 @@ function M.bucket_owner(e, bucket)
     end
   end
   return nil
+end
+
+---------------------------------------------------------------------------
+-- Secrets Manager and SSM
+---------------------------------------------------------------------------
+
+-- A secret's name from a secretId, which callers give as a name or as an
+-- ARN ending in "-" and six random characters; both spell the same secret.
+function M.secret_name(id)
+  if type(id) ~= "string" or id == "" then
+    return nil
+  end
+  local name = id:match("^arn:[%w%-]+:secretsmanager:[^:]*:%d*:secret:(.+)$")
+  if name then
+    return (name:gsub("%-%w%w%w%w%w%w$", ""))
+  end
+  return id
+end
+
+-- What one secret read touched, for counting distinct secrets: the secret
+-- of GetSecretValue; for BatchGetSecretValue, its sorted secret names, else
+-- its filters as text (one value per call: see retrieval_burst.lua).
+function M.secret_target(e)
+  local names = {}
+  local id = M.secret_name(e["requestParameters.secretId"])
+  if id then
+    return id
+  end
+  for _, v in ipairs(M.list(e["requestParameters.secretIdList"])) do
+    names[#names + 1] = M.secret_name(v)
+  end
+  if #names > 0 then
+    table.sort(names)
+    return table.concat(names, ",")
+  end
+  for _, f in ipairs(M.list(e["requestParameters.filters"])) do
+    local vals = {}
+    for _, v in ipairs(M.list(f.values)) do
+      vals[#vals + 1] = tostring(v)
+    end
+    names[#names + 1] = tostring(f.key) .. "=" .. table.concat(vals, "|")
+  end
+  if #names > 0 then
+    return "filters:" .. table.concat(names, ";")
+  end
+  return nil
+end
+
+-- True when every filter of a BatchGetSecretValue is a negation ("!x"), so
+-- the call asks for every secret the caller may read (a filter with a
+-- positive value narrows it). No filters and no id list is not a valid call.
+function M.selects_all_secrets(e)
+  local filters = M.list(e["requestParameters.filters"])
+  if #filters == 0 or e["requestParameters.secretIdList"] ~= nil then
+    return false
+  end
+  for _, f in ipairs(filters) do
+    local vals = M.list(type(f) ~= "string" and f.values or nil)
+    if #vals == 0 then
+      return false
+    end
+    for _, v in ipairs(vals) do
+      if type(v) ~= "string" or v:sub(1, 1) ~= "!" then
+        return false
+      end
+    end
+  end
+  return true
 end
 
 return M
