@@ -664,4 +664,40 @@ function M.selects_all_secrets(e)
   return true
 end
 
+-- True when an SSM parameter read asked for decrypted SecureString values.
+function M.decrypts(e)
+  return M.is_true(e["requestParameters.withDecryption"])
+end
+
+-- The parameter names an SSM read named: GetParameter's name, GetParameters'
+-- names, or GetParametersByPath's path (with "/*" when recursive).
+function M.parameter_names(e)
+  local out = {}
+  local name = e["requestParameters.name"]
+  local path = e["requestParameters.path"]
+  if type(name) == "string" then
+    out[1] = name
+  elseif type(path) == "string" then
+    if M.is_true(e["requestParameters.recursive"]) then
+      path = path .. (path:sub(-1) == "/" and "*" or "/*")
+    end
+    out[1] = path
+  else
+    for _, v in ipairs(M.list(e["requestParameters.names"])) do
+      if type(v) == "string" then
+        out[#out + 1] = v
+      end
+    end
+  end
+  table.sort(out)
+  return out
+end
+
+-- One value per SSM read for counting distinct parameters (see
+-- aws.ssm.decrypted_parameter_burst for what that misses).
+function M.parameter_target(e)
+  local names = M.parameter_names(e)
+  return #names > 0 and table.concat(names, ",") or nil
+end
+
 return M
