@@ -3,7 +3,8 @@
 the report itself is tested without ../shared: every verdict and special
 class, noise, the Sigma name index (exact, glob, wrong eventSource), the
 totals, the targets of --check and --check-agreement, and the errors for
-bad claims. Needs $VIGIL (or --vigil)."""
+bad claims. Then noise.py's alerts-per-rule table on a made-up log folder.
+Needs $VIGIL (or --vigil)."""
 
 import json
 import os
@@ -137,6 +138,50 @@ def expect(cond, what):
         raise AssertionError(what)
 
 
+# noise.py: a rule that alerts on every successful StopLogging, and one that
+# alerts once per actor per hour.
+NOISE_RULES = {
+    "each.lua": '''rule { id = "n.each", title = "each", severity = "low",
+  on = { eventSource = "cloudtrail.amazonaws.com", eventName = "StopLogging" },
+  when = function(e) return e.errorCode == nil end }''',
+    "hourly.lua": '''rule { id = "n.hourly", title = "hourly", severity = "info",
+  on = { eventSource = "cloudtrail.amazonaws.com", eventName = "StopLogging" },
+  dedup = { window = "1h" } }''',
+}
+
+
+def check_noise(vigil, tmp):
+    pat = event("StopLogging")
+    sam = event("StopLogging", userIdentity={"type": "IAMUser", "userName": "sam",
+                                             "arn": "arn:aws:iam::111122223333:user/sam"})
+    denied = event("StopLogging", errorCode="AccessDenied")
+    for name, text in NOISE_RULES.items():
+        write(os.path.join(tmp, "noise-rules", name), text + "\n")
+    logs = os.path.join(tmp, "logs")
+    write(os.path.join(logs, "alpha", "x", "one.json"),
+          json.dumps({"Records": [pat, pat, denied]}))
+    write(os.path.join(logs, "beta", "two.json"), json.dumps({"Records": [sam]}))
+    out = os.path.join(tmp, "noise.json")
+    p = subprocess.run([sys.executable, os.path.join(HERE, "noise.py"), "--vigil", vigil,
+                        "--rules", os.path.join(tmp, "noise-rules"), "--json", out, logs],
+                       capture_output=True, text=True, timeout=120)
+    expect(p.returncode == 0, f"noise.py exit {p.returncode}: {p.stdout}{p.stderr}")
+    with open(out, encoding="utf-8") as f:
+        rep = json.load(f)
+    rows = {r["rule"]: r for r in rep["rules"]}
+    expect([r["rule"] for r in rep["rules"]] == ["n.each", "n.hourly"], rep["rules"])
+    each, hourly = rows["n.each"], rows["n.hourly"]
+    expect((each["alerts"], each["matches"], each["actors"]) == (3, 3, 2), each)
+    expect(each["datasets"] == {"alpha": 2, "beta": 1}, each)
+    expect(each["top_actor"].endswith("user/pat") and each["top_actor_alerts"] == 2, each)
+    # the failed call matches too; dedup folds pat's repeats into one alert
+    expect((hourly["alerts"], hourly["matches"], hourly["actors"]) == (2, 4, 2), hourly)
+    expect(rep["total_alerts"] == 5, rep)
+    p = subprocess.run([sys.executable, os.path.join(HERE, "noise.py"), "--vigil", vigil,
+                        os.path.join(tmp, "no-such-logs")], capture_output=True, text=True)
+    expect(p.returncode == 77 and "SKIP" in p.stdout, f"missing logs: exit {p.returncode}")
+
+
 def main():
     vigil = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("VIGIL")
     expect(vigil, "give the vigil binary as argument or $VIGIL")
@@ -215,7 +260,10 @@ def main():
                      "b.tsv:3: expected KIND<TAB>", "b.tsv:5: P.Gap is declined here"):
             expect(want in errs, f"missing error {want!r} in:\n{errs}")
         expect(len(rep["cases"]) == len(CASES), "the report is made despite bad claims")
-    print("ok: run_peer.py judged every fixture case as expected")
+
+        check_noise(vigil, tmp)
+    print("ok: run_peer.py judged every fixture case as expected; noise.py counted "
+          "alerts per rule as expected")
     return 0
 
 
