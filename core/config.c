@@ -9,6 +9,7 @@
 static const char *const top_keys[] = {"rules",   "plugin_dirs",    "workers",
                                        "state_dir", "log",          "sources",
                                        "sinks",   "state_memory_mb", "stats_interval",
+                                       "spool_dir", "spool_max_mb",
                                        "watch_rules", NULL};
 
 /* A whole number in [lo, hi] at key, if present. */
@@ -240,8 +241,16 @@ int vigil_conf_load(const char *path, vigil_conf_t *conf, char *err, size_t errl
   }
   if (int_opt(root, "state_memory_mb", 1, 65536, &mb, path, err, errlen) != 0 ||
       int_opt(root, "stats_interval", 0, 86400, &conf->stats_interval, path, err, errlen) != 0 ||
-      int_opt(root, "watch_rules", 0, 1, &conf->watch_rules, path, err, errlen) != 0)
+      int_opt(root, "watch_rules", 0, 1, &conf->watch_rules, path, err, errlen) != 0 ||
+      int_opt(root, "spool_max_mb", 1, 1048576, &conf->spool_max_mb, path, err, errlen) != 0)
     goto out;
+  if ((v = cJSON_GetObjectItemCaseSensitive(root, "spool_dir"))) {
+    if (!cJSON_IsString(v)) {
+      snprintf(err, errlen, "%s: \"spool_dir\" must be a string", path);
+      goto out;
+    }
+    conf->spool_dir = strdup(v->valuestring);
+  }
   conf->state_max_bytes = (size_t)mb << 20;
   if ((v = cJSON_GetObjectItemCaseSensitive(root, "state_dir"))) {
     if (!cJSON_IsString(v)) {
@@ -288,6 +297,7 @@ void vigil_conf_free(vigil_conf_t *conf) {
   for (i = 0; i < conf->nplugin_dirs; i++)
     free(conf->plugin_dirs[i]);
   free(conf->state_dir);
+  free(conf->spool_dir);
   free_inst(conf->sources, conf->nsources);
   free_inst(conf->sinks, conf->nsinks);
   memset(conf, 0, sizeof(*conf));

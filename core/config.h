@@ -22,6 +22,8 @@ typedef struct vigil_conf_s {
   int nplugin_dirs;
   int workers;          /* 0: one per core */
   char *state_dir;      /* NULL: no state kept */
+  char *spool_dir;      /* sinks' spools; NULL: <state_dir>/spool, or none */
+  int spool_max_mb;     /* per sink; 0: default (docs/delivery.md) */
   vigil_instance_conf_t sources[VIGIL_MAX_INSTANCES];
   int nsources;
   vigil_instance_conf_t sinks[VIGIL_MAX_INSTANCES];

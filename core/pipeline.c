@@ -40,10 +40,14 @@ static void svc_log(vigil_host_t *h, vigil_log_level_t level, const char *fmt, .
 
 static int svc_emit(vigil_host_t *h, const void *data, size_t len, vigil_format_t format,
                     const vigil_position_t *pos) {
+  int rc;
+
   if (atomic_load(&h->pl->closing))
     return VIGIL_ECLOSED;
   if (format != VIGIL_FORMAT_JSON || (!data && len))
     return VIGIL_EINVAL;
+  if ((rc = vigil_spool_wait_room(h->pl, 0)) != VIGIL_OK)
+    return rc;
   return vigil_emit(h, data, len, pos, 0, NULL, NULL);
 }
 
@@ -53,15 +57,22 @@ static int svc_try_emit(vigil_host_t *h, const void *data, size_t len, vigil_for
     return VIGIL_ECLOSED;
   if (format != VIGIL_FORMAT_JSON || (!data && len))
     return VIGIL_EINVAL;
+  if (vigil_spool_wait_room(h->pl, 1) != VIGIL_OK)
+    return VIGIL_EAGAIN;
   return vigil_emit(h, data, len, pos, 1, NULL, NULL);
 }
 
 static int svc_emit_acked(vigil_host_t *h, const void *data, size_t len, vigil_format_t format,
                           const vigil_position_t *pos, vigil_ack_cb ack, void *arg) {
+  int rc;
+
   if (atomic_load(&h->pl->closing))
     return VIGIL_ECLOSED;
   if (format != VIGIL_FORMAT_JSON || (!data && len) || !ack)
     return VIGIL_EINVAL;
+  /* A full spool holds alerts unacknowledged; waiting here slows the source. */
+  if ((rc = vigil_spool_wait_room(h->pl, 0)) != VIGIL_OK)
+    return rc;
   return vigil_emit(h, data, len, pos, 0, ack, arg);
 }
 
@@ -74,21 +85,24 @@ static void deliver_to(vigil_host_t *sink, vigil_alert_item_t *a);
 
 static void retry_cb(uv_timer_t *t) {
   void **pair = t->data;
+  vigil_host_t *h = pair[0];
 
+  h->pl->deliveries_out--;
   deliver_to(pair[0], pair[1]);
   free(pair);
   uv_close((uv_handle_t *)t, (uv_close_cb)free);
 }
 
-static void finish_alert(vigil_pipeline_t *pl, vigil_alert_item_t *a) {
+void vigil_alert_finish(vigil_pipeline_t *pl, vigil_alert_item_t *a) {
   if (--a->pending > 0)
     return;
   pl->inflight--;
   if (a->failed)
     pl->delivery_failures++;
-  /* Until the spool exists, an alert every sink gave up on still ends its
-   * tracker: it was reported as an error, and holding the checkpoint
-   * forever would stop the source instead. */
+  /* Every sink delivered it, spooled it, or rejected it for good (FAILED,
+   * or RETRY with no spool configured). The last two were logged and
+   * counted as errors; holding the checkpoint forever on them would stop
+   * the source instead. */
   if (a->track)
     vigil_track_release(a->track);
   vigil_alert_free(a);
@@ -100,6 +114,12 @@ static void svc_delivered(vigil_host_t *h, void *token, vigil_delivery_t outcome
   uv_timer_t *t;
   void **pair;
 
+  if (vigil_spool_delivered(h, token, outcome))
+    return;
+  h->pl->deliveries_out--;
+  /* The sink has made its own retries: keep the alert on disk instead. */
+  if (outcome == VIGIL_DELIVERY_RETRY && vigil_spool_take(h, a))
+    return;
   if (outcome == VIGIL_DELIVERY_RETRY && a->attempts < RETRY_LIMIT) {
     /* Back off 100 ms, 200 ms, ... then try the same sink again. */
     t = malloc(sizeof(*t));
@@ -111,6 +131,7 @@ static void svc_delivered(vigil_host_t *h, void *token, vigil_delivery_t outcome
       uv_timer_init(&h->pl->loop, t);
       uv_timer_start(t, retry_cb, 100u << a->attempts, 0);
       a->attempts++;
+      h->pl->deliveries_out++;
       return;
     }
     free(t);
@@ -123,7 +144,7 @@ static void svc_delivered(vigil_host_t *h, void *token, vigil_delivery_t outcome
                                     ? h->lib->desc.last_error(h->inst)
                                     : "no reason given");
   }
-  finish_alert(h->pl, a);
+  vigil_alert_finish(h->pl, a);
 }
 
 static const char *svc_state_dir(vigil_host_t *h) {
@@ -148,12 +169,16 @@ void vigil_pipeline_post(vigil_pipeline_t *pl, vigil_alert_item_t *a) {
 }
 
 static void deliver_to(vigil_host_t *sink, vigil_alert_item_t *a) {
+  if (vigil_spool_route(sink, a))
+    return;
+  sink->pl->deliveries_out++;
   if (sink->lib->desc.deliver(sink->inst, &a->pub) != VIGIL_OK) {
+    sink->pl->deliveries_out--;
     a->failed++;
     vigil_error(sink->name, "refused alert %s: %s", a->rule_id,
                 sink->lib->desc.last_error(sink->inst) ? sink->lib->desc.last_error(sink->inst)
                                                        : "no reason given");
-    finish_alert(sink->pl, a);
+    vigil_alert_finish(sink->pl, a);
   }
 }
 
@@ -206,6 +231,7 @@ static void stop_source(vigil_host_t *h) {
 static void close_all(vigil_pipeline_t *pl) {
   pl->state = PL_CLOSING;
   uv_close((uv_handle_t *)&pl->flush_timer, NULL);
+  vigil_spools_close_timers(pl);
   vigil_reload_close(pl);
   vigil_stats_close(pl);
   uv_close((uv_handle_t *)&pl->wakeup, NULL);
@@ -243,9 +269,12 @@ static void advance(vigil_pipeline_t *pl) {
       pl->joined = 1;
       dispatch_alerts(pl);
     }
-    if (pl->alert_head || pl->inflight > 0)
+    /* Alerts held for a full spool do not hold the stop up: their
+     * trackers are answered VIGIL_ECLOSED, so sources read them again. */
+    if (pl->alert_head || pl->deliveries_out > 0)
       return;
     pl->state = PL_STOPPING_SINKS;
+    vigil_spools_stop(pl);
     for (i = 0; i < pl->nsinks; i++) {
       pl->sinks[i].stopping = 1;
       if (pl->sinks[i].lib->desc.stop(pl->sinks[i].inst, sink_stopped, &pl->sinks[i]) != 0)
@@ -431,6 +460,9 @@ static int setup(vigil_pipeline_t *pl, const vigil_conf_t *conf) {
   if (!pl->workers || uv_loop_init(&pl->loop) != 0)
     return VIGIL_ENOMEM;
   pthread_mutex_init(&pl->alert_mu, NULL);
+  pthread_mutex_init(&pl->press_mu, NULL);
+  pthread_cond_init(&pl->press_cv, NULL);
+  pl->loop_thread = pthread_self();
   for (i = 0; i < VIGIL_MAX_INSTANCES; i++)
     pthread_mutex_init(&pl->sources[i].bmu, NULL);
   if (vigil_sched_init(pl) != 0)
@@ -462,6 +494,8 @@ static int setup(vigil_pipeline_t *pl, const vigil_conf_t *conf) {
     if ((rc = create_instance(pl, &dirs, &conf->sources[i], 0, &pl->sources[i])) != VIGIL_OK)
       return rc;
   }
+  if ((rc = vigil_spools_open(pl)) != VIGIL_OK)
+    return rc;
   uv_async_init(&pl->loop, &pl->wakeup, on_wakeup);
   pl->wakeup.data = pl;
   uv_timer_init(&pl->loop, &pl->flush_timer);
@@ -511,6 +545,7 @@ static void teardown(vigil_pipeline_t *pl) {
   vigil_track_ack_closed(pl);
   for (i = 0; i < pl->nsources; i++)
     destroy_host(&pl->sources[i]);
+  vigil_spools_free(pl);
   for (i = 0; i < pl->nsinks; i++)
     destroy_host(&pl->sinks[i]);
   for (i = 0; i < pl->nsources; i++)
@@ -528,6 +563,8 @@ static void teardown(vigil_pipeline_t *pl) {
   for (i = 0; i < pl->nrule_libs; i++)
     free(pl->rule_libs[i]);
   pthread_mutex_destroy(&pl->alert_mu);
+  pthread_mutex_destroy(&pl->press_mu);
+  pthread_cond_destroy(&pl->press_cv);
   /* Lets close callbacks of handles plugins closed in destroy() run. */
   uv_run(&pl->loop, UV_RUN_NOWAIT);
   if (uv_loop_close(&pl->loop) != 0)

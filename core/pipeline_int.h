@@ -41,6 +41,23 @@ struct vigil_host_s {
   uint64_t opened_ns;
   vigil_track_t *track_head;
   vigil_track_t *track_tail;
+  /* Sinks: the on-disk spool and its replay (spool_sink.c); loop thread. */
+  struct vigil_spool_s *spool;
+  int down;                 /* new alerts go to the spool until it drains */
+  int replay_timer_on;      /* replay_timer initialised */
+  int in_round;             /* a round is being handed to the sink */
+  int round_retry;          /* a record of the round came back RETRY */
+  size_t window;            /* records per round: 1 to probe, more once up */
+  uint64_t backoff_ms;
+  uv_timer_t replay_timer;
+  struct vigil_replay_s *replay_head; /* the round, in spool order */
+  struct vigil_replay_s *replay_tail;
+  size_t replay_out;        /* of the round, not reported yet */
+  struct vigil_held_s *held_head; /* alerts waiting for room in the spool */
+  struct vigil_held_s *held_tail;
+  size_t nheld;
+  int full_warned;
+  uint64_t spooled, replayed, replay_failed, held_total;
 };
 
 /*
@@ -161,6 +178,12 @@ struct vigil_pipeline_s {
   vigil_alert_item_t *alert_head;
   vigil_alert_item_t *alert_tail;
   uint64_t inflight;      /* alerts handed to sinks, not yet reported */
+  uint64_t deliveries_out; /* deliver() calls (and retry waits) not reported yet */
+  pthread_t loop_thread;
+  /* Back-pressure from full spools: emit() waits while it is set. */
+  atomic_int pressure;
+  pthread_mutex_t press_mu;
+  pthread_cond_t press_cv;
 
   atomic_ullong records;
   atomic_ullong candidates;
@@ -221,5 +244,22 @@ void vigil_stats_log_rules(vigil_pipeline_t *pl);
 
 /* pipeline.c: hands a finished alert to the loop (any thread). */
 void vigil_pipeline_post(vigil_pipeline_t *pl, vigil_alert_item_t *a);
+/* pipeline.c: one sink is done with a (delivered, spooled or gave up). */
+void vigil_alert_finish(vigil_pipeline_t *pl, vigil_alert_item_t *a);
+
+/* spool_sink.c: sink outages kept on disk (docs/delivery.md). */
+int vigil_spools_open(vigil_pipeline_t *pl);
+/* Takes a live alert instead of the sink while the sink is down: 1 taken. */
+int vigil_spool_route(vigil_host_t *sink, vigil_alert_item_t *a);
+/* The sink answered RETRY: spool a (1), or 0 when the sink has no spool. */
+int vigil_spool_take(vigil_host_t *sink, vigil_alert_item_t *a);
+/* A delivery report: 1 when token was a replayed record (handled). */
+int vigil_spool_delivered(vigil_host_t *sink, void *token, vigil_delivery_t outcome);
+/* Emitting sources wait here while a spool is full; VIGIL_EAGAIN when
+ * nonblock, VIGIL_ECLOSED when the pipeline stops. */
+int vigil_spool_wait_room(vigil_pipeline_t *pl, int nonblock);
+void vigil_spools_stop(vigil_pipeline_t *pl);
+void vigil_spools_close_timers(vigil_pipeline_t *pl);
+void vigil_spools_free(vigil_pipeline_t *pl);
 
 #endif
