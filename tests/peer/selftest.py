@@ -3,7 +3,8 @@
 the report itself is tested without ../shared: every verdict and special
 class, noise, the Sigma name index (exact, glob, wrong eventSource), the
 totals, the targets of --check and --check-agreement, and the errors for
-bad claims. Then noise.py's alerts-per-rule table on a made-up log folder.
+bad claims. Then noise.py's alerts-per-rule table on a made-up log folder,
+and pack_coverage.py's tables.
 Needs $VIGIL (or --vigil)."""
 
 import json
@@ -182,6 +183,21 @@ def check_noise(vigil, tmp):
     expect(p.returncode == 77 and "SKIP" in p.stdout, f"missing logs: exit {p.returncode}")
 
 
+def check_pack_coverage(vigil, tmp):
+    p = subprocess.run([sys.executable, os.path.join(HERE, "pack_coverage.py"), "--vigil", vigil,
+                        "--rules", os.path.join(tmp, "noise-rules"),
+                        "--intents", os.path.join(tmp, "intents"),
+                        "--cases", os.path.join(tmp, "cases")],
+                       capture_output=True, text=True, timeout=120)
+    expect(p.returncode == 0, f"pack_coverage.py exit {p.returncode}: {p.stderr}")
+    out = p.stdout
+    # two rules in folder "n", no ATT&CK tags: the "none" column; one low, one info
+    expect("| n | 2 | 2 | 0/0/0/1/1 |" in out, out)
+    expect("| panther | `P.Gap` (P.Gap) | kept as a gap on purpose |" in out, out)
+    expect("- panther `P.Open`" in out and "- sigma `s-glob`" in out, out)
+    expect("P.Stop`" not in out and "s-exact" not in out, "claimed rules are not listed")
+
+
 def main():
     vigil = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("VIGIL")
     expect(vigil, "give the vigil binary as argument or $VIGIL")
@@ -262,6 +278,7 @@ def main():
         expect(len(rep["cases"]) == len(CASES), "the report is made despite bad claims")
 
         check_noise(vigil, tmp)
+        check_pack_coverage(vigil, tmp)
     print("ok: run_peer.py judged every fixture case as expected; noise.py counted "
           "alerts per rule as expected")
     return 0
