@@ -12,15 +12,7 @@ local aws = require "vigil.aws"
 local data = require "vigil.data"
 
 local function exposure(e)
-  local a = aws.succeeded(e) and data.policy_access(e["requestParameters.policyText"])
-  if not a then
-    return nil
-  end
-  local foreign = data.foreign_accounts(e, a)
-  if not a.public and #foreign == 0 then
-    return nil
-  end
-  return { public = a.public, sids = a.sids, accounts = foreign }
+  return data.policy_exposure(e, e["requestParameters.policyText"])
 end
 
 local function set_policy(policy, opts)

@@ -700,4 +700,23 @@ function M.parameter_target(e)
   return #names > 0 and table.concat(names, ",") or nil
 end
 
+---------------------------------------------------------------------------
+-- Resource policies of other services (SQS, SNS, OpenSearch, ECR...)
+---------------------------------------------------------------------------
+
+-- Who a resource policy set by a successful call lets in that is not ours:
+-- { public, sids, accounts } when it is public or names outside accounts,
+-- else nil (also for a failed call or a policy that is not valid JSON).
+function M.policy_exposure(e, policy)
+  local a = aws.succeeded(e) and M.policy_access(policy)
+  if not a then
+    return nil
+  end
+  local foreign = M.foreign_accounts(e, a)
+  if not a.public and #foreign == 0 then
+    return nil
+  end
+  return { public = a.public, sids = a.sids, accounts = foreign }
+end
+
 return M
