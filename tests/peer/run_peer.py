@@ -59,7 +59,12 @@ def read_jsonl(path):
         return [json.loads(line) for line in f if line.strip()]
 
 
-def git_commit():
+def git_commit(rules=()):
+    """The checkout's commit, saying when its rules or claims have changes
+    not committed, or when the rules scanned are not the checkout's."""
+    outside = [r for r in rules if not os.path.realpath(r).startswith(REPO + os.sep)]
+    if outside:
+        return git_commit() + ", rules from " + ", ".join(outside)
     try:
         head = subprocess.run(["git", "-C", REPO, "rev-parse", "--short", "HEAD"],
                               capture_output=True, text=True, check=True).stdout.strip()
@@ -326,7 +331,7 @@ def main():
     sig = sigma_report(sigma, claims, pairs)
     c0 = cases[0]
     rep = {
-        "commit": git_commit(),
+        "commit": git_commit(args.rules),
         "panther_source": f"{len(cases)} Panther cases from {c0['repo']}@{c0['commit'][:12]}",
         "claims_files": [os.path.relpath(f, REPO) for f in claims.files()],
         "index_source": index_source, "cases": rows, "intents": intents_, "sigma": sig,
