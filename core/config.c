@@ -1,4 +1,5 @@
 #include "config.h"
+#include "metrics.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +11,7 @@ static const char *const top_keys[] = {"rules",   "plugin_dirs",    "workers",
                                        "state_dir", "log",          "sources",
                                        "sinks",   "state_memory_mb", "stats_interval",
                                        "spool_dir", "spool_max_mb",
-                                       "watch_rules", NULL};
+                                       "watch_rules", "metrics_listen", NULL};
 
 /* A whole number in [lo, hi] at key, if present. */
 static int int_opt(cJSON *root, const char *key, int lo, int hi, int *out, const char *path,
@@ -195,6 +196,23 @@ bad:
   return -1;
 }
 
+/* "metrics_listen": "127.0.0.1:9464", checked now so a typo fails at start. */
+static int metrics_conf(const cJSON *v, vigil_conf_t *conf, const char *path, char *err,
+                        size_t errlen) {
+  char why[256];
+
+  if (!cJSON_IsString(v)) {
+    snprintf(err, errlen, "%s: \"metrics_listen\" must be a string \"host:port\"", path);
+    return -1;
+  }
+  if (vigil_metrics_listen_check(v->valuestring, why, sizeof(why)) != 0) {
+    snprintf(err, errlen, "%s: \"metrics_listen\": %s", path, why);
+    return -1;
+  }
+  conf->metrics_listen = strdup(v->valuestring);
+  return 0;
+}
+
 int vigil_conf_load(const char *path, vigil_conf_t *conf, char *err, size_t errlen) {
   char *text = read_all(path, err, errlen);
   const char *where = NULL;
@@ -259,6 +277,9 @@ int vigil_conf_load(const char *path, vigil_conf_t *conf, char *err, size_t errl
     }
     conf->state_dir = strdup(v->valuestring);
   }
+  if ((v = cJSON_GetObjectItemCaseSensitive(root, "metrics_listen")) &&
+      metrics_conf(v, conf, path, err, errlen) != 0)
+    goto out;
   if ((v = cJSON_GetObjectItemCaseSensitive(root, "log")) &&
       log_conf(v, conf, path, err, errlen) != 0)
     goto out;
@@ -297,6 +318,7 @@ void vigil_conf_free(vigil_conf_t *conf) {
   for (i = 0; i < conf->nplugin_dirs; i++)
     free(conf->plugin_dirs[i]);
   free(conf->state_dir);
+  free(conf->metrics_listen);
   free(conf->spool_dir);
   free_inst(conf->sources, conf->nsources);
   free_inst(conf->sinks, conf->nsinks);

@@ -35,6 +35,7 @@ typedef struct vigil_conf_s {
   int stats_interval;   /* seconds between stats log lines; 0: never */
   int watch_rules;      /* reload when a rule file changes */
   int log_rule_stats;   /* log each rule's figures at shutdown (vigil run) */
+  char *metrics_listen; /* "host:port" serving GET /metrics; NULL: off */
 } vigil_conf_t;
 
 /* Reads a JSON configuration file. Errors name the file and the key. */

@@ -21,6 +21,7 @@
 
 #include "engine.h"
 #include "log.h"
+#include "metrics.h"
 #include "pipeline_int.h"
 #include "state.h"
 
@@ -114,6 +115,7 @@ static void svc_delivered(vigil_host_t *h, void *token, vigil_delivery_t outcome
   uv_timer_t *t;
   void **pair;
 
+  vigil_metrics_sink(h->pl->metrics, (int)(h - h->pl->sinks), outcome);
   if (vigil_spool_delivered(h, token, outcome))
     return;
   h->pl->deliveries_out--;
@@ -174,6 +176,7 @@ static void deliver_to(vigil_host_t *sink, vigil_alert_item_t *a) {
   sink->pl->deliveries_out++;
   if (sink->lib->desc.deliver(sink->inst, &a->pub) != VIGIL_OK) {
     sink->pl->deliveries_out--;
+    vigil_metrics_sink(sink->pl->metrics, (int)(sink - sink->pl->sinks), VIGIL_DELIVERY_FAILED);
     a->failed++;
     vigil_error(sink->name, "refused alert %s: %s", a->rule_id,
                 sink->lib->desc.last_error(sink->inst) ? sink->lib->desc.last_error(sink->inst)
@@ -197,6 +200,7 @@ static void dispatch_alerts(vigil_pipeline_t *pl) {
     a->pending = pl->nsinks;
     pl->inflight++;
     pl->alerts++;
+    vigil_metrics_alert(pl->metrics, a->rule_id, a->pub.severity);
     for (i = 0; i < pl->nsinks; i++)
       deliver_to(&pl->sinks[i], a);
   }
@@ -234,6 +238,7 @@ static void close_all(vigil_pipeline_t *pl) {
   vigil_spools_close_timers(pl);
   vigil_reload_close(pl);
   vigil_stats_close(pl);
+  vigil_metrics_stop(pl);
   uv_close((uv_handle_t *)&pl->wakeup, NULL);
   uv_close((uv_handle_t *)&pl->sigint, NULL);
   uv_close((uv_handle_t *)&pl->sigterm, NULL);
@@ -515,7 +520,7 @@ static int start(vigil_pipeline_t *pl) {
   int i;
   vigil_host_t *h;
 
-  if (vigil_workers_start(pl) != VIGIL_OK)
+  if (vigil_workers_start(pl) != VIGIL_OK || vigil_metrics_start(pl) != VIGIL_OK)
     return VIGIL_ERR;
   for (i = 0; i < pl->nsinks + pl->nsources; i++) {
     h = i < pl->nsinks ? &pl->sinks[i] : &pl->sources[i - pl->nsinks];
@@ -558,6 +563,7 @@ static void teardown(vigil_pipeline_t *pl) {
   free(pl->workers);
   vigil_gen_release(pl->gen);
   vigil_stats_free(pl->stats);
+  vigil_metrics_free(pl->metrics);
   for (i = 0; i < pl->nrule_paths; i++)
     free(pl->rule_paths[i]);
   for (i = 0; i < pl->nrule_libs; i++)

@@ -190,6 +190,7 @@ struct vigil_pipeline_s {
   atomic_ullong digests;
   atomic_ullong other;
   atomic_ullong decode_errors;
+  struct vigil_metrics_s *metrics; /* metrics*.c: GET /metrics and its counters */
   uint64_t alerts;
   uint64_t delivery_failures;
 };

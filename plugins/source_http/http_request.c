@@ -3,7 +3,7 @@
  *
  *   POST /v1/events (and POST /)  events; 202 once try_emit() took them all
  *   GET|HEAD /healthz             200 "ok", without authentication
- *   GET|HEAD /metrics             reserved for the host's metrics (404 now)
+ *   GET|HEAD /metrics             404 naming metrics_listen, where the host serves them
  *
  * Everything that can be refused from the headers alone (route, method,
  * token, encoding, declared length) is refused before the body is read, so
@@ -329,7 +329,7 @@ static int on_body(http_parser *p, const char *at, size_t n) {
  * it, this is the one place to call it. Until then the path is reserved.
  */
 static void metrics(vh_conn_t *c) {
-  refuse(c, 404, NULL, "metrics are not served by this version of vigil");
+  refuse(c, 404, NULL, "metrics are served on the run configuration's metrics_listen address");
 }
 
 static void health(vh_conn_t *c) {

@@ -9,6 +9,7 @@
 
 #include "config.h"
 #include "http_source.h"
+#include "listen_addr.h"
 #include "secret.h"
 #include "services.h"
 
@@ -131,82 +132,6 @@ static int create(const vigil_services_t *svc, vigil_host_t *host, const char *c
   return VIGIL_OK;
 }
 
-/* "host:port" or "[v6]:port" with an IP literal host; port 0 picks one. */
-static int parse_listen(const char *s, struct sockaddr_storage *ss, char *err, size_t errlen) {
-  char host[64];
-  const char *colon;
-  size_t hlen;
-  char *end;
-  long port;
-
-  if (s[0] == '[') {
-    colon = strstr(s, "]:");
-    hlen = colon != NULL ? (size_t)(colon - s - 1) : 0;
-    s++;
-    colon = colon != NULL ? colon + 1 : NULL;
-  } else {
-    colon = strrchr(s, ':');
-    hlen = colon != NULL ? (size_t)(colon - s) : 0;
-  }
-  if (colon == NULL || hlen == 0 || hlen >= sizeof(host)) {
-    snprintf(err, errlen, "listen \"%s\" is not host:port", s);
-    return -1;
-  }
-  memcpy(host, s, hlen);
-  host[hlen] = '\0';
-  errno = 0;
-  port = strtol(colon + 1, &end, 10);
-  if (colon[1] == '\0' || *end != '\0' || port < 0 || port > 65535 || errno != 0) {
-    snprintf(err, errlen, "listen: bad port \"%s\"", colon + 1);
-    return -1;
-  }
-  memset(ss, 0, sizeof(*ss));
-  if (uv_ip4_addr(host, (int)port, (struct sockaddr_in *)ss) == 0 ||
-      uv_ip6_addr(host, (int)port, (struct sockaddr_in6 *)ss) == 0)
-    return 0;
-  snprintf(err, errlen, "listen: \"%s\" is not an IP address (names are not resolved)", host);
-  return -1;
-}
-
-/* Makes the listening socket without libuv, so a failure leaves no handle
- * to close (the host may destroy the instance at once). */
-static int open_listener(vh_server_t *srv, const struct sockaddr_storage *ss) {
-  socklen_t len = ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-                                            : sizeof(struct sockaddr_in);
-  int one = 1, fd;
-
-  fd = socket(ss->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0)
-    return -errno;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  if (ss->ss_family == AF_INET6)
-    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));
-  if (bind(fd, (const struct sockaddr *)ss, len) != 0 || listen(fd, BACKLOG) != 0) {
-    int e = errno;
-    close(fd);
-    return -e;
-  }
-  return fd;
-}
-
-static void bound_name(vh_server_t *srv) {
-  struct sockaddr_storage ss;
-  int len = sizeof(ss);
-  char ip[INET6_ADDRSTRLEN] = "?";
-
-  if (uv_tcp_getsockname(&srv->listener, (struct sockaddr *)&ss, &len) != 0)
-    return;
-  if (ss.ss_family == AF_INET6) {
-    uv_ip6_name((struct sockaddr_in6 *)&ss, ip, sizeof(ip));
-    snprintf(srv->bound, sizeof(srv->bound), "[%s]:%d", ip,
-             ntohs(((struct sockaddr_in6 *)&ss)->sin6_port));
-  } else {
-    uv_ip4_name((struct sockaddr_in *)&ss, ip, sizeof(ip));
-    snprintf(srv->bound, sizeof(srv->bound), "%s:%d", ip,
-             ntohs(((struct sockaddr_in *)&ss)->sin_port));
-  }
-}
-
 static void on_connection(uv_stream_t *s, int status) {
   vh_server_t *srv = s->data;
 
@@ -223,11 +148,11 @@ static int start(void *instance) {
   char err[256];
   int fd, rc;
 
-  if (parse_listen(srv->conf.listen, &ss, err, sizeof(err)) != 0) {
+  if (vp_listen_parse(srv->conf.listen, &ss, err, sizeof(err)) != 0) {
     snprintf(srv->err, sizeof(srv->err), WHO ": %s", err);
     return VIGIL_EINVAL;
   }
-  fd = open_listener(srv, &ss);
+  fd = vp_listen_open(&ss, BACKLOG);
   if (fd < 0) {
     snprintf(srv->err, sizeof(srv->err), WHO ": cannot listen on %s: %s", srv->conf.listen,
              strerror(-fd));
@@ -245,7 +170,7 @@ static int start(void *instance) {
              uv_strerror(rc));
     return VIGIL_EIO;
   }
-  bound_name(srv);
+  vp_listen_name(&srv->listener, srv->bound, sizeof(srv->bound));
   srv->svc->log(srv->host, VIGIL_LOG_INFO, WHO ": listening on %s (POST /v1/events)",
                 srv->bound);
   if (srv->token == NULL)
