@@ -89,7 +89,9 @@ rule {
       "1. CloudTrail > Event history: filter Event source = secretsmanager.amazonaws.com and "
         .. "User name = the actor; list the secrets read and whether calls were denied.",
       "2. IAM: identify the principal (user, role and who assumed it); check its source IP "
-        .. "and user agent in the events against what it normally uses.",
+        .. "and user agent against what it normally uses. Infrastructure-as-code runs "
+        .. "(Terraform refreshing the secrets it manages) trip this rule too: exempt such "
+        .. "pipeline roles with an override exception.",
       "3. If it is not an expected job: disable the user's access keys (IAM > Users > "
         .. "Security credentials) or revoke the role's sessions (IAM > Roles > Revoke "
         .. "sessions).",

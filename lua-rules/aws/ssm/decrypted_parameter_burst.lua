@@ -75,7 +75,9 @@ rule {
     console = {
       "1. CloudTrail > Event history: Event source = ssm.amazonaws.com, User name = the "
         .. "actor; list the parameters read and whether calls were denied.",
-      "2. Confirm with the principal's owner whether a deployment or migration explains it.",
+      "2. Infrastructure-as-code runs (Terraform refresh, a pipeline deploying many "
+        .. "services) read the parameters they manage and trip this rule; confirm with the "
+        .. "principal's owner whether a deployment or migration explains it.",
       "3. If not: deactivate the user's access keys (IAM > Users > Security credentials) or "
         .. "revoke the role's sessions (IAM > Roles > Revoke sessions).",
       "4. Systems Manager > Parameter Store: change every SecureString that was read, and "

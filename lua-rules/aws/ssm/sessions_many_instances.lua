@@ -4,7 +4,9 @@
 -- a stolen key with ssm:StartSession or ssm:SendCommand moves laterally
 -- across the fleet this way. Administrators open a few sessions; 5 distinct
 -- targets in 30 minutes by one principal is a sweep. Fleet-wide patching
--- through one SendCommand with tag targets is one call and counts once.
+-- through SendCommand with tag targets names no instance and is not counted
+-- (a tag can stand for the whole fleet; which instances it reached is only
+-- in the command's invocations, not in this record).
 -- Denied attempts count (probing is the same behaviour); AWS services
 -- (State Manager, Patch Manager running as the service) are skipped.
 --
@@ -40,6 +42,14 @@ local function session(i, opts)
            requestParameters = opts.command
              and { documentName = "AWS-RunShellScript", instanceIds = { "i-0" .. i } }
              or { target = "i-0" .. (opts.same and 1 or i) } }
+end
+
+local function tagged(minute)
+  return { eventSource = "ssm.amazonaws.com", eventName = "SendCommand",
+           eventTime = string.format("2024-03-14T12:%02d:00Z", minute),
+           userIdentity = { type = "IAMUser", arn = "arn:aws:iam::111122223333:user/alice" },
+           requestParameters = { documentName = "AWS-RunPatchBaseline",
+             targets = { { key = "tag:env", values = { "prod" .. minute } } } } }
 end
 
 local function sessions(n, opts)
@@ -111,5 +121,7 @@ rule {
     { name = "two principals", fires = false, events = sessions(6, { two = true }) },
     { name = "denied attempts count", fires = true, events = sessions(5, { denied = true }) },
     { name = "the service itself", fires = false, events = sessions(5, { service = true }) },
+    { name = "tag-targeted commands are not counted", fires = false,
+      events = { tagged(0), tagged(1), tagged(2), tagged(3), tagged(4) } },
   },
 }
