@@ -137,9 +137,11 @@ def verdict(case, claimed, outcome):
     errs = sorted(r for r in claimed if outcome.errors.get(r, 0) > 0)
     if errs:
         return ERROR, "rule error in " + ",".join(errs)
-    if case["threshold"] > 1:
-        # Panther counts N matches before alerting: compare the per-event
-        # match. Without a matches count, only an alert proves a match.
+    if case["threshold"] > 1 or not case.get("create_alert", True):
+        # Panther counts N matches before alerting, or records the match as a
+        # signal without an alert: compare the per-event match (our
+        # counterpart may be a burst rule that alerts later). Without a
+        # matches count, only an alert proves a match.
         if outcome.matches is None and not fired:
             return STATEFUL, ours
         hit = bool(fired or matched)
