@@ -17,6 +17,7 @@ import collections
 import datetime
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -132,7 +133,9 @@ def print_markdown(rep):
         w(f"| `{r['rule']}` | {r['severity']} | {r['alerts']} | {fmt(r['matches'])} | "
           f"{r['actors']} | {ds} | `{short_actor(r['top_actor'])}` "
           f"({r['top_actor_alerts']}) |\n")
-    w(f"\n{rep['total_alerts']} alerts from {len(rep['rules'])} rules; {rep['summary']}\n")
+    # the scan's duration is left out: it would change the page on every run
+    summary = re.sub(r", [0-9.]+ s$", "", rep["summary"])
+    w(f"\n{rep['total_alerts']} alerts from {len(rep['rules'])} rules; {summary}\n")
 
 
 def git_commit():
