@@ -3,8 +3,8 @@
 -- Grants are the quiet way to share a key: they do not show in the key
 -- policy and are what AWS services create on your behalf (EBS, RDS, Secrets
 -- Manager call CreateGrant for the key's own account every day, with
--- invokedBy set). A grant whose grantee belongs to an account that is not
--- ours (nor in vigil.data.trusted_accounts) is what matters: that account
+-- invokedBy set). A grant whose grantee belongs to an account other than the
+-- key's (nor in vigil.data.trusted_accounts) is what matters: that account
 -- can decrypt with the key until the grant is retired. Failed calls stay
 -- quiet. Grantees named by service principal (no account) are not outside
 -- accounts.
@@ -20,9 +20,18 @@ local function grantee_account(e)
     or p:match("^(%d%d%d%d%d%d%d%d%d%d%d%d)$")
 end
 
+-- The key's own account: from a key ARN, else the account the record was
+-- delivered for. Not the caller's: an outside principal allowed by the key
+-- policy may create a grant for itself on our key.
+local function key_account(e)
+  local id = e["requestParameters.keyId"]
+  return (type(id) == "string" and id:match("^arn:[%w%-]+:kms:[^:]*:(%d+):"))
+    or e.recipientAccountId
+end
+
 local function outside(e)
   local acct = aws.succeeded(e) and grantee_account(e)
-  if acct and not data.is_own_account(e, acct) then
+  if acct and acct ~= key_account(e) and not data.trusted_accounts[acct] then
     return acct
   end
   return nil
@@ -88,6 +97,15 @@ rule {
                 responseElements = { grantId = "g-1" } },
       alert = { context = { grantee_account = "444455556666", operations = { "Decrypt" },
                             grant_id = "g-1" } } },
+    { name = "an outside principal granting itself use of our key", fires = true,
+      event = { eventSource = "kms.amazonaws.com", eventName = "CreateGrant",
+                eventTime = "2024-03-14T11:30:00Z", recipientAccountId = "111122223333",
+                userIdentity = { type = "AssumedRole", accountId = "444455556666",
+                                 arn = "arn:aws:sts::444455556666:assumed-role/exfil/x" },
+                requestParameters = {
+                  keyId = "arn:aws:kms:us-east-1:111122223333:key/6f1e0d2c",
+                  operations = { "Decrypt" },
+                  granteePrincipal = "arn:aws:iam::444455556666:role/exfil" } } },
     { name = "EBS grant to our own role", fires = false,
       event = { eventSource = "kms.amazonaws.com", eventName = "CreateGrant",
                 eventTime = "2024-03-14T11:30:00Z", recipientAccountId = "111122223333",
