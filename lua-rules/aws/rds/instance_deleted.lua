@@ -1,16 +1,18 @@
 -- An RDS instance or Aurora cluster deleted.
 --
--- Severity rises to critical when the caller also skipped the final
--- snapshot or deleted the automated backups: nothing is left to restore.
+-- Severity rises to critical when the caller skipped the final snapshot
+-- and let the automated backups go with it: nothing is left to restore.
 -- CloudFormation deleting a stack's database is quiet (reviewed with the
 -- stack); failed calls (AccessDenied, or an instance already being
 -- deleted) changed nothing. Turning deletion protection off, the usual step
 -- before, is deletion_protection_disabled's.
 local aws = require "vigil.aws"
 
+-- No final snapshot, and the automated backups go too (the API's default
+-- unless deleteAutomatedBackups is false): nothing is left to restore.
 local function no_recovery(e)
   return e["requestParameters.skipFinalSnapshot"] == true
-    or e["requestParameters.deleteAutomatedBackups"] == true
+    and e["requestParameters.deleteAutomatedBackups"] ~= false
 end
 
 rule {
@@ -18,7 +20,7 @@ rule {
   title = "RDS database deleted",
   severity = function(e) return no_recovery(e) and "critical" or "medium" end,
   description = "DeleteDBInstance or DeleteDBCluster succeeded; critical when no final snapshot "
-    .. "was kept or automated backups were deleted with it.",
+    .. "was kept and automated backups were deleted with it.",
   tags = { "attack.t1485", "attack.impact" },
   references = {
     "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DeleteDBInstance.html",
@@ -73,6 +75,16 @@ rule {
       alert = { severity = "medium", context = { no_recovery_point = false,
                 final_snapshot = "staging-db-final-2024-05-21" } } },
     { name = "cluster deleted", fires = true, event = "samples/delete_cluster.json" },
+    { name = "final snapshot kept, automated backups deleted", fires = true,
+      event = { eventSource = "rds.amazonaws.com", eventName = "DeleteDBInstance",
+                eventTime = "2024-05-21T14:09:40Z",
+                userIdentity = { type = "IAMUser", userName = "dana",
+                                 arn = "arn:aws:iam::111122223333:user/dana" },
+                requestParameters = { dBInstanceIdentifier = "staging-db",
+                                      skipFinalSnapshot = false,
+                                      finalDBSnapshotIdentifier = "staging-db-final",
+                                      deleteAutomatedBackups = true } },
+      alert = { severity = "medium" } },
     { name = "CloudFormation deleting a stack's cluster", fires = false,
       event = "samples/delete_cluster_cfn.json" },
     { name = "denied", fires = false, event = "samples/delete_instance_denied.json" },

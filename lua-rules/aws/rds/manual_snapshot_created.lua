@@ -25,8 +25,9 @@ rule {
       and (kind == nil or kind == "manual" or kind == "public")
   end,
   dedup = { window = "1h" },
-  output = "{actor} took a manual snapshot {requestParameters.dBSnapshotIdentifier}"
-    .. "{requestParameters.dBClusterSnapshotIdentifier} in {region}",
+  output = "{actor} took a manual RDS snapshot in {region} (snapshot "
+    .. "{requestParameters.dBSnapshotIdentifier}, cluster snapshot "
+    .. "{requestParameters.dBClusterSnapshotIdentifier})",
   runbook = {
     about = "A manual snapshot stays until someone deletes it and, unlike automated ones, "
       .. "can be shared with other accounts or made public.",

@@ -23,8 +23,9 @@ rule {
          eventName = { "RebootDBInstance", "RebootDBCluster", "RebootDBShardGroup",
                        "FailoverDBCluster", "FailoverGlobalCluster" } },
   when = function(e) return aws.succeeded(e) and not aws.is_aws_service(e) end,
-  output = "{actor} called {eventName} on RDS {requestParameters.dBInstanceIdentifier}"
-    .. "{requestParameters.dBClusterIdentifier}{requestParameters.globalClusterIdentifier}",
+  output = "{actor} called {eventName} in {region} (instance "
+    .. "{requestParameters.dBInstanceIdentifier}, cluster {requestParameters.dBClusterIdentifier}, "
+    .. "global cluster {requestParameters.globalClusterIdentifier})",
   context = function(e)
     return { forced_failover = e["requestParameters.forceFailover"] == true
       or e.eventName == "FailoverDBCluster" or e.eventName == "FailoverGlobalCluster" }

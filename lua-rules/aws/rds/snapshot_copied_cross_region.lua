@@ -33,8 +33,9 @@ rule {
     return aws.succeeded(e) and not aws.is_aws_service(e) and src ~= nil
       and src ~= aws.region(e)
   end,
-  output = "{actor} copied RDS snapshot {requestParameters.sourceDBSnapshotIdentifier}"
-    .. "{requestParameters.sourceDBClusterSnapshotIdentifier} into {region}",
+  output = "{actor} copied an RDS snapshot into {region} (snapshot "
+    .. "{requestParameters.sourceDBSnapshotIdentifier}, cluster snapshot "
+    .. "{requestParameters.sourceDBClusterSnapshotIdentifier})",
   context = function(e) return { source_region = source_region(e) } end,
   runbook = {
     about = "The copy lands in the region of the record (awsRegion); the source region is in "

@@ -25,8 +25,9 @@ rule {
   on = { eventSource = "rds.amazonaws.com",
          eventName = { "ModifyDBSnapshotAttribute", "ModifyDBClusterSnapshotAttribute" } },
   when = function(e) return aws.succeeded(e) and net.rds_added_grantees(e).public end,
-  output = "{actor} made RDS snapshot {requestParameters.dBSnapshotIdentifier}"
-    .. "{requestParameters.dBClusterSnapshotIdentifier} public in {region}",
+  output = "{actor} made an RDS snapshot public in {region} (snapshot "
+    .. "{requestParameters.dBSnapshotIdentifier}, cluster snapshot "
+    .. "{requestParameters.dBClusterSnapshotIdentifier})",
   context = function(e)
     return { snapshot = e["requestParameters.dBSnapshotIdentifier"]
                or e["requestParameters.dBClusterSnapshotIdentifier"],

@@ -25,8 +25,9 @@ rule {
     return aws.succeeded(e) and not aws.is_aws_service(e)
       and #net.rds_added_grantees(e).accounts > 0
   end,
-  output = "{actor} shared RDS snapshot {requestParameters.dBSnapshotIdentifier}"
-    .. "{requestParameters.dBClusterSnapshotIdentifier} with {requestParameters.valuesToAdd}",
+  output = "{actor} shared an RDS snapshot with {requestParameters.valuesToAdd} (snapshot "
+    .. "{requestParameters.dBSnapshotIdentifier}, cluster snapshot "
+    .. "{requestParameters.dBClusterSnapshotIdentifier})",
   context = function(e)
     return { accounts = table.concat(net.rds_added_grantees(e).accounts, ","),
              public_too = net.rds_added_grantees(e).public }
