@@ -21,7 +21,8 @@ rule {
     .. "retention was set to 0 days.",
   tags = { "attack.t1490", "attack.t1485", "attack.impact" },
   references = {
-    "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_DeleteDBInstanceAutomatedBackup.html",
+    "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/"
+      .. "API_DeleteDBInstanceAutomatedBackup.html",
     "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_WorkingWithAutomatedBackups.html",
     "https://attack.mitre.org/techniques/T1490/",
   },
@@ -83,7 +84,8 @@ rule {
         database = "orders-prod", resource_id = "db-7NQ3EXAMPLEBACKUPRES01" } } },
     { name = "cluster automated backup deleted", fires = true,
       event = "samples/delete_cluster_automated_backup.json" },
-    { name = "retention set to 0", fires = true, event = "samples/modify_instance_retention_zero.json",
+    { name = "retention set to 0", fires = true,
+      event = "samples/modify_instance_retention_zero.json",
       alert = { context = { retention_set_to_zero = true, database = "orders-prod" } } },
     { name = "retention set to 7", fires = false,
       event = "samples/modify_instance_retention_seven.json" },

@@ -13,16 +13,19 @@ rule {
   description = "ModifyDBInstance or ModifyDBCluster set deletionProtection to false.",
   tags = { "attack.t1485", "attack.impact" },
   references = {
-    "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_DeleteInstance.html#USER_DeletionProtection",
+    "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/"
+      .. "USER_DeleteInstance.html#USER_DeletionProtection",
     "https://docs.aws.amazon.com/securityhub/latest/userguide/rds-controls.html",
   },
-  on = { eventSource = "rds.amazonaws.com", eventName = { "ModifyDBInstance", "ModifyDBCluster" } },
+  on = { eventSource = "rds.amazonaws.com",
+         eventName = { "ModifyDBInstance", "ModifyDBCluster" } },
   when = function(e)
     return aws.succeeded(e) and not aws.is_aws_service(e)
       and e["requestParameters.deletionProtection"] == false
   end,
   output = "{actor} turned off deletion protection on RDS database (instance "
-    .. "{requestParameters.dBInstanceIdentifier}, cluster {requestParameters.dBClusterIdentifier})",
+    .. "{requestParameters.dBInstanceIdentifier}, cluster "
+    .. "{requestParameters.dBClusterIdentifier})",
   runbook = {
     about = "With deletion protection on, RDS refuses DeleteDBInstance / DeleteDBCluster. This "
       .. "call turned it off, so the database can now be deleted with one more call.",

@@ -16,14 +16,16 @@ rule {
            "attack.privilege_escalation" },
   references = {
     "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_AddRoleToDBInstance.html",
-    "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/AuroraMySQL.Integrating.Authorizing.IAM.AddRoleToDBCluster.html",
+    "https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/"
+      .. "AuroraMySQL.Integrating.Authorizing.IAM.AddRoleToDBCluster.html",
   },
   on = { eventSource = "rds.amazonaws.com",
          eventName = { "AddRoleToDBInstance", "AddRoleToDBCluster" } },
   when = function(e) return aws.succeeded(e) and not aws.is_aws_service(e) end,
   output = "{actor} added role {requestParameters.roleArn} (feature "
     .. "{requestParameters.featureName}) to RDS database (instance "
-    .. "{requestParameters.dBInstanceIdentifier}, cluster {requestParameters.dBClusterIdentifier})",
+    .. "{requestParameters.dBInstanceIdentifier}, cluster "
+    .. "{requestParameters.dBClusterIdentifier})",
   context = function(e)
     return { role = e["requestParameters.roleArn"], feature = e["requestParameters.featureName"] }
   end,
@@ -56,7 +58,8 @@ rule {
     },
   },
   tests = {
-    { name = "role added to an instance", fires = true, event = "samples/add_role_to_instance.json",
+    { name = "role added to an instance", fires = true,
+      event = "samples/add_role_to_instance.json",
       alert = { severity = "medium", context = { feature = "s3Export",
         role = "arn:aws:iam::111122223333:role/rds-s3-export" } } },
     { name = "role added to a cluster", fires = true, event = "samples/add_role_to_cluster.json" },

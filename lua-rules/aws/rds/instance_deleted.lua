@@ -27,7 +27,8 @@ rule {
     "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_DeleteInstance.html",
     "https://attack.mitre.org/techniques/T1485/",
   },
-  on = { eventSource = "rds.amazonaws.com", eventName = { "DeleteDBInstance", "DeleteDBCluster" } },
+  on = { eventSource = "rds.amazonaws.com",
+         eventName = { "DeleteDBInstance", "DeleteDBCluster" } },
   when = function(e) return aws.succeeded(e) and not aws.is_aws_service(e) end,
   output = "{actor} deleted RDS database (instance {requestParameters.dBInstanceIdentifier}, "
     .. "cluster {requestParameters.dBClusterIdentifier}) in {region}; skip final snapshot: "

@@ -19,15 +19,18 @@ rule {
            "attack.defense_evasion" },
   references = {
     "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBInstance.html",
-    "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_VPC.WorkingWithRDSInstanceinaVPC.html",
+    "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/"
+      .. "USER_VPC.WorkingWithRDSInstanceinaVPC.html",
     "https://docs.aws.amazon.com/securityhub/latest/userguide/rds-controls.html",
   },
-  on = { eventSource = "rds.amazonaws.com", eventName = { "ModifyDBInstance", "ModifyDBCluster" } },
+  on = { eventSource = "rds.amazonaws.com",
+         eventName = { "ModifyDBInstance", "ModifyDBCluster" } },
   when = function(e)
     return aws.succeeded(e) and e["requestParameters.publiclyAccessible"] == true
   end,
   output = "{actor} made an RDS database publicly accessible in {region} (instance "
-    .. "{requestParameters.dBInstanceIdentifier}, cluster {requestParameters.dBClusterIdentifier})",
+    .. "{requestParameters.dBInstanceIdentifier}, cluster "
+    .. "{requestParameters.dBClusterIdentifier})",
   context = function(e)
     return { database = e["requestParameters.dBInstanceIdentifier"]
                or e["requestParameters.dBClusterIdentifier"],

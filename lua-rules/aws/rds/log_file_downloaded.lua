@@ -20,7 +20,8 @@ rule {
   },
   on = { eventSource = "rds.amazonaws.com", eventName = "DownloadDBLogFilePortion" },
   when = function(e) return aws.succeeded(e) and not aws.is_aws_service(e) end,
-  dedup = { window = "1h", key = { "userIdentity.arn", "requestParameters.dBInstanceIdentifier" } },
+  dedup = { window = "1h",
+            key = { "userIdentity.arn", "requestParameters.dBInstanceIdentifier" } },
   output = "{actor} downloaded RDS log {requestParameters.logFileName} of "
     .. "{requestParameters.dBInstanceIdentifier} from {source_ip}",
   context = function(e)

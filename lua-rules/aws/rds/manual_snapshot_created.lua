@@ -50,7 +50,8 @@ rule {
   tests = {
     { name = "manual snapshot", fires = true, event = "samples/create_snapshot_manual.json",
       alert = { severity = "low" } },
-    { name = "cluster snapshot", fires = true, event = "samples/create_cluster_snapshot_manual.json" },
+    { name = "cluster snapshot", fires = true,
+      event = "samples/create_cluster_snapshot_manual.json" },
     { name = "AWS Backup", fires = false, event = "samples/create_snapshot_backup.json" },
     { name = "denied", fires = false, event = "samples/create_snapshot_denied.json" },
   },

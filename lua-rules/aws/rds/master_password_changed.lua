@@ -19,13 +19,15 @@ rule {
     "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBInstance.html",
     "https://attack.mitre.org/techniques/T1098/",
   },
-  on = { eventSource = "rds.amazonaws.com", eventName = { "ModifyDBInstance", "ModifyDBCluster" } },
+  on = { eventSource = "rds.amazonaws.com",
+         eventName = { "ModifyDBInstance", "ModifyDBCluster" } },
   when = function(e)
     local pw = e["requestParameters.masterUserPassword"]
     return aws.succeeded(e) and not aws.is_aws_service(e) and type(pw) == "string" and pw ~= ""
   end,
   output = "{actor} changed the master password of RDS database (instance "
-    .. "{requestParameters.dBInstanceIdentifier}, cluster {requestParameters.dBClusterIdentifier})",
+    .. "{requestParameters.dBInstanceIdentifier}, cluster "
+    .. "{requestParameters.dBClusterIdentifier})",
   context = function(e) return { via_console = aws.is_console(e) } end,
   runbook = {
     about = "The call carried masterUserPassword (masked in CloudTrail): the database's master "

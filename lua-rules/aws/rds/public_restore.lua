@@ -23,8 +23,10 @@ rule {
   description = "A restore created a new RDS database with a public endpoint.",
   tags = { "attack.t1020", "attack.exfiltration", "attack.t1578.002", "attack.defense_evasion" },
   references = {
-    "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_RestoreDBInstanceFromDBSnapshot.html",
-    "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_RestoreDBInstanceToPointInTime.html",
+    "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/"
+      .. "API_RestoreDBInstanceFromDBSnapshot.html",
+    "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/"
+      .. "API_RestoreDBInstanceToPointInTime.html",
   },
   on = { eventSource = "rds.amazonaws.com",
          eventName = { "RestoreDBInstanceFromDBSnapshot", "RestoreDBInstanceToPointInTime",

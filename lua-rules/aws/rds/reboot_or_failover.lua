@@ -24,7 +24,8 @@ rule {
                        "FailoverDBCluster", "FailoverGlobalCluster" } },
   when = function(e) return aws.succeeded(e) and not aws.is_aws_service(e) end,
   output = "{actor} called {eventName} in {region} (instance "
-    .. "{requestParameters.dBInstanceIdentifier}, cluster {requestParameters.dBClusterIdentifier}, "
+    .. "{requestParameters.dBInstanceIdentifier}, cluster "
+    .. "{requestParameters.dBClusterIdentifier}, "
     .. "global cluster {requestParameters.globalClusterIdentifier})",
   context = function(e)
     return { forced_failover = e["requestParameters.forceFailover"] == true

@@ -20,7 +20,8 @@ rule {
     .. "reach databases in a DB security group.",
   tags = { "attack.t1098", "attack.persistence", "attack.t1562.007", "attack.defense_evasion" },
   references = {
-    "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_AuthorizeDBSecurityGroupIngress.html",
+    "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/"
+      .. "API_AuthorizeDBSecurityGroupIngress.html",
   },
   on = { eventSource = "rds.amazonaws.com", eventName = "AuthorizeDBSecurityGroupIngress" },
   when = function(e) return aws.succeeded(e) and not aws.is_aws_service(e) end,

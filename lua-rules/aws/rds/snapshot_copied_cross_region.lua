@@ -27,7 +27,8 @@ rule {
     "https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CopyDBSnapshot.html",
     "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_CopySnapshot.html",
   },
-  on = { eventSource = "rds.amazonaws.com", eventName = { "CopyDBSnapshot", "CopyDBClusterSnapshot" } },
+  on = { eventSource = "rds.amazonaws.com",
+         eventName = { "CopyDBSnapshot", "CopyDBClusterSnapshot" } },
   when = function(e)
     local src = source_region(e)
     return aws.succeeded(e) and not aws.is_aws_service(e) and src ~= nil

@@ -170,7 +170,8 @@ rule {
     { name = "console browsing", fires = false, alerts = 0,
       events = reads(27, 12, "mallory", { sessionCredentialFromConsole = "true" }) },
     { name = "a Terraform plan", fires = false, alerts = 0,
-      events = reads(27, 12, "deployer", { userAgent = "APN/1.0 HashiCorp/1.0 Terraform/1.7.5" }) },
+      events = reads(27, 12, "deployer",
+                     { userAgent = "APN/1.0 HashiCorp/1.0 Terraform/1.7.5" }) },
     { name = "AWS Config's service-linked role", fires = false, alerts = 0,
       events = reads(27, 12, "x", { userIdentity = {
         type = "AssumedRole", accountId = "111122223333",
