@@ -57,5 +57,13 @@ rule {
     { name = "EC2 group", fires = true, event = "samples/db_sg_ingress_ec2_group.json" },
     { name = "denied", fires = false, event = "samples/db_sg_ingress_world_denied.json" },
     { name = "revoke", fires = false, event = "samples/db_sg_revoke_world.json" },
+    { name = "CloudFormation applying a template", fires = false,
+      event = { eventSource = "rds.amazonaws.com", eventName = "AuthorizeDBSecurityGroupIngress",
+                eventTime = "2024-05-21T14:09:40Z",
+                userIdentity = { type = "AssumedRole",
+                                 arn = "arn:aws:sts::111122223333:assumed-role/cfn/x",
+                                 invokedBy = "cloudformation.amazonaws.com" },
+                requestParameters = { dBSecurityGroupName = "legacy-db-sg",
+                                      cIDRIP = "10.0.0.0/16" } } },
   },
 }
