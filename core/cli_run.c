@@ -14,13 +14,14 @@ static void help(FILE *out) {
           "(a second one quits at once). SIGHUP reloads the rules: the new set is\n"
           "loaded and tested beside the running one and replaces it only if both\n"
           "succeed. Figures are logged every stats_interval seconds and per rule at\n"
-          "the end. The file format is in README.md and docs/operators.md.\n\n"
+          "the end. The file format is in README.md and docs/operations.md.\n\n"
           "  -c, --config FILE      the pipeline configuration (required)\n"
           "  -w, --workers N        override the worker count\n"
           "      --plugin-dir DIR   look for plugins in DIR first (repeatable)\n"
           "  -s, --stats            also print the per-rule table to stderr at the end\n"
           "      --watch            reload the rules when a rule file changes (as SIGHUP)\n"
           "  -l, --log-level LVL    error, warn, info (default) or debug\n"
+          "      --log-format FMT   text (default) or json lines on stderr\n"
           "  -h, --help             this text\n\n"
           "Exit status: 0 clean stop (alerts or not), 2 errors (start-up failed, or some\n"
           "input, rule or delivery failed while running).\n");
@@ -31,11 +32,13 @@ int vigil_cmd_run(int argc, char **argv) {
       {"config", required_argument, NULL, 'c'},    {"workers", required_argument, NULL, 'w'},
       {"plugin-dir", required_argument, NULL, 'p'}, {"stats", no_argument, NULL, 's'},
       {"log-level", required_argument, NULL, 'l'}, {"help", no_argument, NULL, 'h'},
-      {"watch", no_argument, NULL, 'W'},          {NULL, 0, NULL, 0}};
+      {"watch", no_argument, NULL, 'W'},          {"log-format", required_argument, NULL, 'F'},
+      {NULL, 0, NULL, 0}};
   vigil_conf_t conf;
   vigil_run_stats_t st;
   const char *path = NULL;
   const char *level = NULL;
+  const char *format = NULL;
   char *extra[VIGIL_MAX_PATHS];
   int nextra = 0;
   int workers = -1;
@@ -62,6 +65,8 @@ int vigil_cmd_run(int argc, char **argv) {
       watch = 1;
     } else if (c == 'l') {
       level = optarg;
+    } else if (c == 'F' && (!strcmp(optarg, "text") || !strcmp(optarg, "json"))) {
+      format = optarg;
     } else if (c == 'h') {
       help(stdout);
       return VIGIL_EXIT_OK;
@@ -84,6 +89,8 @@ int vigil_cmd_run(int argc, char **argv) {
     vigil_conf_free(&conf);
     return VIGIL_EXIT_ERROR;
   }
+  if (format)
+    conf.log_format = format[0] == 'j' ? VIGIL_LOGFMT_JSON : VIGIL_LOGFMT_TEXT;
   if (workers > 0)
     conf.workers = workers;
   if (watch)
@@ -101,6 +108,7 @@ int vigil_cmd_run(int argc, char **argv) {
   conf.nplugin_dirs = conf.nplugin_dirs + nextra > VIGIL_MAX_PATHS ? VIGIL_MAX_PATHS
                                                                    : conf.nplugin_dirs + nextra;
   vigil_log_setup(conf.log_level, conf.log_format);
+  vigil_log_stamped(1); /* a long run's lines need their time */
   vigil_info(NULL, "vigil %s starting with %s", VIGIL_VERSION, path);
   rc = vigil_pipeline_run(&conf, &st, stats ? stderr : NULL);
   vigil_info(NULL, "stopped: %llu records, %llu alerts, %llu decode errors, %llu rule errors",

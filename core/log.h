@@ -1,4 +1,16 @@
-/* One logger for the whole process: leveled, tagged, level checked first. */
+/*
+ * One logger for the whole process: leveled, tagged, level checked first.
+ *
+ * Three line shapes, chosen once before threads start:
+ *   plain text   "vigil: LEVEL: [tag] message" (one-shot commands)
+ *   stamped text "TIME LEVEL [tag] message" (vigil run): tag is the
+ *                instance for plugin lines, else the core component
+ *   JSON         {"time","level","component"[,"instance"],"msg"} (vigil run)
+ * TIME is UTC with milliseconds (2026-05-21T14:09:40.123Z). Stamped and
+ * JSON lines never span lines: control characters in a message are
+ * escaped (JSON) or shown as \n, \t, \xNN (text), and JSON replaces bytes
+ * that are not UTF-8 with U+FFFD so every line parses.
+ */
 #ifndef VIGIL_LOG_H
 #define VIGIL_LOG_H
 
@@ -10,12 +22,20 @@ typedef enum { VIGIL_LOGFMT_TEXT = 0, VIGIL_LOGFMT_JSON = 1 } vigil_logfmt_t;
 
 /* Process-wide settings; call before threads start. */
 void vigil_log_setup(vigil_log_level_t level, vigil_logfmt_t fmt);
+/* Text lines start with the time instead of "vigil: " (vigil run). */
+void vigil_log_stamped(int on);
 vigil_log_level_t vigil_log_level(void);
+/* "error", "warn", "info", "debug". */
+const char *vigil_log_level_name(vigil_log_level_t level);
 
-/* Writes one line to stderr: "vigil: level: [tag] message". Thread-safe. */
+/* Writes one line to stderr. tag NULL means "vigil". Thread-safe. */
 void vigil_logv(vigil_log_level_t level, const char *tag, const char *fmt, va_list ap);
 void vigil_log(vigil_log_level_t level, const char *tag, const char *fmt, ...)
     VIGIL_PRINTF(3, 4);
+/* A plugin instance's line: component is e.g. "source.http", instance the
+ * configured name (text lines show the instance as their tag). */
+void vigil_logv_inst(vigil_log_level_t level, const char *component, const char *instance,
+                     const char *fmt, va_list ap);
 
 #define VIGIL_LOG_ON(lvl) ((lvl) <= vigil_log_level())
 #define vigil_error(tag, ...) vigil_log(VIGIL_LOG_ERROR, tag, __VA_ARGS__)

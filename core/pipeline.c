@@ -34,8 +34,12 @@ static void svc_log(vigil_host_t *h, vigil_log_level_t level, const char *fmt, .
 
   if (level == VIGIL_LOG_ERROR)
     atomic_fetch_add(&h->errors, 1);
+  char component[96];
+
+  snprintf(component, sizeof(component), "%s.%s", h->sink ? "sink" : "source",
+           h->lib ? h->lib->desc.name : "?");
   va_start(ap, fmt);
-  vigil_logv(level, h->name, fmt, ap);
+  vigil_logv_inst(level, component, h->name, fmt, ap);
   va_end(ap);
 }
 
