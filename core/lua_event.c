@@ -146,6 +146,10 @@ void vigil_event_open(lua_State *L) {
   luaL_setfuncs(L, meta, 0);
   lua_pushliteral(L, "event");
   lua_setfield(L, -2, "__name");
+  /* getmetatable(e) returns this name, not the table every view shares:
+   * a rule that rewrote __index would forge the events other rules see. */
+  lua_pushliteral(L, "event");
+  lua_setfield(L, -2, "__metatable");
   lua_pop(L, 1);
 }
 

@@ -15,6 +15,16 @@
  * no os, io, debug or coroutine. From the base library, the functions that
  * reach files or compile code are removed; require() finds Lua modules only
  * under the rule folders' lib/ directories and never loads C code.
+ *
+ * setmetatable is removed too: a metatable's methods run wherever Lua
+ * touches the value, including places no budget or error handler covers: a
+ * __gc finalizer at lua_close (a loop there hung the process at exit) and
+ * C code that reads a rule's tables after the call returned (tests,
+ * context and severity results: an erroring __index or __tostring there
+ * aborted the process). What would let it back: running every such reader
+ * under vigil_lstate_pcall and refusing __gc. The shared string metatable
+ * is hidden for the same reason (its __tostring and __index are reached
+ * from C).
  */
 static const luaL_Reg allowed_libs[] = {
     {LUA_GNAME, luaopen_base},        {LUA_LOADLIBNAME, luaopen_package},
@@ -23,8 +33,9 @@ static const luaL_Reg allowed_libs[] = {
     {NULL, NULL}};
 
 /* xpcall is left out: its handler could swallow an exhausted budget. */
-static const char *const denied_globals[] = {"dofile", "loadfile", "load", "collectgarbage",
-                                             "xpcall", NULL};
+static const char *const denied_globals[] = {"dofile",         "loadfile", "load",
+                                             "collectgarbage", "xpcall",   "setmetatable",
+                                             NULL};
 
 static void *lalloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   vigil_lstate_t *ls = ud;
@@ -79,19 +90,28 @@ static void open_libs(lua_State *L) {
   lua_setglobal(L, "print");
   lua_pushcfunction(L, rule_pcall);
   lua_setglobal(L, "pcall");
+  lua_pushliteral(L, "");
+  if (lua_getmetatable(L, -1)) {                       /* "", string mt */
+    lua_pushliteral(L, "string");
+    lua_setfield(L, -2, "__metatable");                /* getmetatable("") = "string" */
+    lua_pop(L, 1);
+  }
+  lua_pop(L, 1);
 }
 
-/* The stock Lua searcher would load precompiled chunks too; this one finds
- * the file the same way (package.searchpath) and loads it as text only. */
+/* The stock Lua searcher would load precompiled chunks too, and reads
+ * package.path at each call, which a rule can rewrite to reach any folder.
+ * This one finds the file the same way (package.searchpath) but in the
+ * rule folders' path fixed at start (upvalue 2, with searchpath itself as
+ * upvalue 1), and loads it as text only. */
 static int text_searcher(lua_State *L) {
   const char *name = luaL_checkstring(L, 1);
   const char *file;
 
-  lua_getglobal(L, LUA_LOADLIBNAME);                   /* package */
-  lua_getfield(L, -1, "searchpath");                   /* package, searchpath */
+  lua_pushvalue(L, lua_upvalueindex(1));               /* searchpath */
   lua_pushstring(L, name);
-  lua_getfield(L, -3, "path");                         /* ..., searchpath, name, path */
-  lua_call(L, 2, 2);                                   /* package, file|nil, msg */
+  lua_pushvalue(L, lua_upvalueindex(2));               /* searchpath, name, path */
+  lua_call(L, 2, 2);                                   /* file|nil, msg */
   if (lua_isnil(L, -2))
     return 1;                                          /* the "no file" message */
   file = lua_tostring(L, -2);
@@ -102,8 +122,10 @@ static int text_searcher(lua_State *L) {
   return 2;
 }
 
-/* package.path = <dir>/lib/?.lua;<dir>/lib/?/init.lua for each dir; no C
- * loaders: only the preload and Lua searchers stay. */
+/* package.path = <dir>/lib/?.lua;<dir>/lib/?/init.lua for each dir, for
+ * rules to read; the searcher keeps its own copy. No C loaders: only the
+ * preload and text Lua searchers stay. searchpath goes too: it would tell
+ * a rule which files exist anywhere. */
 static void restrict_require(lua_State *L, const char *const *dirs, int ndirs) {
   luaL_Buffer b;
   int i;
@@ -117,17 +139,23 @@ static void restrict_require(lua_State *L, const char *const *dirs, int ndirs) {
     luaL_addvalue(&b);
   }
   luaL_pushresult(&b);                                 /* package, path */
-  lua_setfield(L, -2, "path");
+  lua_pushvalue(L, -1);
+  lua_setfield(L, -3, "path");                         /* package, path */
   lua_pushliteral(L, "");
-  lua_setfield(L, -2, "cpath");
+  lua_setfield(L, -3, "cpath");
   lua_pushnil(L);
-  lua_setfield(L, -2, "loadlib");
-  lua_getfield(L, -1, "searchers");                    /* package, searchers */
+  lua_setfield(L, -3, "loadlib");
+  lua_getfield(L, -2, "searchpath");                   /* package, path, searchpath */
+  lua_insert(L, -2);                                   /* package, searchpath, path */
+  lua_pushcclosure(L, text_searcher, 2);               /* package, searcher */
+  lua_pushnil(L);
+  lua_setfield(L, -3, "searchpath");
+  lua_getfield(L, -2, "searchers");                    /* package, searcher, searchers */
   lua_pushnil(L);
   lua_rawseti(L, -2, 4);                               /* drop all-in-one C loader */
   lua_pushnil(L);
   lua_rawseti(L, -2, 3);                               /* drop C loader */
-  lua_pushcfunction(L, text_searcher);
+  lua_insert(L, -2);                                   /* package, searchers, searcher */
   lua_rawseti(L, -2, 2);                               /* Lua loader, text only */
   lua_pop(L, 2);
 }
