@@ -7,8 +7,9 @@
 -- the actor (exact with any number of workers, since workers partition by
 -- actor), counting eventName values. One alert per principal per hour.
 --
--- Counted: successful reads only (what the caller learned); refused ones
--- are access_denied_burst's. Quiet on purpose: AWS services and
+-- Counted: successful management reads only (what the caller learned);
+-- refused ones are access_denied_burst's, data-event reads (object and item
+-- contents) are collection rather than discovery. Quiet on purpose: AWS services and
 -- service-linked roles (AWS Config, Security Hub, Access Analyzer read
 -- everything by design), console sessions (one console page issues a dozen
 -- Describe calls), and infrastructure-as-code tools (a Terraform plan reads
@@ -88,6 +89,11 @@ rule {
   when = function(e)
     local name = e.eventName
     if type(name) ~= "string" or not is_read(name) or e.errorCode ~= nil then
+      return false
+    end
+    -- Data events (S3 GetObject, DynamoDB GetItem/GetRecords, ...) read
+    -- contents, not what exists: collection, not discovery.
+    if e.managementEvent == false or e.eventCategory == "Data" then
       return false
     end
     local t = e["userIdentity.type"]
@@ -187,6 +193,27 @@ rule {
       end)() },
     { name = "54 reads in 11 minutes: one alert (dedup)", fires = false, alerts = 1,
       events = reads(54, 12, "mallory") },
+    { name = "data-event reads (objects, items, stream records) are not discovery",
+      fires = false, alerts = 0,
+      events = (function()
+        local out = reads(24, 12, "mallory")
+        for i, name in ipairs({ "GetObject", "GetItem", "GetRecords" }) do
+          local ev = reads(1, 0, "mallory")[1]
+          ev.eventName, ev.eventCategory, ev.managementEvent = name, "Data", false
+          ev.eventTime = string.format("2024-06-11T10:05:%02dZ", i)
+          out[#out + 1] = ev
+        end
+        return out
+      end)() },
+    { name = "24 management reads and one more make 25", fires = true, alerts = 1,
+      events = (function()
+        local out = reads(24, 12, "mallory")
+        local ev = reads(1, 0, "mallory")[1]
+        ev.eventName, ev.eventSource = "GetBucketPolicyStatus", "s3.amazonaws.com"
+        ev.eventTime, ev.managementEvent = "2024-06-11T10:05:01Z", true
+        out[#out + 1] = ev
+        return out
+      end)() },
     { name = "writes do not count", fires = false, alerts = 0,
       events = (function()
         local out = reads(27, 12, "mallory")
