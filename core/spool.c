@@ -490,6 +490,31 @@ void vigil_spool_close(vigil_spool_t *sp) {
   free(sp);
 }
 
+/* Deletes every segment but the last that the cursor has wholly passed. */
+static void drop_behind(vigil_spool_t *sp) {
+  char path[4096];
+  size_t drop = 0;
+  const seg_t *s;
+
+  for (; drop + 1 < sp->nsegs; drop++) {
+    s = &sp->segs[drop];
+    if (s->num > sp->cursor.seg || (s->num == sp->cursor.seg && sp->cursor.off < s->size))
+      break;
+  }
+  for (size_t i = 0; i < drop; i++) {
+    seg_path(sp, sp->segs[i].num, path, sizeof(path));
+    if (unlink(path) != 0 && errno != ENOENT)
+      vigil_warn(sp->who, "cannot delete %s: %s", path, strerror(errno));
+    sp->bytes -= sp->segs[i].size;
+    if (sp->rfd >= 0 && sp->rseg == sp->segs[i].num) {
+      close(sp->rfd);
+      sp->rfd = -1;
+    }
+  }
+  memmove(sp->segs, sp->segs + drop, (sp->nsegs - drop) * sizeof(*sp->segs));
+  sp->nsegs -= drop;
+}
+
 int vigil_spool_append(vigil_spool_t *sp, const vigil_alert_t *a, char *err, size_t errlen) {
   size_t n = 0;
   unsigned char *b;
@@ -508,7 +533,15 @@ int vigil_spool_append(vigil_spool_t *sp, const vigil_alert_t *a, char *err, siz
   }
   s = &sp->segs[sp->nsegs - 1];
   if (s->size > SEG_HDR && s->size + n > sp->seg_max) {
-    if (sp->bytes + SEG_HDR + n > sp->max_bytes) {
+    /* A last segment replay has wholly consumed goes once the next one
+     * exists; counting its bytes as room keeps a small spool that filled
+     * one segment from refusing forever after it drained. */
+    uint64_t spent = s->num < sp->cursor.seg ||
+                             (s->num == sp->cursor.seg && sp->cursor.off >= s->size)
+                         ? s->size
+                         : 0;
+
+    if (sp->bytes - spent + SEG_HDR + n > sp->max_bytes) {
       free(b);
       return VIGIL_EAGAIN;
     }
@@ -516,6 +549,7 @@ int vigil_spool_append(vigil_spool_t *sp, const vigil_alert_t *a, char *err, siz
       free(b);
       return rc;
     }
+    drop_behind(sp);
     s = &sp->segs[sp->nsegs - 1];
   }
   if (sp->bytes + n > sp->max_bytes) {
@@ -545,29 +579,13 @@ vigil_spool_pos_t vigil_spool_cursor(const vigil_spool_t *sp) {
 }
 
 int vigil_spool_consume(vigil_spool_t *sp, vigil_spool_pos_t upto, uint64_t n) {
-  char path[4096];
-  size_t drop = 0;
-
   sp->cursor = upto;
   sp->count = n > sp->count ? 0 : sp->count - n;
   /* The cursor file first: a crash between the two steps then replays
    * nothing that was deleted. */
   if (save_cursor(sp) != VIGIL_OK)
     vigil_warn(sp->who, "spool %s: cannot save the cursor: %s", sp->dir, strerror(errno));
-  while (drop + 1 < sp->nsegs && sp->segs[drop].num < upto.seg)
-    drop++;
-  for (size_t i = 0; i < drop; i++) {
-    seg_path(sp, sp->segs[i].num, path, sizeof(path));
-    if (unlink(path) != 0 && errno != ENOENT)
-      vigil_warn(sp->who, "cannot delete %s: %s", path, strerror(errno));
-    sp->bytes -= sp->segs[i].size;
-    if (sp->rfd >= 0 && sp->rseg == sp->segs[i].num) {
-      close(sp->rfd);
-      sp->rfd = -1;
-    }
-  }
-  memmove(sp->segs, sp->segs + drop, (sp->nsegs - drop) * sizeof(*sp->segs));
-  sp->nsegs -= drop;
+  drop_behind(sp);
   return VIGIL_OK;
 }
 
