@@ -64,5 +64,7 @@ rule {
       event = "samples/delete_alternate_contact.json" },
     { name = "denied billing contact change", fires = false,
       event = "samples/put_alternate_contact_billing_denied.json" },
+    { name = "made through a CloudFormation stack still fires", fires = true,
+      event = "samples/put_alternate_contact_security_cfn.json" },
   },
 }

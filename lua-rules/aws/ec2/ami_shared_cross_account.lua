@@ -72,5 +72,7 @@ rule {
     { name = "public share is ami_made_public", fires = false, event = "samples/ami_public.json" },
     { name = "account removed", fires = false, event = "samples/ami_unshare_account.json" },
     { name = "denied call", fires = false, event = "samples/ami_public_denied.json" },
+    { name = "made by a CloudFormation stack (invokedBy) is routine", fires = false,
+      event = "samples/ami_shared_account_cfn.json" },
   },
 }

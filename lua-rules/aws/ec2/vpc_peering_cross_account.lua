@@ -74,5 +74,7 @@ rule {
       event = "samples/vpc_peering_same_account.json" },
     { name = "denied call", fires = false,
       event = "samples/vpc_peering_cross_account_denied.json" },
+    { name = "made by a CloudFormation stack (invokedBy) is routine", fires = false,
+      event = "samples/vpc_peering_cross_account_cfn.json" },
   },
 }

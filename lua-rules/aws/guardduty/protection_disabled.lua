@@ -106,5 +106,9 @@ rule {
       event = "samples/update_detector_features_on.json" },
     { name = "whole detector suspended is detector_disabled's", fires = false,
       event = "samples/update_detector_disable.json" },
+    { name = "denied call changed nothing", fires = false,
+      event = "samples/update_detector_features_off_denied.json" },
+    { name = "made by a CloudFormation stack (invokedBy) is routine", fires = false,
+      event = "samples/update_detector_features_off_cfn.json" },
   },
 }

@@ -55,5 +55,7 @@ rule {
       alert = { severity = "medium", context = { via_console = false } } },
     { name = "denied call", fires = false,
       event = "samples/delete_publishing_destination_denied.json" },
+    { name = "made by a CloudFormation stack (invokedBy) is routine", fires = false,
+      event = "samples/delete_publishing_destination_cfn.json" },
   },
 }

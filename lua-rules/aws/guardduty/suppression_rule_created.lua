@@ -67,5 +67,7 @@ rule {
       alert = { context = { filter = "scanner-hosts", via_console = false } } },
     { name = "saved view only", fires = false, event = "samples/create_filter_noop.json" },
     { name = "denied call", fires = false, event = "samples/create_filter_archive_denied.json" },
+    { name = "made by a CloudFormation stack (invokedBy) is routine", fires = false,
+      event = "samples/create_filter_archive_cfn.json" },
   },
 }

@@ -75,5 +75,9 @@ rule {
       event = "samples/update_threat_intel_set_activate.json" },
     { name = "threat list created", fires = false,
       event = "samples/create_threat_intel_set.json" },
+    { name = "denied call changed nothing", fires = false,
+      event = "samples/update_threat_intel_set_inactive_denied.json" },
+    { name = "made by a CloudFormation stack (invokedBy) is routine", fires = false,
+      event = "samples/update_threat_intel_set_inactive_cfn.json" },
   },
 }

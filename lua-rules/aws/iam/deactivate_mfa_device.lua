@@ -64,5 +64,7 @@ rule {
       event = "samples/deactivate_mfa_device_own.json" },
     { name = "denied call", fires = false,
       event = "samples/deactivate_mfa_device_denied.json" },
+    { name = "made through a CloudFormation stack still fires", fires = true,
+      event = "samples/deactivate_mfa_device_cfn.json" },
   },
 }

@@ -65,5 +65,7 @@ rule {
       event = "samples/delete_virtual_mfa_device_conflict.json" },
     { name = "denied call", fires = false,
       event = "samples/delete_virtual_mfa_device_denied.json" },
+    { name = "made through a CloudFormation stack still fires", fires = true,
+      event = "samples/delete_virtual_mfa_device_cfn.json" },
   },
 }

@@ -96,5 +96,8 @@ rule {
     { name = "the detach was denied", fires = false, alerts = 0,
       events = { "samples/detach_role_policy_guardrail_denied_by_dana.json",
                  "samples/attach_role_policy_admin_after_guardrail.json" } },
+    { name = "both steps through a CloudFormation stack still fire", fires = true, alerts = 1,
+      events = { "samples/detach_role_policy_guardrail_cfn.json",
+                 "samples/attach_role_policy_admin_after_guardrail_cfn.json" } },
   },
 }

@@ -83,5 +83,7 @@ rule {
       event = "samples/update_assume_role_policy.json" },
     { name = "denied call", fires = false,
       event = "samples/update_assume_role_policy_denied.json" },
+    { name = "made by a CloudFormation stack (invokedBy) is routine", fires = false,
+      event = "samples/update_assume_role_policy_external_cfn.json" },
   },
 }

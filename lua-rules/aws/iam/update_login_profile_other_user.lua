@@ -69,5 +69,7 @@ rule {
       event = "samples/update_login_profile_own.json" },
     { name = "denied call", fires = false,
       event = "samples/update_login_profile_denied.json" },
+    { name = "made through a CloudFormation stack still fires", fires = true,
+      event = "samples/update_login_profile_other_user_cfn.json" },
   },
 }

@@ -70,5 +70,7 @@ rule {
     { name = "release pipeline role", fires = false, event = "samples/update_code_pipeline.json" },
     { name = "Terraform", fires = false, event = "samples/update_code_terraform.json" },
     { name = "denied call", fires = false, event = "samples/update_code_denied.json" },
+    { name = "made by a CloudFormation stack (invokedBy) is routine", fires = false,
+      event = "samples/update_code_user_cfn.json" },
   },
 }

@@ -116,5 +116,7 @@ rule {
     { name = "timeout change on a function without layers in the request", fires = false,
       event = "samples/config_timeout_user.json" },
     { name = "denied call", fires = false, event = "samples/layer_added_denied.json" },
+    { name = "made by a CloudFormation stack (invokedBy) is routine", fires = false,
+      event = "samples/layer_added_external_cfn.json" },
   },
 }

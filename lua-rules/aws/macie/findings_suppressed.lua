@@ -59,5 +59,9 @@ rule {
       event = "samples/update_findings_filter_archive.json" },
     { name = "saved view only", fires = false,
       event = "samples/create_findings_filter_noop.json" },
+    { name = "denied call changed nothing", fires = false,
+      event = "samples/create_findings_filter_archive_denied.json" },
+    { name = "made by a CloudFormation stack (invokedBy) is routine", fires = false,
+      event = "samples/create_findings_filter_archive_cfn.json" },
   },
 }

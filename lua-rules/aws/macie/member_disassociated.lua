@@ -70,5 +70,7 @@ rule {
       alert = { context = { account = "777788889999", via_console = false } } },
     { name = "denied call", fires = false, event = "samples/delete_member_denied.json" },
     { name = "listing members", fires = false, event = "samples/list_members.json" },
+    { name = "made by a CloudFormation stack (invokedBy) is routine", fires = false,
+      event = "samples/disassociate_from_administrator_cfn.json" },
   },
 }

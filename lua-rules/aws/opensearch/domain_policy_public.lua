@@ -103,5 +103,14 @@ rule {
     { name = "scoped by source IP", fires = false, event = domain(BY_IP, {}) },
     { name = "denied", fires = false, event = domain(OPEN, { err = "AccessDeniedException" }) },
     { name = "update without a policy", fires = false, event = domain(nil, {}) },
+    { name = "opened through a CloudFormation stack still fires", fires = true,
+      event = (function()
+        local e = domain(OPEN, {})
+        e.userIdentity = e.userIdentity or {}
+        e.userIdentity.invokedBy = "cloudformation.amazonaws.com"
+        e.sourceIPAddress = "cloudformation.amazonaws.com"
+        e.userAgent = "cloudformation.amazonaws.com"
+        return e
+      end)() },
   },
 }

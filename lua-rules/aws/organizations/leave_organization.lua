@@ -64,5 +64,7 @@ rule {
       alert = { severity = "critical" } },
     { name = "refused attempt is leave_organization_failed's", fires = false,
       event = "samples/leave_organization_denied.json" },
+    { name = "made through a CloudFormation stack still fires", fires = true,
+      event = "samples/leave_organization_cfn.json" },
   },
 }

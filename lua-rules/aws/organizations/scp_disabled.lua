@@ -63,5 +63,7 @@ rule {
     { name = "tag policies disabled", fires = false,
       event = "samples/disable_policy_type_tag.json" },
     { name = "denied call", fires = false, event = "samples/disable_policy_type_denied.json" },
+    { name = "made through a CloudFormation stack still fires", fires = true,
+      event = "samples/disable_policy_type_scp_cfn.json" },
   },
 }

@@ -74,5 +74,7 @@ rule {
       event = "samples/snapshot_share_account.json" },
     { name = "public removed", fires = false, event = "samples/snapshot_unshare.json" },
     { name = "denied", fires = false, event = "samples/snapshot_share_public_denied.json" },
+    { name = "made through a CloudFormation stack still fires", fires = true,
+      event = "samples/snapshot_share_public_cfn.json" },
   },
 }

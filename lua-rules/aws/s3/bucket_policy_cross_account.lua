@@ -81,5 +81,7 @@ rule {
       event = "samples/put_bucket_policy_public_and_foreign.json" },
     { name = "CloudTrail service principal", fires = false,
       event = "samples/put_bucket_policy_cloudtrail_service.json" },
+    { name = "denied call changed nothing", fires = false,
+      event = "samples/put_bucket_policy_cross_account_denied.json" },
   },
 }

@@ -59,5 +59,9 @@ rule {
                                                  via_console = false } } },
     { name = "bucket-owner-full-control", fires = false,
       event = "samples/put_object_acl_owner_full_control.json" },
+    { name = "denied call changed nothing", fires = false,
+      event = "samples/put_object_acl_public_denied.json" },
+    { name = "made by a CloudFormation stack (invokedBy) is routine", fires = false,
+      event = "samples/put_object_acl_public_cfn.json" },
   },
 }

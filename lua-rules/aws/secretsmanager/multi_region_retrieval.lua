@@ -90,5 +90,14 @@ rule {
       events = { read(0, "us-east-1", { service = true }),
                  read(1, "eu-west-1", { service = true }),
                  read(2, "ap-southeast-2", { service = true }) } },
+    { name = "denied reads in three regions count (probing)", fires = true, alerts = 1,
+      events = (function()
+        local out = { read(0, "us-east-1", {}), read(5, "eu-west-1", {}),
+                      read(9, "sa-east-1", {}) }
+        for _, e in ipairs(out) do e.errorCode = "AccessDeniedException" end
+        return out
+      end)(),
+      alert = { context = { last_call_denied = true,
+                            distinct = { count = 3, window_seconds = 3600 } } } },
   },
 }

@@ -100,5 +100,7 @@ rule {
     { name = "scoped to our organization", fires = false,
       event = "samples/put_resource_policy_org.json" },
     { name = "own role only", fires = false, event = "samples/put_resource_policy_own_role.json" },
+    { name = "made through a CloudFormation stack still fires", fires = true,
+      event = "samples/put_resource_policy_public_cfn.json" },
   },
 }

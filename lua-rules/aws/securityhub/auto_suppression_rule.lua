@@ -90,5 +90,9 @@ rule {
       event = "samples/batch_update_automation_rules_suppress.json" },
     { name = "rule raising severity", fires = false,
       event = "samples/create_automation_rule_severity.json" },
+    { name = "denied call changed nothing", fires = false,
+      event = "samples/create_automation_rule_suppress_denied.json" },
+    { name = "made by a CloudFormation stack (invokedBy) is routine", fires = false,
+      event = "samples/create_automation_rule_suppress_cfn.json" },
   },
 }

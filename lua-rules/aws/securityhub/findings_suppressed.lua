@@ -88,5 +88,7 @@ rule {
     { name = "note added", fires = false, event = "samples/update_findings_note.json" },
     { name = "denied call", fires = false,
       event = "samples/batch_update_findings_suppressed_denied.json" },
+    { name = "made by a CloudFormation stack (invokedBy) is routine", fires = false,
+      event = "samples/batch_update_findings_suppressed_cfn.json" },
   },
 }

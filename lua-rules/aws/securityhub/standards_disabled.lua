@@ -59,5 +59,7 @@ rule {
           .. "aws-foundational-security-best-practices/v/1.0.0" } } } },
     { name = "denied call", fires = false,
       event = "samples/batch_disable_standards_denied.json" },
+    { name = "made by a CloudFormation stack (invokedBy) is routine", fires = false,
+      event = "samples/batch_disable_standards_cfn.json" },
   },
 }

@@ -105,5 +105,14 @@ rule {
     { name = "denied", fires = false, event = set(PUBLIC, { err = "AuthorizationError" }) },
     { name = "another attribute", fires = false,
       event = set("arn:aws:iam::111122223333:role/sns-log", { attr = "DeliveryPolicy" }) },
+    { name = "opened through a CloudFormation stack still fires", fires = true,
+      event = (function()
+        local e = set(PUBLIC, {})
+        e.userIdentity = e.userIdentity or {}
+        e.userIdentity.invokedBy = "cloudformation.amazonaws.com"
+        e.sourceIPAddress = "cloudformation.amazonaws.com"
+        e.userAgent = "cloudformation.amazonaws.com"
+        return e
+      end)() },
   },
 }

@@ -79,5 +79,7 @@ rule {
                             federated_user = "arn:aws:sts::111122223333:federated-user/"
                               .. "report-viewer" } } },
     { name = "denied call", fires = false, event = "samples/get_federation_token_denied.json" },
+    { name = "made through a CloudFormation stack still fires", fires = true,
+      event = "samples/get_federation_token_cfn.json" },
   },
 }
