@@ -159,6 +159,15 @@ void vigil_logv_inst(vigil_log_level_t level, const char *component, const char 
   emit(level, component ? component : "plugin", instance, msg);
 }
 
+void vigil_log_inst(vigil_log_level_t level, const char *component, const char *instance,
+                    const char *fmt, ...) {
+  va_list ap;
+
+  va_start(ap, fmt);
+  vigil_logv_inst(level, component, instance, fmt, ap);
+  va_end(ap);
+}
+
 void vigil_log(vigil_log_level_t level, const char *tag, const char *fmt, ...) {
   va_list ap;
 

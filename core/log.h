@@ -36,6 +36,10 @@ void vigil_log(vigil_log_level_t level, const char *tag, const char *fmt, ...)
  * configured name (text lines show the instance as their tag). */
 void vigil_logv_inst(vigil_log_level_t level, const char *component, const char *instance,
                      const char *fmt, va_list ap);
+/* The same from the core about an instance's data, e.g. component "decode"
+ * and the source's name, so JSON lines keep component and instance apart. */
+void vigil_log_inst(vigil_log_level_t level, const char *component, const char *instance,
+                    const char *fmt, ...) VIGIL_PRINTF(4, 5);
 
 #define VIGIL_LOG_ON(lvl) ((lvl) <= vigil_log_level())
 #define vigil_error(tag, ...) vigil_log(VIGIL_LOG_ERROR, tag, __VA_ARGS__)

@@ -74,8 +74,9 @@ void vigil_worker_eval(vigil_worker_t *w, vigil_msg_t *m) {
   if (!ev) {
     /* The scanner accepted it, so this is a cJSON limit (e.g. depth). */
     atomic_fetch_add(&w->pl->decode_errors, 1);
-    vigil_error(m->source->name, "%s:%llu: record %llu: cJSON cannot parse it", m->stream,
-                (unsigned long long)m->line, (unsigned long long)m->record);
+    vigil_log_inst(VIGIL_LOG_ERROR, "decode", m->source->name,
+                   "%s:%llu: record %llu: cJSON cannot parse it", m->stream,
+                   (unsigned long long)m->line, (unsigned long long)m->record);
     return;
   }
   vigil_event_next(L);
