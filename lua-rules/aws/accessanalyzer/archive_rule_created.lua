@@ -38,6 +38,8 @@ rule {
     risks = {
       "Defense evasion: a filter matching public or cross-account access hides the "
         .. "findings an intruder's backdoor policies would raise.",
+      "Compliance: CIS AWS Foundations Benchmark v1.4.0 1.20 (IAM Access Analyzer enabled) "
+        .. "is met only on paper when its findings are archived unseen; SOC 2 CC7.2.",
     },
     console = {
       "1. IAM > Access analyzer > Archive rules: open the rule from the alert and read "

@@ -39,6 +39,7 @@ rule {
       "Reconnaissance: learning who receives AWS's abuse and security notices is the "
         .. "step before changing them (vigil raises aws.account.contacts_changed) or "
         .. "phishing those people.",
+      "Compliance: SOC 2 CC7.2 (anomalous activity detected and reviewed).",
     },
     console = {
       "1. Check the actor: a billing administrator, or unexpected?",

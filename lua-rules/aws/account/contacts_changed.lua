@@ -40,6 +40,9 @@ rule {
       "Defense evasion: AWS's warnings about the intrusion (exposed keys, abuse from your "
         .. "resources) go to the attacker or nowhere.",
       "Account recovery: contact details are used when proving ownership to AWS Support.",
+      "Compliance: CIS AWS Foundations Benchmark v1.4.0 1.1 (current contact details) and "
+        .. "1.2 (security contact registered): AWS's abuse and security notices now go to the "
+        .. "new address.",
     },
     console = {
       "1. Account (top-right menu) > Account: read Contact information and Alternate "

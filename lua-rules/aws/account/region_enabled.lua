@@ -39,6 +39,8 @@ rule {
       "Resource hijacking: mining instances in a region nobody looks at.",
       "SCPs that limit regions (aws:RequestedRegion) are the usual guardrail; if this "
         .. "call succeeded, none applies to this account.",
+      "Compliance: CIS AWS Foundations Benchmark v1.4.0 3.1 (CloudTrail in all regions) and"
+        .. " 3.5 (AWS Config in all regions) must now cover the new region too; SOC 2 CC7.1.",
     },
     console = {
       "1. Account (top-right menu) > AWS Regions: confirm the region shows Enabled.",

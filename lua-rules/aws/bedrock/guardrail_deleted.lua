@@ -42,6 +42,8 @@ rule {
       "Defense evasion: prompt-injection and jailbreak filtering stops, and the model "
         .. "can be driven to output what the guardrail blocked.",
       "Data exposure: personal data the guardrail masked can appear in responses.",
+      "Compliance: SOC 2 CC8.1 (changes to controls authorised and documented); NIST 800-53"
+        .. " CM-3 (configuration change control).",
     },
     console = {
       "1. Amazon Bedrock > Guardrails (in the region from the alert): check whether the "

@@ -40,6 +40,8 @@ rule {
         .. "can no longer be investigated.",
       "Cost: unlogged invocations still bill the account; a spike with no logs is hard "
         .. "to explain or dispute.",
+      "Compliance: NIST 800-53 AU-12 (audit record generation) and SOC 2 CC7.2; PCI DSS "
+        .. "10.2.1 where prompts can hold account data.",
     },
     console = {
       "1. Amazon Bedrock > Settings (in the region from the alert): turn Model invocation "

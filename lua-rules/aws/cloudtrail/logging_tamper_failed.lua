@@ -39,6 +39,8 @@ rule {
         .. "setup.",
       "The credential is in use by someone probing its limits: the failed call is often "
         .. "the only visible trace of an intrusion that is otherwise read-only so far.",
+      "Compliance: CIS AWS Foundations Benchmark v1.4.0 4.5 (alarm on CloudTrail "
+        .. "configuration changes); PCI DSS 10.3.2 (audit logs protected from modification).",
     },
     console = {
       "1. CloudTrail > Trails: check that every trail shows Logging on.",

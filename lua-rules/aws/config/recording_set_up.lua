@@ -47,6 +47,8 @@ rule {
         .. "whole estate, outside the usual place.",
       "Discovery: a recorder turned on by an intruder gives them an inventory of every "
         .. "resource and its settings, queryable in one place.",
+      "Compliance: CIS AWS Foundations Benchmark v1.4.0 3.5 (AWS Config enabled in all "
+        .. "regions) and 4.9 (alarm on AWS Config configuration changes).",
     },
     console = {
       "1. AWS Config > Settings (in the region from the alert): check the recording "

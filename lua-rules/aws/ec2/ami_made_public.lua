@@ -40,6 +40,8 @@ rule {
         .. "outside account.",
       "Supply chain: a public image under your account's name can be picked up by others "
         .. "as if it were trusted.",
+      "Compliance: SOC 2 CC6.1 and C1.1 (confidential data protected), NIST 800-53 AC-3 "
+        .. "(access enforcement) and AC-21 (information sharing).",
     },
     console = {
       "1. EC2 > Images > AMIs: select the image from the alert, Actions > Edit AMI "

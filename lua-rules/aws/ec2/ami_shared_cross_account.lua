@@ -45,6 +45,8 @@ rule {
       "Exfiltration (transfer data to cloud account): the other account can copy the image "
         .. "and keep the copy after the share is removed.",
       "Data exposure: secrets and code baked into the image go with it.",
+      "Compliance: SOC 2 CC6.7 (data moved only to authorised parties), NIST 800-53 AC-21 "
+        .. "(information sharing).",
     },
     console = {
       "1. Check the account id(s) in the alert's context against AWS Organizations > AWS "

@@ -37,6 +37,8 @@ rule {
     risks = {
       "Exfiltration: the exported image leaves with everything stored on the instance.",
       "Data exposure: the target bucket may belong to, or be readable by, another account.",
+      "Compliance: SOC 2 CC6.7 (data moved only to authorised parties), NIST 800-53 AC-4 "
+        .. "(information flow enforcement).",
     },
     console = {
       "1. Check the bucket in the alert: S3 > Buckets, open it, Permissions tab; is it yours, "

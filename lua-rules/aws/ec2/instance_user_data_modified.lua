@@ -44,6 +44,8 @@ rule {
         .. "instance role's permissions.",
       "Data exposure: user data often holds bootstrap secrets; anyone with "
         .. "DescribeInstanceAttribute can read them back.",
+      "Compliance: SOC 2 CC8.1 and NIST 800-53 CM-3 (changes go through change control); "
+        .. "PCI DSS 6.5.1 for instances in scope.",
     },
     console = {
       "1. EC2 > Instances: select the instance from the alert, Actions > Instance settings > "

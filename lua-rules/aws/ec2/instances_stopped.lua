@@ -40,6 +40,7 @@ rule {
       "Availability: services on the instances are down until someone starts them.",
       "Tampering: look for ModifyInstanceAttribute (user data) or volume swaps between this "
         .. "stop and the next start.",
+      "Compliance: SOC 2 A1.2 (availability commitments) and CC7.2.",
     },
     console = {
       "1. EC2 > Instances: filter on the instance IDs in the alert's context and check their "

@@ -38,6 +38,8 @@ rule {
         .. "instances with it to keep shell access.",
       "Unauthorized access: keys from personal laptops end up on production hosts without "
         .. "the access review your SSH bastion or Session Manager would apply.",
+      "Compliance: NIST 800-53 IA-5 (authenticator management) and SOC 2 CC6.1: a key "
+        .. "nobody issued through the usual process now opens instances.",
     },
     console = {
       "1. EC2 > Network & Security > Key Pairs: find the key name from the alert and compare "

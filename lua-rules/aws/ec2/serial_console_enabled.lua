@@ -38,6 +38,8 @@ rule {
         .. "SSH key settings.",
       "Defense evasion: sessions on the serial port do not show up in VPC flow logs or "
         .. "network monitoring.",
+      "Compliance: NIST 800-53 AC-17 (remote access) and CM-7 (least functionality); SOC 2 "
+        .. "CC6.1.",
     },
     console = {
       "1. EC2 > Settings > EC2 Serial Console: check whether access is allowed in the "

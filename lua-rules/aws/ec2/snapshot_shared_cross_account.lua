@@ -45,6 +45,9 @@ rule {
       "Data exposure: credentials and data on the disk leave your control.",
       "Data governance: copies of regulated data outside approved accounts break data "
         .. "residency and retention commitments.",
+      "Compliance: SOC 2 CC6.7 and NIST 800-53 AC-21 (information sharing); AWS "
+        .. "Foundational Security Best Practices EC2.1 checks public snapshots only, not shares "
+        .. "with named accounts.",
     },
     console = {
       "1. Look up the account id(s) in the alert's context: is it one of your organization's "

@@ -53,6 +53,8 @@ rule {
         .. "credentials in transit) is copied to the target.",
       "Exfiltration: the target can be an interface in another account reached through "
         .. "peering or a load balancer.",
+      "Compliance: NIST 800-53 SC-7 (boundary protection) and AC-4 (information flow); PCI "
+        .. "DSS 4.2.1 where mirrored traffic carries account data in clear inside the VPC.",
     },
     console = {
       "1. VPC > Traffic mirroring > Mirror sessions: find sessions on the interface in the "

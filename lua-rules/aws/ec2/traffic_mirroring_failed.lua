@@ -47,6 +47,7 @@ rule {
         .. "permissions, may succeed.",
       "A refused call from an identity that never works on networking suggests stolen "
         .. "credentials.",
+      "Compliance: NIST 800-53 AC-4 (information flow) and SOC 2 CC7.2.",
     },
     console = {
       "1. CloudTrail > Event history: filter on User name = the actor and check for "

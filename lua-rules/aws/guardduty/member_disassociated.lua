@@ -47,6 +47,9 @@ rule {
         .. "before acting, so their findings never reach the security team.",
       "Governance: the administrator can no longer enforce GuardDuty settings on the "
         .. "member.",
+      "Compliance: PCI DSS 11.5.1 (intrusion detection monitors the environment) and NIST "
+        .. "800-53 SI-4: the member's findings no longer reach the administrator account the "
+        .. "security team watches.",
     },
     console = {
       "1. In the GuardDuty administrator account: GuardDuty > Accounts; find the member "

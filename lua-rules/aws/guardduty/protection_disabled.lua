@@ -72,6 +72,9 @@ rule {
         .. "off, infected instances are not scanned.",
       "Silent coverage loss: dashboards that only check that GuardDuty is enabled stay "
         .. "green.",
+      "Compliance: PCI DSS 11.5.1 (intrusion detection) and 5.2.1 (anti-malware, for "
+        .. "Malware Protection); NIST 800-53 SI-4; AWS Security Hub's GuardDuty protection-plan "
+        .. "controls fail.",
     },
     console = {
       "1. GuardDuty (in the region from the alert): open each protection plan named in "

@@ -36,6 +36,8 @@ rule {
       "Defense evasion: findings stop reaching the SIEM or on-call tooling that reads "
         .. "the bucket, so new threats are raised where nobody looks.",
       "Evidence loss: findings older than 90 days exist only in the export.",
+      "Compliance: PCI DSS 10.5.1 (keep security event history 12 months) when exported "
+        .. "findings are the record; NIST 800-53 AU-9 and SI-4.",
     },
     console = {
       "1. GuardDuty (in the region from the alert) > Settings > Findings export options: "

@@ -39,6 +39,8 @@ rule {
       "Defense evasion: criteria that match the attacker's finding types, instances or "
         .. "addresses hide every future finding about them.",
       "Suppressed findings are still stored, archived; nobody looks there by default.",
+      "Compliance: PCI DSS 11.5.1 (intrusion detection alerts personnel) and SOC 2 CC7.3 "
+        .. "(security events evaluated): suppressed findings are never evaluated.",
     },
     console = {
       "1. GuardDuty (in the region from the alert) > Findings > Suppression rules: open "

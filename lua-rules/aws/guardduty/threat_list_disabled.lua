@@ -46,6 +46,8 @@ rule {
         .. "infrastructure no longer match your own intelligence.",
       "Loss of tailored detection that GuardDuty's built-in intelligence does not "
         .. "cover.",
+      "Compliance: PCI DSS 11.5.1 (intrusion detection) and NIST 800-53 SI-4 / SI-5 "
+        .. "(monitoring with threat intelligence).",
     },
     console = {
       "1. GuardDuty (in the region from the alert) > Lists > Threat IP lists: find the "

@@ -41,6 +41,8 @@ rule {
         .. "addresses makes all later activity from them invisible to GuardDuty.",
       "The file in S3 can be edited later without another GuardDuty call; the bucket's "
         .. "write access decides who controls detection.",
+      "Compliance: PCI DSS 11.5.1 (intrusion detection) and NIST 800-53 SI-4: traffic from "
+        .. "trusted addresses raises no finding at all.",
     },
     console = {
       "1. GuardDuty (in the region from the alert) > Lists: open the trusted IP list and "

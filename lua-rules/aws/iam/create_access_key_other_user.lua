@@ -39,6 +39,8 @@ rule {
       "Privilege escalation: the caller can act with every permission of the target user; "
         .. "iam:CreateAccessKey allowed on all users is a known escalation path.",
       "A user may hold two keys: a new key next to the legitimate one is easy to miss.",
+      "Compliance: CIS AWS Foundations Benchmark v1.4.0 1.13 (one active access key per "
+        .. "user), PCI DSS 8.2.2 (credentials used by one person only), SOC 2 CC6.2.",
     },
     console = {
       "1. IAM > Users: open the user from the alert, Security credentials tab, and find "

@@ -41,6 +41,8 @@ rule {
       "Persistence: a role an attacker can assume (from a service they control or another "
         .. "account) outlives the credential they started with.",
       "Drift: roles made by hand escape code review and are rarely cleaned up.",
+      "Compliance: SOC 2 CC6.2 (new identities authorised before they exist), NIST 800-53 "
+        .. "AC-2 (account management).",
     },
     console = {
       "1. IAM > Roles: open the role; read Trust relationships and Permissions.",

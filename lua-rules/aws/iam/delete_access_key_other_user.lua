@@ -34,6 +34,8 @@ rule {
         .. "stop working.",
       "An attacker with IAM write access deletes the owner's keys to lock them out, or "
         .. "deletes a key they abused to make it harder to trace.",
+      "Compliance: NIST 800-53 AC-2 and SOC 2 CC8.1 (credential changes on another identity"
+        .. " go through change control).",
     },
     console = {
       "1. IAM > Users: open the user from the alert, Security credentials tab, and check "

@@ -58,6 +58,7 @@ rule {
         .. "CreateRole and AssumeRole on the same role before this call.",
       "Recovery: resource policies (S3 buckets, KMS keys, trust policies in other accounts) "
         .. "that named the old role do not match a recreated one and must be updated.",
+      "Compliance: NIST 800-53 AC-2 (account removal authorised and recorded), SOC 2 CC6.2.",
     },
     console = {
       "1. CloudTrail > Event history: filter on Resource name = the role name and read "

@@ -49,6 +49,8 @@ rule {
         .. "later; an instance profile lets a role ride on an instance.",
       "Change management controls: access-control changes are expected to go through an "
         .. "approved, reviewed process.",
+      "Compliance: SOC 2 CC8.1 and NIST 800-53 CM-3 (changes go through the approved "
+        .. "pipeline).",
     },
     console = {
       "1. IAM: open the new group, policy or instance profile named in context name.",

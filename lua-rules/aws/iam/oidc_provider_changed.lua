@@ -50,6 +50,8 @@ rule {
         .. "trusting roles' sub and aud conditions.",
       "A changed thumbprint can point trust at a server the attacker controls.",
       "Outage: a deleted provider breaks every pipeline or pod using it.",
+      "Compliance: NIST 800-53 IA-8 (non-organizational users identified) and AC-2; SOC 2 "
+        .. "CC6.1: a trusted identity provider is a way in.",
     },
     console = {
       "1. IAM > Identity providers: open the provider; check its URL, audiences and "

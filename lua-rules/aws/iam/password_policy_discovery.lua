@@ -38,6 +38,7 @@ rule {
       "Password policy discovery precedes password guessing and spraying against console "
         .. "users.",
       "A read from an unusual principal or IP can be the first call of a stolen credential.",
+      "Compliance: SOC 2 CC7.2 (anomalous activity detected and reviewed).",
     },
     console = {
       "1. Check the actor and source IP: an auditor, a compliance tool, or unexpected?",

@@ -51,6 +51,8 @@ rule {
       "Trusted relationship abuse: the other account's security now bounds yours.",
       "Third-party access control: vendor access should be approved and inventoried "
         .. "(ISO/IEC 27001 supplier relationship controls).",
+      "Compliance: CIS AWS Foundations Benchmark v1.4.0 1.20 (IAM Access Analyzer reports "
+        .. "such grants), SOC 2 CC6.3, NIST 800-53 AC-6 (least privilege).",
     },
     console = {
       "1. Look up the account ids in context principals: your organisation (Organizations "

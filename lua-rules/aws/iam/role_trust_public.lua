@@ -55,6 +55,8 @@ rule {
       "Every permission the role holds is exposed; check its attached and inline policies.",
       "Least privilege: an open trust policy is the kind of external access IAM Access "
         .. "Analyzer reports as a finding.",
+      "Compliance: CIS AWS Foundations Benchmark v1.4.0 1.20 (IAM Access Analyzer reports "
+        .. "such grants), SOC 2 CC6.1, NIST 800-53 AC-3 and AC-6.",
     },
     console = {
       "1. IAM > Roles: open the role, Trust relationships tab, and read the statement with "

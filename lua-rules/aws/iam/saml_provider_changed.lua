@@ -48,6 +48,8 @@ rule {
       "A new provider is harmless until a role trusts it; expect UpdateAssumeRolePolicy "
         .. "or CreateRole naming it next.",
       "Outage: a deleted provider breaks single sign-on for every federated user.",
+      "Compliance: CIS AWS Foundations Benchmark v1.4.0 1.21 (users managed centrally "
+        .. "through federation), NIST 800-53 IA-2 and IA-8, SOC 2 CC6.1.",
     },
     console = {
       "1. IAM > Identity providers: open the provider and compare its metadata (issuer, "

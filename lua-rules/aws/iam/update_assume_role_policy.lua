@@ -42,6 +42,9 @@ rule {
       "Outage: services or pipelines removed from the trust can no longer assume the role.",
       "If readable is false the new document could not be parsed; read it before deciding "
         .. "it is harmless.",
+      "Compliance: SOC 2 CC6.3 and NIST 800-53 AC-6; the CIS AWS Foundations Benchmark 4.4 "
+        .. "alarm on IAM policy changes omits UpdateAssumeRolePolicy, so this rule is that gap's"
+        .. " alarm.",
     },
     console = {
       "1. IAM > Roles: open the role, Trust relationships tab, and read the new policy.",

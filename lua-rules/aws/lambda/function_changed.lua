@@ -46,6 +46,7 @@ rule {
       "Persistence: pointing an alias at an unreviewed version, or adding a trigger, changes "
         .. "what runs without touching the code under review.",
       "Impact: deleting a function or setting its concurrency to 0 stops a service.",
+      "Compliance: SOC 2 CC8.1 and NIST 800-53 CM-3 (changes go through change control).",
     },
     console = {
       "1. Lambda > Functions: open the function; check Aliases, Versions, Configuration > "

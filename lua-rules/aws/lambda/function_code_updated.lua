@@ -40,6 +40,8 @@ rule {
         .. "role's permissions, and can read every event and secret the function receives.",
       "Change control: code deployed by hand is not what the repository and the pipeline "
         .. "show.",
+      "Compliance: SOC 2 CC8.1 and NIST 800-53 CM-3 / SI-7 (software integrity); PCI DSS "
+        .. "6.5.1 for functions in scope.",
     },
     console = {
       "1. Lambda > Functions: open the function, Code tab, and compare the code with the "

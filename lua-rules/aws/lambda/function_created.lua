@@ -43,6 +43,8 @@ rule {
         .. "creator uploaded, with that role.",
       "Persistence: a function triggered by a schedule or an event keeps running after the "
         .. "creator's own access is removed.",
+      "Compliance: SOC 2 CC8.1 and NIST 800-53 CM-8 (component inventory): a function "
+        .. "nobody deployed is not in any inventory.",
     },
     console = {
       "1. Lambda > Functions: open the function from the alert; Code tab for what it does, "

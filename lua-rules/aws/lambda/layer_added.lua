@@ -81,6 +81,8 @@ rule {
       "Credential theft: code in a layer reads the role credentials from the environment.",
       "Supply chain: a layer from another account (context external) can be changed by its "
         .. "publisher in a new version.",
+      "Compliance: SOC 2 CC8.1 and NIST 800-53 SI-7 (software integrity): code from a layer"
+        .. " runs with the function's role.",
     },
     console = {
       "1. Lambda > Functions: open the function, Code tab, Layers section, and check each "

@@ -41,6 +41,8 @@ rule {
         .. "anything its role can do, at will.",
       "Unreviewed triggers: a new event source can feed the function data it was not "
         .. "designed for.",
+      "Compliance: AWS Foundational Security Best Practices Lambda.1 (function policies "
+        .. "prohibit public access) when the principal is *; SOC 2 CC6.1 otherwise.",
     },
     console = {
       "1. Lambda > Functions: open the function, Configuration > Permissions, "

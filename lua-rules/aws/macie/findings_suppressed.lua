@@ -37,6 +37,9 @@ rule {
     risks = {
       "Defense evasion: criteria matching a whole category (CLASSIFICATION, POLICY) or "
         .. "the attacker's buckets hide data exposure from every downstream tool.",
+      "Compliance: AWS Foundational Security Best Practices Macie.1 (Macie enabled) passes "
+        .. "while its findings are hidden; SOC 2 C1.1 (confidential information identified) and "
+        .. "CC7.2.",
     },
     console = {
       "1. Amazon Macie > Findings > Saved rules: open the filter from the alert and read "

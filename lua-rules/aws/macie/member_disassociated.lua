@@ -42,6 +42,8 @@ rule {
         .. "team's view; the member can then pause Macie without anyone noticing.",
       "Removing the delegated administrator stops central oversight for the whole "
         .. "organization.",
+      "Compliance: SOC 2 C1.1 (confidential information identified): the account's "
+        .. "sensitive data is no longer in the central Macie inventory.",
     },
     console = {
       "1. In the Macie administrator account: Amazon Macie > Accounts; find the account "

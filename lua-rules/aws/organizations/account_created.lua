@@ -42,6 +42,8 @@ rule {
       "An account nobody planned is a place to hide resources and persistence.",
       "New accounts start without your account-level alarms unless they are applied "
         .. "organization-wide.",
+      "Compliance: CIS AWS Foundations Benchmark v1.4.0 4.15 (alarm on AWS Organizations "
+        .. "changes), SOC 2 CC6.2.",
     },
     console = {
       "1. AWS Organizations > AWS accounts: open the new account; check its email and OU.",

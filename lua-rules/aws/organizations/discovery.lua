@@ -69,6 +69,7 @@ rule {
         .. "lateral movement and phishing.",
       "From a member account, any answer at all tells the caller the account is in an "
         .. "organization and names the management account.",
+      "Compliance: SOC 2 CC7.2 (anomalous activity detected and reviewed).",
     },
     console = {
       "1. Check the actor: an administrator, a known inventory tool, or unexpected?",

@@ -35,6 +35,9 @@ rule {
         .. "logging.",
       "A compromised administrator: the failed call is often the only visible step of an "
         .. "intrusion so far.",
+      "Compliance: CIS AWS Foundations Benchmark v1.4.0 4.15 (alarm on AWS Organizations "
+        .. "changes); SCPs and central logging are the preventive controls an account that "
+        .. "leaves would lose (SOC 2 CC6.1).",
     },
     console = {
       "1. Ask the actor's owner whether they ran this; compare source IP and user agent.",

@@ -7,6 +7,9 @@
 -- service). Making it private, other modifications and failed calls are quiet.
 -- A database created public (CreateDBInstance) is not covered here: creation
 -- is reviewed with the stack that makes it; restores are public_restore's.
+-- The CLI has no modify-db-cluster --no-publicly-accessible (the RDS API
+-- model has no such ModifyDBCluster parameter): the runbook lists the
+-- cluster's instances to make each private with modify-db-instance.
 local aws = require "vigil.aws"
 
 rule {
@@ -62,8 +65,8 @@ rule {
     cli = {
       "aws rds modify-db-instance --db-instance-identifier <db> --no-publicly-accessible "
         .. "--apply-immediately",
-      "aws rds modify-db-cluster --db-cluster-identifier <cluster> --no-publicly-accessible "
-        .. "--apply-immediately",
+      "aws rds describe-db-clusters --db-cluster-identifier <cluster> "
+        .. "--query 'DBClusters[0].DBClusterMembers[].DBInstanceIdentifier'",
       "aws rds describe-db-instances --db-instance-identifier <db> "
         .. "--query 'DBInstances[0].[PubliclyAccessible,VpcSecurityGroups]'",
       "aws ec2 describe-security-groups --group-ids <sg-id>",

@@ -58,6 +58,8 @@ rule {
         .. "log deliveries still pointing at the name will talk to whoever claims it next.",
       "Impact: deleting log or backup buckets is part of destroying evidence and "
         .. "recovery options.",
+      "Compliance: SOC 2 A1.2 and NIST 800-53 CP-9 (recoverable data); PCI DSS 10.5.1 (12 "
+        .. "months of logs) when the bucket held logs.",
     },
     console = {
       "1. Ask the actor or the bucket's owner whether the deletion was planned.",

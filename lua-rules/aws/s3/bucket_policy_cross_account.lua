@@ -51,6 +51,8 @@ rule {
         .. "account read access and copies the data at leisure, even after their access "
         .. "to your account is revoked.",
       "Persistence: the grant survives credential rotation in your account.",
+      "Compliance: CIS AWS Foundations Benchmark v1.4.0 4.8 (alarm on S3 bucket policy "
+        .. "changes), SOC 2 CC6.7.",
     },
     console = {
       "1. S3 > Buckets > the bucket > Permissions > Bucket policy: find the statements "

@@ -68,6 +68,8 @@ rule {
         .. "intrusion disappears.",
       "Inhibit recovery: a short NoncurrentVersionExpiration defeats versioning as a "
         .. "backup.",
+      "Compliance: PCI DSS 10.5.1 (keep logs 12 months) when the bucket holds logs; SOC 2 "
+        .. "A1.2 and NIST 800-53 CP-9 (backup).",
     },
     console = {
       "1. S3 > Buckets > the bucket from the alert > Management > Lifecycle rules: "

@@ -36,6 +36,8 @@ rule {
       "Exfiltration: one object (a database dump, an export) made public can be "
         .. "downloaded anonymously, leaving no trace tied to a credential.",
       "Data loss: personal or regulated data exposed on the internet.",
+      "Compliance: AWS Foundational Security Best Practices S3.8 (bucket-level Block Public"
+        .. " Access) would have refused the ACL; SOC 2 C1.1.",
     },
     console = {
       "1. S3 > Buckets > the bucket > the object from the alert > Permissions: choose "

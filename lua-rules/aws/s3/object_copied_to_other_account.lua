@@ -73,6 +73,7 @@ rule {
       "Ransomware: attackers copy data out before deleting or encrypting the original "
         .. "and ask for payment.",
       "Data loss: the copy in the other account is out of your control for good.",
+      "Compliance: SOC 2 CC6.7 and C1.1, NIST 800-53 AC-4 (information flow enforcement).",
     },
     console = {
       "1. Identify the account from the alert (AWS Organizations > AWS accounts, or your "

@@ -59,6 +59,8 @@ rule {
       "Impact (data encrypted or destroyed): the bucket's data may already be "
         .. "unreadable or deleted, and copied out for extortion.",
       "The credentials used are in an attacker's hands and may reach other buckets.",
+      "Compliance: breach-notification clocks may start now (GDPR Art. 33: 72 hours; PCI "
+        .. "DSS 12.10.1 incident response plan); SOC 2 CC7.4.",
     },
     console = {
       "1. Disable the actor's credentials at once (IAM > Users > Security credentials > "

@@ -33,6 +33,7 @@ rule {
         .. "the copies that would allow recovery.",
       "Data loss: the next deletion or overwrite of the source has no replica.",
       "Resilience and compliance: cross-region copies required by a recovery plan stop.",
+      "Compliance: SOC 2 A1.2 and NIST 800-53 CP-6 / CP-9 (alternate storage and backup).",
     },
     console = {
       "1. S3 > Buckets > the bucket from the alert > Management > Replication rules: "

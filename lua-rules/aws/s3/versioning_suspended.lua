@@ -48,7 +48,9 @@ rule {
       "Inhibit system recovery: ransomware overwrites or deletes objects after "
         .. "suspending versioning so no clean copy remains.",
       "Data loss: accidental or malicious overwrites become permanent.",
-      "Compliance: backup and retention controls relying on versioning stop working.",
+      "Compliance: backup and retention controls relying on versioning stop working: CIS AWS "
+        .. "Foundations Benchmark v1.4.0 2.1.3 (MFA Delete on S3 buckets), AWS Foundational "
+        .. "Security Best Practices S3.14 (versioning enabled), SOC 2 A1.2.",
     },
     console = {
       "1. S3 > Buckets > the bucket from the alert > Properties > Bucket Versioning: "

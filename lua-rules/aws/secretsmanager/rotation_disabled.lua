@@ -31,9 +31,8 @@ rule {
       .. "(the AWSPENDING version stays).",
     risks = {
       "Persistence: a stolen copy of the secret keeps working for as long as rotation is off.",
-      "Compliance: PCI DSS 8.3.9 / 8.6.3 (change passwords and keys periodically), CIS AWS "
-        .. "Foundations-style controls and AWS Security Hub SecretsManager.1 (rotation "
-        .. "enabled) fail for the secret.",
+      "Compliance: PCI DSS 8.3.9 / 8.6.3 (change passwords and keys periodically) and AWS "
+        .. "Security Hub SecretsManager.1 (rotation enabled) fail for the secret.",
     },
     console = {
       "1. Secrets Manager > Secrets: open the secret from the alert, Rotation tab: Automatic "

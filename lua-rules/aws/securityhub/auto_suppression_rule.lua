@@ -65,6 +65,8 @@ rule {
       "Defense evasion: broad criteria (a whole product, a finding type, the attacker's "
         .. "resources) silence detection for good, without touching GuardDuty itself.",
       "Findings suppressed by the rule never reach the integrations that page on-call.",
+      "Compliance: CIS AWS Foundations Benchmark v1.4.0 4.16 (Security Hub enabled) passes "
+        .. "while findings are suppressed; SOC 2 CC7.3 (security events evaluated).",
     },
     console = {
       "1. Security Hub > Automations: open the rule from the alert and read its "

@@ -59,6 +59,8 @@ rule {
         .. "public bucket) are hidden before anyone triages them.",
       "Accepted risk without review: suppressions outside the agreed process hide real "
         .. "exposure.",
+      "Compliance: SOC 2 CC7.3 (security events evaluated) and PCI DSS 10.4.1 (security "
+        .. "events reviewed); a suppressed finding drops out of every compliance score.",
     },
     console = {
       "1. Security Hub > Findings: change the Workflow status filter to SUPPRESSED (and "

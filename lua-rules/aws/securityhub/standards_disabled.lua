@@ -35,7 +35,9 @@ rule {
     risks = {
       "Defense evasion: misconfigurations the standard would flag (public buckets, "
         .. "logging off, root use) are no longer reported.",
-      "Compliance: evidence for audits based on the standard stops being produced.",
+      "Compliance: evidence for audits based on the standard stops being produced (the CIS "
+        .. "AWS Foundations, PCI DSS or NIST 800-53 controls it checked); CIS AWS Foundations "
+        .. "Benchmark v1.4.0 4.16 (Security Hub enabled).",
     },
     console = {
       "1. Security Hub > Security standards: find the standards named in the alert and "

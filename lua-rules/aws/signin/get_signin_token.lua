@@ -44,6 +44,8 @@ rule {
         .. "interactive console session, where actions are harder to attribute.",
       "Defense evasion: console sessions opened this way bypass the MFA and sign-in "
         .. "controls of ConsoleLogin.",
+      "Compliance: CIS AWS Foundations Benchmark v1.4.0 1.10 (MFA for console users) is "
+        .. "sidestepped: the console session comes from API credentials; SOC 2 CC6.1.",
     },
     console = {
       "1. Look at the identity (context identity_type, actor) and user agent: is there a "

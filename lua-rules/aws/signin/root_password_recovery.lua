@@ -30,6 +30,8 @@ rule {
       "Account takeover: an attacker who controls the account email (a compromised "
         .. "mailbox, an expired domain) gets root.",
       "A recovery nobody asked for means someone knows the root email and is trying.",
+      "Compliance: CIS AWS Foundations Benchmark v1.4.0 1.5 (MFA on the root user) and 1.7 "
+        .. "(no daily use of the root user); SOC 2 CC6.1.",
     },
     console = {
       "1. Ask the holder of the root credentials whether they requested a reset.",

@@ -52,6 +52,8 @@ rule {
         .. "session for AWS access, for as long as the session lasts.",
       "Phishing: an approval the user did not start is indistinguishable on their side "
         .. "from their own sign-in.",
+      "Compliance: NIST 800-53 IA-2 (identification and authentication) and SOC 2 CC6.1: a "
+        .. "device-code approval can be phished.",
     },
     console = {
       "1. Compare the source IP and user agent with the user's usual ones (their own "

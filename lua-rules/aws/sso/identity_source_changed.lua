@@ -44,6 +44,8 @@ rule {
       "Domain trust modification: an identity provider the attacker controls can sign in "
         .. "as any user with any assignment.",
       "Outage: disabling the external provider cuts every federated user off.",
+      "Compliance: CIS AWS Foundations Benchmark v1.4.0 1.21 (users managed centrally "
+        .. "through federation), NIST 800-53 IA-2 and AC-2, SOC 2 CC6.1 and CC6.2.",
     },
     console = {
       "1. IAM Identity Center > Settings > Identity source: check the source and, for an "

@@ -45,6 +45,8 @@ rule {
         .. "looked, often a public repository.",
       "Unauthorized access follows quickly: leaked AWS keys are abused within minutes of "
         .. "publication.",
+      "Compliance: PCI DSS 8.6.2 (no credentials hard-coded in code or files) and CIS AWS "
+        .. "Foundations Benchmark v1.4.0 1.14 (rotate access keys every 90 days).",
     },
     console = {
       "1. Ask your security team whether they ran a secret scan from this source IP.",

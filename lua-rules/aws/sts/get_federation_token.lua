@@ -46,6 +46,8 @@ rule {
       "Defense evasion: later calls show a federated-user identity rather than the IAM "
         .. "user, which searches by user name miss.",
       "Unauthorized console access through GetSigninToken with these credentials.",
+      "Compliance: NIST 800-53 AC-2 and SOC 2 CC6.1: federated sessions outlive the "
+        .. "deactivation of the user's key and must be revoked on their own.",
     },
     console = {
       "1. Check with the owner of the calling IAM user whether anything they run uses "

@@ -41,6 +41,8 @@ rule {
       "Persistence: an attacker with a stolen key keeps access after you rotate the key.",
       "The credentials cannot call IAM without MFA, but every other permission of the "
         .. "user works.",
+      "Compliance: CIS AWS Foundations Benchmark v1.4.0 1.10 (MFA for users), PCI DSS 8.4.2"
+        .. " (MFA for access into the cardholder data environment), NIST 800-53 IA-2(1).",
     },
     console = {
       "1. Check with the user's owner whether a tool of theirs calls GetSessionToken; "

@@ -48,6 +48,8 @@ rule {
         .. "ones, possibly in other accounts (context cross_account).",
       "Defense evasion: later calls carry the new role's session, hiding the original "
         .. "identity unless the chain is followed back.",
+      "Compliance: NIST 800-53 AC-6 (least privilege) and AU-3 (records identify the "
+        .. "originating identity: require sts:SourceIdentity); SOC 2 CC6.3.",
     },
     console = {
       "1. Compare the pair in the alert (context from_role, then the target role) with "

@@ -47,6 +47,8 @@ rule {
         .. "holds credentials it should not have (context external = true).",
       "Misconfiguration: a legitimate new integration blocked by the policy shows up the "
         .. "same way; fix the policy rather than ignore the alert.",
+      "Compliance: NIST 800-53 SC-7 (boundary protection) and SOC 2 CC6.6: the data "
+        .. "perimeter held, but someone inside tried to cross it.",
     },
     console = {
       "1. EC2 > Network & Security > Network Interfaces: search the source address from the "

@@ -42,6 +42,8 @@ rule {
         .. "own through your endpoint, outside your egress controls.",
       "Data perimeter gap: the endpoint policy does not limit principals to your "
         .. "organization (aws:PrincipalOrgID).",
+      "Compliance: NIST 800-53 SC-7 and AC-4 (information flow), SOC 2 CC6.7 (data moved "
+        .. "only to authorised parties).",
     },
     console = {
       "1. EC2 > Network & Security > Network Interfaces: search the source address to find "

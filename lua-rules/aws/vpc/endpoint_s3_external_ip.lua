@@ -47,6 +47,7 @@ rule {
     risks = {
       "Exfiltration: data leaves through a path your egress monitoring does not watch.",
       "Perimeter gap: networks you did not intend to serve can use the endpoint.",
+      "Compliance: NIST 800-53 SC-7 and AC-4 (information flow), SOC 2 CC6.7.",
     },
     console = {
       "1. Identify the source address: is it one of your on-premises or partner ranges? If "

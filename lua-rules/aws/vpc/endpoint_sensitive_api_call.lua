@@ -63,6 +63,7 @@ rule {
         .. "policies from inside, where the call blends with application traffic.",
       "Defense evasion: trail and key changes from inside the VPC avoid controls that only "
         .. "watch console and internet paths.",
+      "Compliance: NIST 800-53 AC-6 and SI-4, SOC 2 CC7.2.",
     },
     console = {
       "1. EC2 > Network & Security > Network Interfaces: search the source address to find "
