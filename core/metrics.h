@@ -48,8 +48,9 @@ void vigil_metrics_alert(vigil_metrics_t *m, const char *rule_id, vigil_severity
 void vigil_metrics_sink(vigil_metrics_t *m, int sink, vigil_delivery_t outcome);
 
 /*
- * The spool hook: what sink number `sink` holds on disk now. Until the
- * spool calls it, both gauges read 0. Any thread.
+ * What sink number `sink` holds on disk now, for a spool kept outside the
+ * host's own (spool_sink.c's spools are read directly at scrape time and
+ * take precedence). Until someone calls it, both gauges read 0. Any thread.
  */
 void vigil_metrics_set_spool(vigil_metrics_t *m, int sink, uint64_t alerts, uint64_t bytes);
 

@@ -11,6 +11,7 @@
 #include "engine.h"
 #include "metrics_int.h"
 #include "pipeline_int.h"
+#include "spool.h"
 
 static const char *const sev_names[] = {"info", "low", "medium", "high", "critical"};
 
@@ -115,8 +116,15 @@ static void sinks(vigil_pipeline_t *pl, vigil_mx_buf_t *b) {
               "Deliveries the sink reported retryable; the host retries or spools them "
               "(a sink's own retries, such as the webhook's, are not counted).",
               VIGIL_MX_RETRIED);
-  for (i = 0; i < pl->nsinks; i++)
-    vigil_metrics_spool(pl->metrics, i, &spooled[i][0], &spooled[i][1]);
+  for (i = 0; i < pl->nsinks; i++) {
+    /* The spool is the loop thread's, as is this scrape: read it directly. */
+    if (pl->sinks[i].spool) {
+      spooled[i][0] = vigil_spool_count(pl->sinks[i].spool);
+      spooled[i][1] = vigil_spool_bytes(pl->sinks[i].spool);
+    } else {
+      vigil_metrics_spool(pl->metrics, i, &spooled[i][0], &spooled[i][1]);
+    }
+  }
   vigil_mx_family(b, "vigil_spool_alerts", "gauge",
                   "Alerts waiting in the sink's on-disk spool (0 when none or no spool).");
   for (i = 0; i < pl->nsinks; i++) {
@@ -129,6 +137,15 @@ static void sinks(vigil_pipeline_t *pl, vigil_mx_buf_t *b) {
     l[1] = pl->sinks[i].name;
     vigil_mx_sample(b, "vigil_spool_bytes", l, 1, spooled[i][1]);
   }
+  vigil_mx_family(b, "vigil_spool_held_alerts", "gauge",
+                  "Alerts held in memory because the sink's spool is full.");
+  for (i = 0; i < pl->nsinks; i++) {
+    l[1] = pl->sinks[i].name;
+    vigil_mx_sample(b, "vigil_spool_held_alerts", l, 1, pl->sinks[i].nheld);
+  }
+  gauge(b, "vigil_backpressure",
+        "1 while a full spool holds the sources back (emit waits, the http source answers 503).",
+        (uint64_t)atomic_load(&pl->pressure));
 }
 
 static void queues(vigil_pipeline_t *pl, vigil_mx_buf_t *b) {

@@ -252,6 +252,10 @@ checks = [
     (v("vigil_alerts_undelivered_total"), 0),
     (v("vigil_alerts_in_flight"), 0),
     (v("vigil_workers"), 2),
+    # Both sinks took everything: their spools (under state_dir) are empty.
+    (v("vigil_spool_alerts", sink="hook"), 0),
+    (v("vigil_spool_alerts", sink="sl"), 0),
+    (v("vigil_backpressure"), 0),
 ]
 for got, want in checks:
     assert got == want, (got, want, checks.index((got, want)))
