@@ -104,10 +104,10 @@ void vigil_alert_finish(vigil_pipeline_t *pl, vigil_alert_item_t *a) {
   pl->inflight--;
   if (a->failed)
     pl->delivery_failures++;
-  /* Every sink delivered it, spooled it, or rejected it for good (FAILED,
-   * or RETRY with no spool configured). The last two were logged and
-   * counted as errors; holding the checkpoint forever on them would stop
-   * the source instead. */
+  /* Every sink delivered it, spooled it, rejected it for good (FAILED:
+   * logged and counted; reading the event again would get the same
+   * answer), or gave it up with no spool to keep it, which marked the
+   * tracker lost so the source's checkpoint stays before the event. */
   if (a->track)
     vigil_track_release(a->track);
   vigil_alert_free(a);
@@ -145,6 +145,8 @@ static void svc_delivered(vigil_host_t *h, void *token, vigil_delivery_t outcome
   }
   if (outcome != VIGIL_DELIVERY_DONE) {
     a->failed++;
+    if (outcome == VIGIL_DELIVERY_RETRY && a->track)
+      vigil_track_lost(a->track);
     vigil_error(h->name, "alert %s for %s could not be delivered: %s", a->rule_id,
                 a->pub.message, h->lib->desc.last_error(h->inst)
                                     ? h->lib->desc.last_error(h->inst)
@@ -181,7 +183,18 @@ static void deliver_to(vigil_host_t *sink, vigil_alert_item_t *a) {
   if (sink->lib->desc.deliver(sink->inst, &a->pub) != VIGIL_OK) {
     sink->pl->deliveries_out--;
     vigil_metrics_sink(sink->pl->metrics, (int)(sink - sink->pl->sinks), VIGIL_DELIVERY_FAILED);
+    /* A refusal (out of memory, an address it cannot use) may pass: the
+     * spool keeps the alert for replay when there is one. */
+    if (sink->spool) {
+      vigil_warn(sink->name, "refused alert %s (%s); kept in the spool", a->rule_id,
+                 sink->lib->desc.last_error(sink->inst) ? sink->lib->desc.last_error(sink->inst)
+                                                        : "no reason given");
+      vigil_spool_take(sink, a);
+      return;
+    }
     a->failed++;
+    if (a->track)
+      vigil_track_lost(a->track);
     vigil_error(sink->name, "refused alert %s: %s", a->rule_id,
                 sink->lib->desc.last_error(sink->inst) ? sink->lib->desc.last_error(sink->inst)
                                                        : "no reason given");

@@ -73,6 +73,7 @@ struct vigil_track_s {
   void *arg;
   atomic_int refs;
   atomic_int done;
+  atomic_int lost;  /* an alert of it was given up undelivered (no spool) */
 };
 
 /* A record on its way to the worker that owns its principal. */
@@ -226,6 +227,9 @@ void vigil_msg_free(vigil_msg_t *m);
 vigil_track_t *vigil_track_new(vigil_host_t *h, vigil_ack_cb ack, void *arg);
 void vigil_track_ref(vigil_track_t *t);
 void vigil_track_release(vigil_track_t *t);
+/* An alert of t was given up without any sink keeping it: t acks with
+ * VIGIL_EIO, so its source does not move a checkpoint past it. */
+void vigil_track_lost(vigil_track_t *t);
 /* Loop thread: acks every done tracker at the head of each source. */
 void vigil_track_ack_done(vigil_pipeline_t *pl);
 /* Loop thread, at tear-down: tells the rest they may not be done. */

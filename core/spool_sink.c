@@ -25,6 +25,7 @@
 #include <time.h>
 
 #include "log.h"
+#include "metrics.h"
 #include "pipeline_int.h"
 #include "spool.h"
 
@@ -47,6 +48,12 @@ typedef struct vigil_held_s {
 } vigil_held_t;
 
 static void on_replay_timer(uv_timer_t *t);
+
+/* What /metrics shows for this sink's spool. */
+static void gauge(vigil_host_t *h) {
+  vigil_metrics_set_spool(h->pl->metrics, (int)(h - h->pl->sinks), vigil_spool_count(h->spool),
+                          vigil_spool_bytes(h->spool));
+}
 
 static void set_pressure(vigil_pipeline_t *pl) {
   int any = 0;
@@ -82,6 +89,7 @@ static int append(vigil_host_t *h, vigil_alert_item_t *a) {
 
   if (rc == VIGIL_OK) {
     h->spooled++;
+    gauge(h);
     vigil_alert_finish(h->pl, a);
     return 1;
   }
@@ -187,6 +195,7 @@ static void end_round(vigil_host_t *h) {
   if (n > 0) {
     vigil_spool_consume(h->spool, upto, n);
     h->replayed += n;
+    gauge(h);
   }
   drain_held(h);
   if (h->round_retry || stuck) {
@@ -208,6 +217,7 @@ static void start_round(vigil_host_t *h) {
 
   if (h->replay_head || h->stopping)
     return;
+  gauge(h); /* the metrics exist only once the pipeline started */
   for (i = 0; i < h->window; i++) {
     r = calloc(1, sizeof(*r));
     if (!r || vigil_spool_read(h->spool, &pos, &r->rec) != 1) {

@@ -21,6 +21,7 @@ vigil_track_t *vigil_track_new(vigil_host_t *h, vigil_ack_cb ack, void *arg) {
   t->arg = arg;
   atomic_init(&t->refs, 1);
   atomic_init(&t->done, 0);
+  atomic_init(&t->lost, 0);
   if (h->track_tail)
     h->track_tail->next = t;
   else
@@ -38,6 +39,10 @@ void vigil_track_release(vigil_track_t *t) {
     return;
   atomic_store_explicit(&t->done, 1, memory_order_release);
   uv_async_send(&t->src->pl->wakeup);
+}
+
+void vigil_track_lost(vigil_track_t *t) {
+  atomic_store_explicit(&t->lost, 1, memory_order_relaxed);
 }
 
 /* Unlinks the head of h's list if `all` or it is done. */
@@ -63,7 +68,7 @@ void vigil_track_ack_done(vigil_pipeline_t *pl) {
 
   for (i = 0; i < pl->nsources; i++) {
     while ((t = pop_head(&pl->sources[i], 0))) {
-      t->ack(t->arg, VIGIL_OK);
+      t->ack(t->arg, atomic_load(&t->lost) ? VIGIL_EIO : VIGIL_OK);
       free(t);
     }
   }
@@ -78,7 +83,9 @@ void vigil_track_ack_closed(vigil_pipeline_t *pl) {
       /* A tracker not done may still be referenced by an unscanned
        * batch or a message; both are gone by tear-down, so freeing is
        * safe only once the workers have been joined. */
-      t->ack(t->arg, atomic_load(&t->done) ? VIGIL_OK : VIGIL_ECLOSED);
+      t->ack(t->arg, !atomic_load(&t->done) ? VIGIL_ECLOSED
+                     : atomic_load(&t->lost) ? VIGIL_EIO
+                                             : VIGIL_OK);
       free(t);
     }
   }

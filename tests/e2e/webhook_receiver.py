@@ -4,7 +4,9 @@
 Records every POST as one JSON line (number, time, path, headers, body, the
 status it answered) and answers from a plan: fail the first N requests with a
 status (500, 429 with a Retry-After, ...), then answer 200; or always answer
-one status. Writes the port it listens on to --port-file once ready.
+one status; or fail while a file exists (an outage the test starts and ends).
+Can answer slowly (--delay). Writes the port it listens on to --port-file
+once ready.
 """
 import argparse
 import json
@@ -22,6 +24,10 @@ def main():
     ap.add_argument("--fail-count", type=int, default=0, help="fail this many first")
     ap.add_argument("--retry-after", help="Retry-After value sent with failures")
     ap.add_argument("--always", type=int, help="answer every request with this status")
+    ap.add_argument("--fail-while", metavar="PATH",
+                    help="answer --fail-status while PATH exists (an outage the test ends)")
+    ap.add_argument("--delay", type=float, default=0.0,
+                    help="seconds to wait before answering each request (a slow far end)")
     ap.add_argument("--drop-count", type=int, default=0,
                     help="close the first N connections without answering")
     args = ap.parse_args()
@@ -44,12 +50,16 @@ def main():
                 k = seen[0]
             if k <= args.drop_count:
                 status = 0
+            elif args.fail_while and os.path.exists(args.fail_while):
+                status = args.fail_status
             elif args.always is not None:
                 status = args.always
             elif k <= args.drop_count + args.fail_count:
                 status = args.fail_status
             else:
                 status = 200
+            if args.delay > 0:
+                time.sleep(args.delay)
             rec = {"n": k, "t": time.time(), "path": self.path, "headers": dict(self.headers.items()),
                    "body": body, "status": status}
             with lock:
