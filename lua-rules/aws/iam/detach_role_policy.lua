@@ -54,34 +54,54 @@ rule {
   runbook = {
     about = "DetachRolePolicy removes the link between a managed policy (AWS managed or "
       .. "customer managed) and an IAM role. The policy itself still exists, but the role "
-      .. "loses whatever it granted or denied, for every session, within seconds."
-      .. " One alert stands for the actor's calls over an hour; duplicates counts "
-      .. "the earlier ones it folds in.",
+      .. "loses whatever it granted or denied, for every session, within seconds. The alert "
+      .. "names the actor, the role and the policy ARN; duplicates counts the actor's earlier "
+      .. "detaches folded into it over the hour (a pipeline run detaches many). Guardrail "
+      .. "policies (deny, boundary, quarantine) raise aws.iam.detach_guardrail_policy instead, "
+      .. "and a detach followed by an admin attach raises aws.iam.guardrail_swap.",
     risks = {
       "Privilege escalation: if the policy held Deny statements or conditions, the role can "
         .. "now do what they blocked.",
       "Outage: workloads that assume the role lose the permissions the policy granted.",
+      "Cover for what comes next: an intruder detaches a policy, then attaches a broader one "
+        .. "or uses the role; read the actor's next calls, not only this one.",
       "Change control: an IAM policy change made outside the usual pipeline; CIS AWS "
-        .. "Foundations Benchmark 4.4 asks for an alarm on IAM policy changes.",
+        .. "Foundations Benchmark v1.4.0 4.4 (alarm on IAM policy changes), SOC 2 CC8.1 "
+        .. "(changes authorised), NIST 800-53 AC-6 (least privilege) and CM-3.",
     },
     console = {
-      "1. IAM > Roles: open the role from the alert, Permissions tab, and confirm the "
-        .. "policy is no longer listed.",
-      "2. IAM > Policies: open the detached policy and read its JSON to see what the role "
-        .. "gained or lost.",
-      "3. CloudTrail > Event history: filter on User name = the actor (user name or role "
-        .. "session name) and review their other calls around the alert time.",
-      "4. Ask the actor or the role's owner whether the change was planned.",
-      "5. If it was not: on the role, Add permissions > Attach policies, select the policy, "
-        .. "Add permissions.",
+      "1. Triage first: is the actor your deployment pipeline (Terraform, CloudFormation "
+        .. "role) and is there a change ticket for this role? If yes, note the ticket on the "
+        .. "alert and close it.",
+      "2. IAM > Roles: open the role from the alert. Permissions tab: confirm the policy is "
+        .. "gone and see what remains; Trust relationships tab: note who can assume the role.",
+      "3. IAM > Policies: open the detached policy, Policy versions tab, open the default "
+        .. "version and read its JSON: a Deny statement removed is an escalation, an Allow "
+        .. "removed is at worst an outage.",
+      "4. CloudTrail > Event history: set the time range to an hour either side of the alert. "
+        .. "Filter User name = the actor (IAM user name or role session name) and read what "
+        .. "else they did; then filter Resource name = the role to see every other change to "
+        .. "it (an AttachRolePolicy of an admin policy right after is the escalation pattern).",
+      "5. Ask the actor or the role's owner whether the change was planned. No answer within "
+        .. "your escalation time, or the actor denies it: treat it as an incident.",
+      "6. Undo an unplanned change: on the role, Add permissions > Attach policies, select the "
+        .. "policy, Add permissions.",
+      "7. Contain an unknown actor: IAM > Users > the user > Security credentials: make its "
+        .. "access keys Inactive; for a role session, open the actor's role > Revoke sessions "
+        .. "tab > Revoke active sessions. Then hand over to incident response.",
     },
     cli = {
       "aws iam list-attached-role-policies --role-name <role>",
-      "aws iam get-policy --policy-arn <policy-arn>",
+      "aws iam get-policy --policy-arn <policy-arn> --query Policy.DefaultVersionId",
       "aws iam get-policy-version --policy-arn <policy-arn> --version-id <version-id>",
-      "aws cloudtrail lookup-events --lookup-attributes "
-        .. "AttributeKey=Username,AttributeValue=<user>",
+      "aws iam get-role --role-name <role> --query "
+        .. "'Role.[AssumeRolePolicyDocument,RoleLastUsed]'",
+      "aws cloudtrail lookup-events --start-time <alert-time-minus-1h> --end-time "
+        .. "<alert-time-plus-1h> --lookup-attributes AttributeKey=Username,AttributeValue=<user>",
+      "aws cloudtrail lookup-events --start-time <alert-time-minus-1h> --lookup-attributes "
+        .. "AttributeKey=ResourceName,AttributeValue=<role>",
       "aws iam attach-role-policy --role-name <role> --policy-arn <policy-arn>",
+      "aws iam update-access-key --user-name <user> --access-key-id <key-id> --status Inactive",
     },
   },
   tests = {
