@@ -43,8 +43,12 @@ rule {
     console = {
       "1. S3 > Buckets > the bucket from the alert > Properties > Server access logging: "
         .. "choose Edit, Enable, select the former target bucket and prefix, Save changes.",
-      "2. If CloudTrail data events are on for the bucket, use them to review requests "
-        .. "made while logging was off.",
+      "2. Ask the actor why logging was turned off; a bucket being retired is a reason, "
+        .. "a bucket still in use is not.",
+      "3. If CloudTrail data events are on for the bucket, use them to review requests "
+        .. "made while logging was off (CloudTrail Lake or Athena over the trail's bucket).",
+      "4. CloudTrail > Event history: filter User name = the actor and look for what "
+        .. "followed (GetObject bursts, bucket policy or ACL changes, deletions).",
     },
     cli = {
       "aws s3api get-bucket-logging --bucket <bucket>",

@@ -44,6 +44,10 @@ rule {
         .. "choose Enable standard.",
       "2. Ask the actor why they were disabled; a standard replaced by a newer version "
         .. "is fine, a standard simply removed is not.",
+      "3. CloudTrail > Event history: filter User name = the actor and look for other "
+        .. "defense changes in the same hour (GuardDuty, Config, CloudTrail, automation rules).",
+      "4. Once re-enabled, the standard's controls take up to 24 hours to report again: "
+        .. "look at failed controls in the meantime with Security Hub > Findings.",
     },
     cli = {
       "aws securityhub get-enabled-standards --region <region>",

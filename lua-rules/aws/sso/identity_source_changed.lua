@@ -50,12 +50,24 @@ rule {
     console = {
       "1. IAM Identity Center > Settings > Identity source: check the source and, for an "
         .. "external IdP, its issuer and certificate.",
-      "2. Ask the identity team whether the change was planned.",
-      "3. If not: Actions > Change identity source back, and review IAM Identity Center "
-        .. "sign-ins since (CloudTrail, event source signin.amazonaws.com).",
+      "2. Ask the identity team whether the change was planned (an IdP migration has a "
+        .. "ticket and a maintenance window). No answer or no ticket: treat it as an incident.",
+      "3. If it was not planned: Actions > Change identity source and set the previous "
+        .. "source back (users and group assignments are re-synced from it).",
+      "4. IAM Identity Center > Users: for users who signed in since the change, open the "
+        .. "user > Active sessions and delete the sessions.",
+      "5. CloudTrail > Event history: filter Event source = sso.amazonaws.com and "
+        .. "signin.amazonaws.com from the change time, to list who signed in through the new "
+        .. "source and which accounts and permission sets they used.",
+      "6. Review the actor's other calls (filter User name = the actor) and remove any "
+        .. "permission set assignments added since (AWS accounts > account > users and groups).",
     },
     cli = {
       "aws sso-admin list-instances",
+      "aws sso-admin list-account-assignments --instance-arn <instance-arn> --account-id "
+        .. "<account-id> --permission-set-arn <permission-set-arn>",
+      "aws cloudtrail lookup-events --start-time <change-time> --lookup-attributes "
+        .. "AttributeKey=EventSource,AttributeValue=sso.amazonaws.com",
       "aws cloudtrail lookup-events --lookup-attributes "
         .. "AttributeKey=EventSource,AttributeValue=sso-directory.amazonaws.com",
     },
