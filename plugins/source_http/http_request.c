@@ -324,9 +324,10 @@ static int on_body(http_parser *p, const char *at, size_t n) {
 /* ---- answers -------------------------------------------------------------------------------- */
 
 /*
- * GET /metrics. The host will offer its metrics in Prometheus text through
- * a service of its own (issue 6, operability); once the services table has
- * it, this is the one place to call it. Until then the path is reserved.
+ * GET /metrics. The core serves the pipeline's metrics on its own listener
+ * (metrics_listen, core/metrics_http.c): scrapers then need no ingest token,
+ * and the ingest port can face a wider network than the figures. A scraper
+ * pointed here by mistake is told where to look.
  */
 static void metrics(vh_conn_t *c) {
   refuse(c, 404, NULL, "metrics are served on the run configuration's metrics_listen address");

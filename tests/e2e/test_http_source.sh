@@ -4,9 +4,9 @@
 # malformed bodies get 400 with the line, bad tokens 401, large bodies 413;
 # /healthz answers; SIGTERM stops the server cleanly.
 #
-# 503 under back-pressure is covered by tests/unit/test_plugin_http.c with
-# a host whose try_emit() says EAGAIN: a real pipeline cannot be filled on
-# purpose yet (that needs a queue-size knob in the core for tests).
+# 503 under back-pressure: tests/unit/test_plugin_http.c (a host whose
+# try_emit() says EAGAIN) and test_http_backpressure.sh (a real pipeline
+# whose sink spool is full).
 . "$(dirname "$0")/lib.sh"
 command -v curl >/dev/null || { echo "curl is not installed: skipped"; exit 77; }
 
