@@ -82,7 +82,8 @@ static void lint_rule(lint_t *l, vigil_ruleset_t *rs, const vigil_rule_t *r) {
     say(l, r, 1, "no tags (ATT&CK technique and tactic)");
   if (!has_text(r->meta, "references"))
     say(l, r, 1, "no references");
-  if (r->nnames == 0 && r->nsources == 0)
+  if (r->nnames == 0 && r->nsources == 0 && r->nerrors == 0 && r->error_need == 0 &&
+      r->nid_types == 0)
     say(l, r, 1, "no 'on' filter: it runs on every event");
 }
 
@@ -90,35 +91,70 @@ static int cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* One line per (eventSource, eventName) pair some enabled rule is indexed
- * on; "*" for any. Benchmarks use it to build equivalent filters. */
-static void print_index(const vigil_ruleset_t *rs) {
+/* One line per combination of `on` values some enabled rule is indexed
+ * on: eventSource, eventName, then with --print-filters errorCode,
+ * userIdentity.type and eventType, tab-separated; "*" for any, a trailing
+ * '*' for a prefix, errorCode "+" for any failed call and "-" for
+ * successful calls only. Benchmarks build equivalent filters from it. */
+static int add_line(char ***lines, size_t *n, size_t *cap, const char *line) {
+  char **p;
+
+  if (*n == *cap) {
+    *cap = *cap ? *cap * 2 : 256;
+    p = realloc(*lines, *cap * sizeof(char *));
+    if (!p)
+      return -1;
+    *lines = p;
+  }
+  (*lines)[*n] = strdup(line);
+  return (*lines)[(*n)++] ? 0 : -1;
+}
+
+static const char *nth(char **v, int n, int i) {
+  return n ? v[i] : "*";
+}
+
+static int index_lines(const vigil_rule_t *r, char ***lines, size_t *n, size_t *cap) {
+  char buf[1024];
+  int s;
+  int k;
+  int e;
+  int t;
+  int y;
+  const char *err;
+
+  for (s = 0; s < (r->nsources ? r->nsources : 1); s++)
+    for (k = 0; k < (r->nnames ? r->nnames : 1); k++)
+      for (e = 0; e < (r->nerrors ? r->nerrors : 1); e++)
+        for (t = 0; t < (r->nid_types ? r->nid_types : 1); t++)
+          for (y = 0; y < (r->nevent_types ? r->nevent_types : 1); y++) {
+            err = r->error_need == 1 ? "+" : r->error_need == -1 ? "-"
+                                                               : nth(r->errors, r->nerrors, e);
+            snprintf(buf, sizeof(buf), "%s\t%s\t%s\t%s\t%s", nth(r->sources, r->nsources, s),
+                     nth(r->names, r->nnames, k), err, nth(r->id_types, r->nid_types, t),
+                     nth(r->event_types, r->nevent_types, y));
+            if (add_line(lines, n, cap, buf) != 0)
+              return -1;
+          }
+  return 0;
+}
+
+static void print_index(const vigil_ruleset_t *rs, int full) {
   char **lines = NULL;
   size_t n = 0;
   size_t cap = 0;
   size_t i;
-  int s;
-  int k;
-  const vigil_rule_t *r;
-  char buf[512];
+  char *tab;
 
   for (i = 0; i < rs->nrules; i++) {
-    r = &rs->rules[i];
-    if (!vigil_rule_enabled(r))
-      continue;
-    for (s = 0; s < (r->nsources ? r->nsources : 1); s++) {
-      for (k = 0; k < (r->nnames ? r->nnames : 1); k++) {
-        snprintf(buf, sizeof(buf), "%s\t%s", r->nsources ? r->sources[s] : "*",
-                 r->nnames ? r->names[k] : "*");
-        if (n == cap) {
-          cap = cap ? cap * 2 : 256;
-          lines = realloc(lines, cap * sizeof(char *));
-          if (!lines)
-            return;
-        }
-        lines[n++] = strdup(buf);
-      }
-    }
+    if (vigil_rule_enabled(&rs->rules[i]) && index_lines(&rs->rules[i], &lines, &n, &cap) != 0)
+      break;
+  }
+  for (i = 0; !full && i < n; i++) {
+    tab = strchr(lines[i], '\t');
+    tab = tab ? strchr(tab + 1, '\t') : NULL;
+    if (tab)
+      *tab = '\0'; /* eventSource and eventName only */
   }
   qsort(lines, n, sizeof(char *), cmp_str);
   for (i = 0; i < n; i++) {
@@ -132,13 +168,16 @@ static void print_index(const vigil_ruleset_t *rs) {
 
 static void help(FILE *out) {
   fprintf(out,
-          "usage: vigil lint [--print-index] [PATH...]\n\n"
+          "usage: vigil lint [--print-index|--print-filters] [PATH...]\n\n"
           "Checks the rules in PATH (default: the bundled pack) without running them:\n"
           "they load (unique ids, valid fields and tags), each has a test that fires\n"
           "and one that does not, and a runbook with about, risks, console and cli.\n"
           "Missing description, tags, references or 'on' filter are warnings.\n\n"
           "  --print-index   print the eventSource<TAB>eventName pairs the enabled\n"
-          "                  rules are indexed on (* = any) instead of linting\n"
+          "                  rules are indexed on (* = any, X* = prefix X) instead\n"
+          "                  of linting\n"
+          "  --print-filters the same with errorCode, userIdentity.type and eventType\n"
+          "                  columns (errorCode + = any failed call, - = succeeded)\n"
           "  -h, --help      this text\n\n"
           "Exit status: 0 clean (warnings allowed), 1 problems found, 2 the rules did\n"
           "not load.\n");
@@ -146,6 +185,7 @@ static void help(FILE *out) {
 
 int vigil_cmd_lint(int argc, char **argv) {
   static const struct option opts[] = {{"print-index", no_argument, NULL, 'i'},
+                                       {"print-filters", no_argument, NULL, 'F'},
                                        {"help", no_argument, NULL, 'h'},
                                        {NULL, 0, NULL, 0}};
   const char *paths[64];
@@ -160,8 +200,8 @@ int vigil_cmd_lint(int argc, char **argv) {
 
   optind = 1;
   while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-    if (c == 'i') {
-      index = 1;
+    if (c == 'i' || c == 'F') {
+      index = c == 'F' ? 2 : 1;
     } else {
       help(c == 'h' ? stdout : stderr);
       return c == 'h' ? VIGIL_EXIT_OK : VIGIL_EXIT_ERROR;
@@ -180,7 +220,7 @@ int vigil_cmd_lint(int argc, char **argv) {
     return VIGIL_EXIT_ERROR;
   }
   if (index) {
-    print_index(rs);
+    print_index(rs, index == 2);
     vigil_ruleset_free(rs);
     return VIGIL_EXIT_OK;
   }

@@ -8,7 +8,8 @@ static const char *const keys[VIGIL_K_COUNT] = {
     [VIGIL_K_ERROR_CODE] = "errorCode",       [VIGIL_K_USER_IDENTITY] = "userIdentity",
     [VIGIL_K_EVENT_TIME] = "eventTime",       [VIGIL_K_TIMESTAMP] = "@timestamp",
     [VIGIL_K_RECORDS] = "Records",            [VIGIL_K_DETAIL_TYPE] = "detail-type",
-    [VIGIL_K_DETAIL] = "detail",              [VIGIL_K_DIGEST_START] = "digestStartTime"};
+    [VIGIL_K_DETAIL] = "detail",              [VIGIL_K_DIGEST_START] = "digestStartTime",
+    [VIGIL_K_EVENT_TYPE] = "eventType"};
 
 /* Line bookkeeping over one text: lines are counted lazily, forward only. */
 typedef struct ctx_s {

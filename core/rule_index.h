@@ -1,9 +1,11 @@
 /*
- * The rule index: which rules can match an event, from its eventSource and
- * eventName alone, before anything is parsed. A hash map from eventName to
- * rules, one from eventSource for rules that name only a source, and a list
- * of rules that run on every event. Read-only once built, so every thread
- * may use it at once.
+ * The rule index: which rules can match an event, from a few top-level
+ * fields read by the scanner, before anything is parsed. Rules are filed
+ * by exact eventName (a hash map), by eventName prefix (a short list), by
+ * eventSource for rules that name no eventName (a hash map), and in a list
+ * for rules that name neither; every rule found is then checked against
+ * the rest of its `on` (source, errorCode, userIdentity.type, eventType). Read-only
+ * once built, so every thread may use it at once.
  */
 #ifndef VIGIL_RULE_INDEX_H
 #define VIGIL_RULE_INDEX_H
@@ -11,23 +13,51 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <cjson/cJSON.h>
+
 #include "rules.h"
 
 typedef struct vigil_rule_index_s vigil_rule_index_t;
+
+/* The fields an event is indexed by; a NULL pointer when the event lacks
+ * the field (err: NULL when the call succeeded, i.e. errorCode is absent,
+ * not a string or empty). type is needed only when
+ * vigil_rule_index_needs_type() says so. */
+typedef struct vigil_ix_event_s {
+  const char *src;
+  size_t srclen;
+  const char *name;
+  size_t namelen;
+  const char *err;
+  size_t errlen;
+  const char *type;
+  size_t typelen;
+  const char *etype; /* eventType */
+  size_t etypelen;
+} vigil_ix_event_t;
 
 vigil_rule_index_t *vigil_rule_index_build(const vigil_ruleset_t *rs);
 void vigil_rule_index_free(vigil_rule_index_t *ix);
 
 /*
- * Writes into out (capacity cap) the numbers of the rules that may match an
- * event with this source and name (either may be NULL when the event lacks
- * it), in ascending order, and returns how many there are (possibly more
- * than cap: then only cap were written). Allocates nothing.
+ * Writes into out (capacity cap) the numbers of the rules that may match
+ * event ev, in ascending order, and returns how many there are (possibly
+ * more than cap: then only cap were written). Allocates nothing.
  */
-size_t vigil_rule_index_match(const vigil_rule_index_t *ix, const char *src, size_t srclen,
-                              const char *name, size_t namelen, uint32_t *out, size_t cap);
+size_t vigil_rule_index_match(const vigil_rule_index_t *ix, const vigil_ix_event_t *ev,
+                              uint32_t *out, size_t cap);
+
+/* 1 when some enabled rule filters on userIdentity.type. */
+int vigil_rule_index_needs_type(const vigil_rule_index_t *ix);
 
 /* Number of rules that run on every event. */
 size_t vigil_rule_index_wildcards(const vigil_rule_index_t *ix);
+
+/*
+ * The same decision for one rule from a parsed event, written apart from
+ * the index (plain string compares, no maps): what rule tests use, and the
+ * reference the fast path is checked against (VIGIL_FAST_PATH=off).
+ */
+int vigil_rule_admits(const vigil_rule_t *r, const cJSON *ev);
 
 #endif

@@ -12,6 +12,7 @@
 #include "json_path.h"
 #include "lua_event.h"
 #include "lua_json.h"
+#include "rule_index.h"
 #include "state.h"
 
 static const char *const test_keys[] = {"name", "event", "events", "fires", "alerts", "alert",
@@ -72,23 +73,6 @@ static cJSON *read_event(tcase_t *t, const char *rel, char *why, size_t cap) {
   free(buf);
   fclose(f);
   return ev;
-}
-
-/* The rule's `on` filter, as the index applies it. */
-static int admitted(const vigil_rule_t *r, const cJSON *ev) {
-  const char *src = vigil_json_str(ev, "eventSource");
-  const char *name = vigil_json_str(ev, "eventName");
-  int i;
-  int ok = r->nsources == 0;
-
-  for (i = 0; !ok && src && i < r->nsources; i++)
-    ok = strcmp(src, r->sources[i]) == 0;
-  if (!ok)
-    return 0;
-  ok = r->nnames == 0;
-  for (i = 0; !ok && name && i < r->nnames; i++)
-    ok = strcmp(name, r->names[i]) == 0;
-  return ok;
 }
 
 /* Compares the fields named in the test's alert table (on the stack top)
@@ -154,7 +138,7 @@ static int feed(tcase_t *t, vigil_eval_t *c, const cJSON *ev, vigil_alert_item_t
   vigil_alert_item_t *a = NULL;
   int got;
 
-  if (!admitted(r, ev))
+  if (!vigil_rule_admits(r, ev)) /* `on`, as the index applies it */
     return 0;
   vigil_event_next(t->rs->L);
   got = vigil_eval_rule(c, t->ri, ev, &a);

@@ -21,7 +21,6 @@ static const char *const rule_keys[] = {"id",      "title",   "severity", "descr
                                         "output",  "context", "runbook",  "tests",
                                         "enabled", "author",  "threshold", "distinct",
                                         "sequence", "dedup",  "exceptions", NULL};
-static const char *const on_keys[] = {"source", "eventSource", "eventName", NULL};
 static const char *const runbook_keys[] = {"about", "risks", "console", "cli", NULL};
 
 int vigil_severity_parse(const char *s) {
@@ -120,8 +119,7 @@ static void rule_clear(lua_State *L, vigil_rule_t *r) {
   free(r->title);
   free(r->file);
   free(r->output);
-  vigil_rl_free_list(r->sources, r->nsources);
-  vigil_rl_free_list(r->names, r->nnames);
+  vigil_rl_free_on(r);
   cJSON_Delete(r->meta);
   free(r->ov_where);
   vigil_form_free(L, &r->form);
@@ -298,9 +296,7 @@ static int l_rule(lua_State *L) {
 
   r = new_rule(L, rs);
   if (vigil_rl_opt(L, 1, "on", LUA_TTABLE, s)) {
-    vigil_rl_check_keys(L, 3, on_keys, "on");
-    vigil_rl_string_list(L, 3, "eventSource", &r->sources, &r->nsources, s);
-    vigil_rl_string_list(L, 3, "eventName", &r->names, &r->nnames, s);
+    vigil_rl_parse_on(L, 3, r, s);
     lua_pop(L, 1);
   }
   r->id = strdup(s);

@@ -76,8 +76,15 @@ typedef struct vigil_rule_s {
   int title_ref;         /* same for the title */
   char **sources;        /* on.eventSource values; none = any */
   int nsources;
-  char **names;          /* on.eventName values; none = any */
+  char **names;          /* on.eventName values, "List*" a prefix; none = any */
   int nnames;
+  char **errors;         /* on.errorCode values, "AccessDenied*" a prefix; none = any */
+  int nerrors;
+  int error_need;        /* on.errorCode = true: 1 (failed calls), false: -1 (succeeded) */
+  char **id_types;       /* on["userIdentity.type"] values; none = any */
+  int nid_types;
+  char **event_types;    /* on.eventType values (AwsApiCall, AwsVpceEvent...); none = any */
+  int nevent_types;
   char *output;          /* message template, or NULL */
   cJSON *meta;           /* description, tags, references, runbook */
   int when_ref;          /* registry refs, LUA_NOREF when absent */

@@ -22,6 +22,10 @@ void vigil_rl_strings(lua_State *L, int idx, const char *what, const char *rid, 
 /* "file:line" of the Lua code calling the current C function. */
 char *vigil_rl_where(lua_State *L);
 
+/* rule_on.c: the `on` table at idx (errors name the rule), and its lists. */
+void vigil_rl_parse_on(lua_State *L, int idx, vigil_rule_t *r, const char *rid);
+void vigil_rl_free_on(vigil_rule_t *r);
+
 /* rule_form.c: stateful forms and exceptions of the rule table at idx. */
 void vigil_form_parse(lua_State *L, int idx, vigil_rule_t *r, const char *rid);
 void vigil_form_free(lua_State *L, vigil_form_t *f);

@@ -5,6 +5,7 @@
  * that owns their principal. A record that meets no rule costs one scan
  * and no allocation.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,9 @@
 #include "pipeline_int.h"
 
 #define MAX_CANDIDATES 512
+
+static pthread_once_t fast_path_init = PTHREAD_ONCE_INIT;
+static int fast_path = 1;
 
 typedef struct ingest_s {
   vigil_host_t *h;
@@ -66,23 +70,74 @@ static uint64_t partition_key(const vigil_jval_t *uid) {
   return h;
 }
 
+/* userIdentity.type, read only when some rule filters on it. */
+static const char *identity_type(const vigil_jval_t *uid, char *scratch, size_t cap,
+                                 size_t *len) {
+  static const char *const key[] = {"type"};
+  vigil_jval_t v;
+
+  *len = 0;
+  if (uid->type != VIGIL_J_OBJECT || vigil_scan_object(uid->p, uid->len, key, 1, &v, NULL) != 0)
+    return NULL;
+  return text(&v, scratch, cap, len);
+}
+
+/* The rules that may match rec, from the scanned fields (the fast path). */
+static size_t fast_match(ingest_t *in, const vigil_record_t *rec, uint32_t *cand) {
+  char sbuf[256];
+  char nbuf[256];
+  char ebuf[256];
+  char tbuf[64];
+  char ybuf[64];
+  vigil_ix_event_t ev;
+
+  ev.src = text(&rec->f[VIGIL_K_EVENT_SOURCE], sbuf, sizeof(sbuf), &ev.srclen);
+  ev.name = text(&rec->f[VIGIL_K_EVENT_NAME], nbuf, sizeof(nbuf), &ev.namelen);
+  ev.err = text(&rec->f[VIGIL_K_ERROR_CODE], ebuf, sizeof(ebuf), &ev.errlen);
+  if (ev.err && ev.errlen == 0)
+    ev.err = NULL; /* an empty errorCode is no error, as in vigil_rule_admits */
+  ev.etype = text(&rec->f[VIGIL_K_EVENT_TYPE], ybuf, sizeof(ybuf), &ev.etypelen);
+  ev.type = NULL;
+  ev.typelen = 0;
+  if (vigil_rule_index_needs_type(in->gen->index))
+    ev.type = identity_type(&rec->f[VIGIL_K_USER_IDENTITY], tbuf, sizeof(tbuf), &ev.typelen);
+  return vigil_rule_index_match(in->gen->index, &ev, cand, MAX_CANDIDATES);
+}
+
+/* VIGIL_FAST_PATH=off: every record is parsed with cJSON and each enabled
+ * rule's `on` is checked on the tree (vigil_rule_admits), with no index.
+ * Slow; it exists so tests can show both ways give the same alerts. */
+static size_t slow_match(ingest_t *in, const vigil_record_t *rec, uint32_t *cand) {
+  const vigil_ruleset_t *rs = in->gen->rs[0];
+  cJSON *tree = cJSON_ParseWithLength(rec->p, rec->len);
+  size_t n = 0;
+  size_t i;
+
+  if (!tree)
+    return 0; /* worker.c reports what cJSON cannot parse; here it is dropped */
+  for (i = 0; i < rs->nrules && n < MAX_CANDIDATES; i++) {
+    if (vigil_rule_enabled(&rs->rules[i]) && vigil_rule_admits(&rs->rules[i], tree))
+      cand[n++] = (uint32_t)i;
+  }
+  cJSON_Delete(tree);
+  return n;
+}
+
+static void fast_path_once(void) {
+  const char *v = getenv("VIGIL_FAST_PATH");
+
+  fast_path = !(v && strcmp(v, "off") == 0);
+}
+
 static void on_record(void *arg, const vigil_record_t *rec) {
   ingest_t *in = arg;
   uint32_t cand[MAX_CANDIDATES];
-  char sbuf[256];
-  char nbuf[256];
-  const char *src;
-  const char *name;
-  size_t slen;
-  size_t nlen;
   size_t n;
   size_t stream_len;
   vigil_msg_t *m;
   int w = 0;
 
-  src = text(&rec->f[VIGIL_K_EVENT_SOURCE], sbuf, sizeof(sbuf), &slen);
-  name = text(&rec->f[VIGIL_K_EVENT_NAME], nbuf, sizeof(nbuf), &nlen);
-  n = vigil_rule_index_match(in->gen->index, src, slen, name, nlen, cand, MAX_CANDIDATES);
+  n = fast_path ? fast_match(in, rec, cand) : slow_match(in, rec, cand);
   if (n == 0)
     return;
   if (n > MAX_CANDIDATES) {
@@ -154,6 +209,7 @@ void vigil_scan_batch(vigil_worker_t *w, vigil_batch_t *b, vigil_gen_t *gen,
   size_t off = 0;
   uint64_t digests;
 
+  pthread_once(&fast_path_init, fast_path_once);
   while (off < b->used) {
     e = (const vigil_entry_t *)(b->data + off);
     off += sizeof(*e) + ((e->len + 1u + 7u) & ~(size_t)7u);

@@ -3,7 +3,9 @@
  * of Lua files in a scratch folder: rules naming eventNames only, sources
  * only, both, neither (wildcards), lists of names; ascending results with
  * no duplicates; the source filter on name matches; cap handling; a map
- * large enough to grow.
+ * large enough to grow. Then the other `on` keys: eventName prefixes,
+ * errorCode (values, prefixes, true, false), userIdentity.type, eventType, checked
+ * against vigil_rule_admits (the same decision from a parsed event).
  */
 #include "test_unit_util.h"
 
@@ -27,6 +29,14 @@ static const char rules_b[] =
 static const char rules_c[] =
     "rule { id = 'r5.s3', title = 't', severity = 'low',\n"
     "       on = { eventSource = 's3.amazonaws.com', eventName = 'GetObject' } }\n";
+
+/* The index asked with a source and a name only. */
+static size_t match(const vigil_rule_index_t *ix, const char *src, size_t slen,
+                    const char *name, size_t nlen, uint32_t *out, size_t cap) {
+  vigil_ix_event_t ev = {src, slen, name, nlen, NULL, 0, NULL, 0, NULL, 0};
+
+  return vigil_rule_index_match(ix, &ev, out, cap);
+}
 
 typedef struct fix_s {
   tmpdir_t td;
@@ -72,8 +82,7 @@ static void expect(const fix_t *f, const char *src, const char *name, const uint
   size_t i;
 
   memset(out, 0xff, sizeof(out));
-  got = vigil_rule_index_match(f->ix, src, src ? strlen(src) : 0, name,
-                               name ? strlen(name) : 0, out, 16);
+  got = match(f->ix, src, src ? strlen(src) : 0, name, name ? strlen(name) : 0, out, 16);
   if (got != n)
     print_error("src=%s name=%s: got %zu rules, want %zu\n", src ? src : "(none)",
                 name ? name : "(none)", got, n);
@@ -127,10 +136,10 @@ static void keys_are_length_delimited(void **state) {
   static const char name[] = "CreateUserX";
   uint32_t out[8];
 
-  assert_int_equal(vigil_rule_index_match(f->ix, src, 17, name, 10, out, 8), 5);
-  assert_int_equal(vigil_rule_index_match(f->ix, src, 18, name, 11, out, 8), 1);
+  assert_int_equal(match(f->ix, src, 17, name, 10, out, 8), 5);
+  assert_int_equal(match(f->ix, src, 18, name, 11, out, 8), 1);
   assert_int_equal(out[0], 3);
-  assert_int_equal(vigil_rule_index_match(f->ix, src, 3, name, 6, out, 8), 1);
+  assert_int_equal(match(f->ix, src, 3, name, 6, out, 8), 1);
 }
 
 static void cap_smaller_than_matches(void **state) {
@@ -139,7 +148,7 @@ static void cap_smaller_than_matches(void **state) {
   size_t got;
 
   memset(out, 0xff, sizeof(out));
-  got = vigil_rule_index_match(f->ix, "iam.amazonaws.com", 17, "CreateUser", 10, out, 2);
+  got = match(f->ix, "iam.amazonaws.com", 17, "CreateUser", 10, out, 2);
   assert_int_equal(got, 5);
   assert_int_not_equal(out[0], 0xffffffffu);
   assert_int_not_equal(out[1], 0xffffffffu);
@@ -148,7 +157,7 @@ static void cap_smaller_than_matches(void **state) {
   assert_int_equal(out[2], 0xffffffffu);
   assert_int_equal(out[3], 0xffffffffu);
 
-  got = vigil_rule_index_match(f->ix, "iam.amazonaws.com", 17, "CreateUser", 10, out, 0);
+  got = match(f->ix, "iam.amazonaws.com", 17, "CreateUser", 10, out, 0);
   assert_int_equal(got, 5);
   assert_int_equal(out[2], 0xffffffffu);
 }
@@ -182,11 +191,11 @@ static void many_names_and_no_maps(void **state) {
   assert_non_null(ix);
   for (i = 0; i < 300; i++) {
     snprintf(name, sizeof(name), "Op%d", i);
-    assert_int_equal(vigil_rule_index_match(ix, NULL, 0, name, strlen(name), out, 4), 2);
+    assert_int_equal(match(ix, NULL, 0, name, strlen(name), out, 4), 2);
     assert_int_equal(out[0], 0);
     assert_int_equal(out[1], 1);
   }
-  assert_int_equal(vigil_rule_index_match(ix, NULL, 0, "Op300", 5, out, 4), 1);
+  assert_int_equal(match(ix, NULL, 0, "Op300", 5, out, 4), 1);
   assert_int_equal(out[0], 1);
   vigil_rule_index_free(ix);
   vigil_ruleset_free(rs);
@@ -201,11 +210,164 @@ static void many_names_and_no_maps(void **state) {
   assert_int_equal(rs->nrules, 1);
   assert_int_equal(rs->ndisabled, 1);
   assert_non_null(ix);
-  assert_int_equal(vigil_rule_index_match(ix, "a", 1, "b", 1, out, 4), 0);
+  assert_int_equal(match(ix, "a", 1, "b", 1, out, 4), 0);
   assert_int_equal(vigil_rule_index_wildcards(ix), 0);
   vigil_rule_index_free(ix);
   vigil_ruleset_free(rs);
   td_remove(&td);
+}
+
+/* Rules on the other `on` keys, loaded once per test. */
+static const char rules_more[] =
+    "rule { id = 'p0.reads', title = 't', severity = 'low',\n"
+    "       on = { eventName = { 'List*', 'Describe*', 'GetObject' }, errorCode = false } }\n"
+    "rule { id = 'p1.denied', title = 't', severity = 'low',\n"
+    "       on = { errorCode = { 'AccessDenied*', 'Client.UnauthorizedOperation' } } }\n"
+    "rule { id = 'p2.failed_iam', title = 't', severity = 'low',\n"
+    "       on = { eventSource = 'iam.amazonaws.com', errorCode = true } }\n"
+    "rule { id = 'p3.root', title = 't', severity = 'low',\n"
+    "       on = { ['userIdentity.type'] = 'Root' } }\n"
+    "rule { id = 'p4.root_get', title = 't', severity = 'low',\n"
+    "       on = { eventName = 'Get*', ['userIdentity.type'] = { 'Root', 'IAMUser' } } }\n"
+    "rule { id = 'p5.vpce', title = 't', severity = 'low',\n"
+    "       on = { eventType = 'AwsVpceEvent', errorCode = false } }\n";
+
+typedef struct ev_case_s {
+  const char *json;
+  uint32_t want[6];
+  size_t n;
+} ev_case_t;
+
+static const ev_case_t more_cases[] = {
+    {"{\"eventName\":\"ListUsers\",\"eventSource\":\"iam.amazonaws.com\"}", {0}, 1},
+    {"{\"eventName\":\"List\",\"eventSource\":\"iam.amazonaws.com\"}", {0}, 1},
+    {"{\"eventName\":\"Lis\",\"eventSource\":\"iam.amazonaws.com\"}", {0}, 0},
+    {"{\"eventName\":\"ListUsers\",\"errorCode\":\"AccessDenied\","
+     "\"eventSource\":\"iam.amazonaws.com\"}", {1, 2}, 2},
+    {"{\"eventName\":\"ListUsers\",\"errorCode\":\"\"}", {0}, 1},
+    {"{\"eventName\":\"PutObject\",\"errorCode\":\"AccessDeniedException\"}", {1}, 1},
+    {"{\"eventName\":\"PutObject\",\"errorCode\":\"Client.UnauthorizedOperation\"}", {1}, 1},
+    {"{\"eventName\":\"PutObject\",\"errorCode\":\"Client.UnauthorizedOperationX\"}", {0}, 0},
+    {"{\"eventName\":\"PutObject\",\"errorCode\":\"NoSuchKey\","
+     "\"eventSource\":\"iam.amazonaws.com\"}", {2}, 1},
+    {"{\"eventName\":\"GetObject\",\"userIdentity\":{\"type\":\"Root\"}}", {0, 3, 4}, 3},
+    {"{\"eventName\":\"GetBucketAcl\",\"userIdentity\":{\"type\":\"IAMUser\"}}", {4}, 1},
+    {"{\"eventName\":\"GetBucketAcl\",\"userIdentity\":{\"type\":\"AssumedRole\"}}", {0}, 0},
+    /* A "type" deeper down is not the identity's type. */
+    {"{\"eventName\":\"GetBucketAcl\",\"userIdentity\":{\"sessionContext\":"
+     "{\"type\":\"Root\"}}}", {0}, 0},
+    {"{\"eventName\":\"PutObject\",\"eventType\":\"AwsVpceEvent\"}", {5}, 1},
+    {"{\"eventName\":\"ListKeys\",\"eventType\":\"AwsVpceEvent\"}", {0, 5}, 2},
+    {"{\"eventName\":\"PutObject\",\"eventType\":\"AwsVpceEvent\",\"errorCode\":\"X\"}",
+     {0}, 0},
+    {"{\"eventName\":\"PutObject\",\"eventType\":\"AwsApiCall\"}", {0}, 0},
+    {"{\"eventName\":\"RunInstances\",\"requestParameters\":{\"errorCode\":\"AccessDenied\","
+     "\"eventName\":\"ListUsers\"}}", {0}, 0},
+};
+
+static const char *str_of(const cJSON *o, const char *k) {
+  const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+
+  return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* Each case through the index (fields as the scanner hands them) and
+ * through vigil_rule_admits for every rule: both give the listed rules. */
+static void other_on_keys(void **state) {
+  tmpdir_t td;
+  vigil_ruleset_t *rs = NULL;
+  vigil_rule_index_t *ix;
+  const char *paths[1];
+  char err[512] = "";
+  uint32_t out[8];
+  size_t i;
+  size_t k;
+  size_t got;
+  size_t nadmit;
+  cJSON *ev;
+  vigil_ix_event_t e;
+
+  (void)state;
+  td_make(&td);
+  td_write(&td, "more.lua", rules_more);
+  paths[0] = td.path;
+  assert_int_equal(vigil_ruleset_load(paths, 1, NULL, 0, &rs, err, sizeof(err)), 0);
+  ix = vigil_rule_index_build(rs);
+  assert_non_null(ix);
+  assert_int_equal(vigil_rule_index_needs_type(ix), 1);
+  for (i = 0; i < sizeof(more_cases) / sizeof(more_cases[0]); i++) {
+    ev = cJSON_Parse(more_cases[i].json);
+    assert_non_null(ev);
+    memset(&e, 0, sizeof(e));
+    e.src = str_of(ev, "eventSource");
+    e.name = str_of(ev, "eventName");
+    e.err = str_of(ev, "errorCode");
+    e.type = str_of(cJSON_GetObjectItemCaseSensitive(ev, "userIdentity"), "type");
+    e.etype = str_of(ev, "eventType");
+    e.etypelen = e.etype ? strlen(e.etype) : 0;
+    e.srclen = e.src ? strlen(e.src) : 0;
+    e.namelen = e.name ? strlen(e.name) : 0;
+    e.errlen = e.err ? strlen(e.err) : 0;
+    e.typelen = e.type ? strlen(e.type) : 0;
+    if (e.err && !e.errlen)
+      e.err = NULL;
+    got = vigil_rule_index_match(ix, &e, out, 8);
+    if (got != more_cases[i].n)
+      print_error("%s: index gives %zu rules, want %zu\n", more_cases[i].json, got,
+                  more_cases[i].n);
+    assert_int_equal(got, more_cases[i].n);
+    for (k = 0; k < got; k++)
+      assert_int_equal(out[k], more_cases[i].want[k]);
+    for (k = 0, nadmit = 0; k < rs->nrules; k++) {
+      if (!vigil_rule_admits(&rs->rules[k], ev))
+        continue;
+      assert_true(nadmit < more_cases[i].n);
+      assert_int_equal(k, more_cases[i].want[nadmit]);
+      nadmit++;
+    }
+    assert_int_equal(nadmit, more_cases[i].n);
+    cJSON_Delete(ev);
+  }
+  vigil_rule_index_free(ix);
+  vigil_ruleset_free(rs);
+  td_remove(&td);
+}
+
+/* A '*' anywhere but last, a lone '*', an unknown key: load errors that
+ * name the file:line and the rule. */
+static void bad_on_values(void **state) {
+  static const char *const bad[][2] = {
+      {"on = { eventName = '*' }", "on.eventName value '*'"},
+      {"on = { eventName = 'L*st' }", "on.eventName value 'L*st'"},
+      {"on = { errorCode = { 'A', '' } }", "on.errorCode value ''"},
+      {"on = { ['userIdentity.type'] = '*Root' }", "on.userIdentity.type value '*Root'"},
+      {"on = { readOnly = true }", "unknown field 'readOnly'"},
+      {"on = { errorCode = 3 }", "on.errorCode must be a string or a list of strings"},
+  };
+  char text[256];
+  char err[512];
+  tmpdir_t td;
+  vigil_ruleset_t *rs;
+  const char *paths[1];
+  size_t i;
+
+  (void)state;
+  for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    snprintf(text, sizeof(text), "\nrule { id = 'x.bad', title = 't', severity = 'low', %s }\n",
+             bad[i][0]);
+    td_make(&td);
+    td_write(&td, "bad.lua", text);
+    paths[0] = td.path;
+    rs = NULL;
+    err[0] = '\0';
+    assert_int_not_equal(vigil_ruleset_load(paths, 1, NULL, 0, &rs, err, sizeof(err)), 0);
+    if (!strstr(err, bad[i][1]) || !strstr(err, "bad.lua:2"))
+      print_error("%s: error '%s', want '%s' at bad.lua:2\n", bad[i][0], err, bad[i][1]);
+    assert_non_null(strstr(err, bad[i][1]));
+    assert_non_null(strstr(err, "bad.lua:2"));
+    assert_null(rs);
+    td_remove(&td);
+  }
 }
 
 int main(void) {
@@ -216,6 +378,8 @@ int main(void) {
       cmocka_unit_test(keys_are_length_delimited),
       cmocka_unit_test(cap_smaller_than_matches),
       cmocka_unit_test(many_names_and_no_maps),
+      cmocka_unit_test(other_on_keys),
+      cmocka_unit_test(bad_on_values),
   };
 
   return cmocka_run_group_tests(tests, setup, teardown);

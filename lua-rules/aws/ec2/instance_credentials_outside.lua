@@ -56,7 +56,7 @@ rule {
     "https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_finding-types-iam.html",
     "https://attack.mitre.org/techniques/T1552/005/",
   },
-  on = { eventSource = net.credential_use_sources },
+  on = { eventSource = net.credential_use_sources, ["userIdentity.type"] = "AssumedRole" },
   dedup = { window = "1h", key = { "userIdentity.arn", "sourceIPAddress" } },
   when = function(e)
     local ip = e.sourceIPAddress

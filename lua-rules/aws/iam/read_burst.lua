@@ -65,7 +65,7 @@ rule {
     "https://attack.mitre.org/techniques/T1069/003/",
     "https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountAuthorizationDetails.html",
   },
-  on = { eventSource = "iam.amazonaws.com" },
+  on = { eventSource = "iam.amazonaws.com", eventName = { "Get*", "List*" }, errorCode = false },
   when = function(e)
     return is_read(e.eventName) and aws.succeeded(e) and not aws.is_aws_service(e)
       and not aws.is_console(e) and not net.is_iac(e) and not identity.is_service_linked(e)

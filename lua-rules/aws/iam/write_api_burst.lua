@@ -74,7 +74,7 @@ rule {
     "https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html",
     "https://attack.mitre.org/techniques/T1098/",
   },
-  on = { eventSource = "iam.amazonaws.com" },
+  on = { eventSource = "iam.amazonaws.com", errorCode = false },
   when = function(e)
     return aws.succeeded(e) and is_write(e) and not aws.is_aws_service(e)
       and not net.is_iac(e) and not identity.is_service_linked(e)

@@ -14,14 +14,9 @@
 -- a permissions question, not an attack. Throttling and not-found errors
 -- are not denials.
 --
--- Fast path: the index keys on eventSource and eventName only, and a
--- denial can come from any API, so this rule has no `on` and is a
--- candidate for every record (as aws.account.root_activity already is).
--- Its condition reads one field (errorCode) and returns at once for the
--- ~90% of records without one; measured cost in lua-rules/aws/recon/README.md.
--- What would make it free: an index key on errorCode (the stage-1 scanner
--- could extract it beside eventName), so `on = { errorCode = {...} }` drops
--- every other record before it is parsed.
+-- Fast path: a denial can come from any API, so `on` keys this rule on
+-- errorCode (the values below), which the stage-1 scanner reads beside
+-- eventName: records without one of them are dropped before they are parsed.
 local aws = require "vigil.aws"
 
 -- errorCode values that mean "not allowed" (IAM, EC2's Client. prefix,
@@ -37,6 +32,11 @@ local denied = {
   ["Client.AuthFailure"] = true,
   Forbidden = true,
 }
+local denied_codes = {}
+for code in pairs(denied) do
+  denied_codes[#denied_codes + 1] = code
+end
+table.sort(denied_codes)
 
 -- Test events: n refused calls by `who`, `step` seconds apart from 10:00:00;
 -- `extra` overrides fields (errorCode = false: the calls succeeded).
@@ -79,6 +79,7 @@ rule {
     "https://github.com/andresriancho/enumerate-iam",
     "https://stratus-red-team.cloud/attack-techniques/AWS/",
   },
+  on = { errorCode = denied_codes },
   when = function(e)
     local code = e.errorCode
     if code == nil or not denied[code] then

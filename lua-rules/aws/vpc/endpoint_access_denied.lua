@@ -24,7 +24,8 @@ rule {
     "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html",
     "https://attack.mitre.org/techniques/T1599/",
   },
-  on = { eventSource = net.vpce_sources },
+  on = { eventSource = net.vpce_sources, eventType = "AwsVpceEvent",
+         errorCode = "VpceAccessDenied" },
   when = function(e)
     return e.errorCode == "VpceAccessDenied" and net.is_vpce_event(e)
   end,

@@ -22,7 +22,7 @@ rule {
     "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html",
     "https://attack.mitre.org/techniques/T1048/",
   },
-  on = { eventSource = net.vpce_sources },
+  on = { eventSource = net.vpce_sources, eventType = "AwsVpceEvent", errorCode = false },
   when = function(e)
     return net.is_vpce_event(e) and aws.succeeded(e) and net.vpce_external_caller(e) ~= nil
   end,
