@@ -146,13 +146,19 @@ def summarize_intents(cases, rows, claims):
 def name_indexed(pattern, sources, pairs):
     """Is a Sigma eventName value (exact, glob or re:) in the index, for one
     of the rule's eventSources (any when it names none)? Sigma compares
-    case-insensitively, so this does too."""
+    case-insensitively, so this does too. An indexed name ending in '*' is a
+    prefix key (List*), which answers every Sigma name starting with it."""
     if pattern.startswith("re:"):
         rx = re.compile(pattern[3:], re.I)
         hit = lambda n: rx.fullmatch(n) is not None  # noqa: E731
     else:
         hit = lambda n: fnmatch.fnmatchcase(n.lower(), pattern.lower())  # noqa: E731
-    return any(hit(name) and (not sources or src == "*" or src in sources)
+    def prefix_hit(prefix):
+        # our name is a prefix (List*): a Sigma name or glob starting with it
+        return not pattern.startswith("re:") and pattern.lower().startswith(prefix.lower())
+
+    return any((prefix_hit(name[:-1]) if name.endswith("*") else hit(name))
+               and (not sources or src == "*" or src in sources)
                for src, name in pairs if name != "*")
 
 

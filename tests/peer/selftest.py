@@ -191,6 +191,30 @@ def check_noise(vigil, tmp):
     expect(p.returncode == 77 and "SKIP" in p.stdout, f"missing logs: exit {p.returncode}")
 
 
+def check_index_parsing():
+    """The index as --print-index prints it, two columns or more (later `on`
+    keys), and prefix keys in it."""
+    sys.path.insert(0, HERE)
+    import run_peer
+    import vigil_cli
+    two = "cloudtrail.amazonaws.com\tStopLogging\n*\tPutBucketPolicy\n"
+    more = ("cloudtrail.amazonaws.com\tStopLogging\t*\t*\n"
+            "cloudtrail.amazonaws.com\tStopLogging\t-\t*\n"
+            "*\t*\tAccessDenied\t*\n*\tPutBucketPolicy\t*\tRoot\n"
+            "s3.amazonaws.com\tList*\t-\t*\n")
+    expect(vigil_cli.parse_index(two) == [("cloudtrail.amazonaws.com", "StopLogging"),
+                                          ("*", "PutBucketPolicy")], "two columns")
+    pairs = vigil_cli.parse_index(more)
+    expect(pairs == [("cloudtrail.amazonaws.com", "StopLogging"), ("*", "*"),
+                     ("*", "PutBucketPolicy"), ("s3.amazonaws.com", "List*")], pairs)
+    hit = run_peer.name_indexed
+    expect(hit("listbuckets", {"s3.amazonaws.com"}, pairs), "prefix key answers a name")
+    expect(hit("List*", set(), pairs), "prefix key answers a Sigma glob with that prefix")
+    expect(not hit("ListBuckets", {"iam.amazonaws.com"}, pairs), "prefix, other source")
+    expect(not hit("GetObject", set(), pairs), "the any-name entry indexes no name")
+    expect(hit("StopLogging", set(), pairs) and not hit("Stop", set(), pairs), "exact")
+
+
 def check_pack_coverage(vigil, tmp):
     p = subprocess.run([sys.executable, os.path.join(HERE, "pack_coverage.py"), "--vigil", vigil,
                         "--rules", os.path.join(tmp, "noise-rules"),
@@ -289,6 +313,7 @@ def main():
 
         check_noise(vigil, tmp)
         check_pack_coverage(vigil, tmp)
+        check_index_parsing()
     print("ok: run_peer.py judged every fixture case as expected; noise.py counted "
           "alerts per rule as expected")
     return 0

@@ -57,12 +57,7 @@ class Vigil:
         built from (rules with no eventName are left out: they index no name)."""
         p = self._run(["lint", "--print-index"] + self.rules_dirs)
         if p.returncode == 0:
-            pairs = []
-            for line in p.stdout.splitlines():
-                parts = line.split("\t")
-                if len(parts) == 2:
-                    pairs.append((parts[0] or "*", parts[1] or "*"))
-            return "vigil lint --print-index", pairs
+            return "vigil lint --print-index", parse_index(p.stdout)
         pairs = []
         for r in (r for r in rules if r.get("enabled", True)):
             for name in r["on"]["eventName"]:
@@ -70,6 +65,22 @@ class Vigil:
                     pairs.append((src, name))
         return ("FALLBACK: the `on` of each rule from vigil explain --list --json "
                 "(vigil lint --print-index is not available)", pairs)
+
+
+def parse_index(text):
+    """[(eventSource, eventName)] from `vigil lint --print-index` output: one
+    line per index entry, tab-separated, eventSource and eventName first;
+    later columns (other `on` keys such as errorCode, where the binary prints
+    them) do not change which names are indexed, so they are dropped and the
+    pairs deduplicated. A name ending in '*' is a prefix."""
+    pairs = []
+    for line in text.splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 2:
+            pair = (parts[0] or "*", parts[1] or "*")
+            if pair not in pairs:
+                pairs.append(pair)
+    return pairs
 
 
 _HEADER = re.compile(r"^\s+rule\s+evaluated\b")
