@@ -23,7 +23,8 @@ path, first, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 with open(path, "w") as f:
     for n in range(first, first + count):
         f.write(json.dumps({
-            "eventVersion": "1.09", "eventTime": "2024-05-21T14:%02d:%02dZ" % (n // 60 % 60, n % 60),
+            "eventVersion": "1.09",
+            "eventTime": "2024-05-21T14:%02d:%02dZ" % (n // 60 % 60, n % 60),
             "eventSource": "test.example.com", "eventName": "Seen", "eventID": "e%d" % n,
             "userIdentity": {"type": "IAMUser",
                              "arn": "arn:aws:iam::111122223333:user/u%d" % (n % 7)},

@@ -60,8 +60,8 @@ def main():
                 status = 200
             if args.delay > 0:
                 time.sleep(args.delay)
-            rec = {"n": k, "t": time.time(), "path": self.path, "headers": dict(self.headers.items()),
-                   "body": body, "status": status}
+            rec = {"n": k, "t": time.time(), "path": self.path,
+                   "headers": dict(self.headers.items()), "body": body, "status": status}
             with lock:
                 out.write(json.dumps(rec) + "\n")
                 out.flush()
