@@ -84,12 +84,13 @@ def per_rule(alerts, stats, roots):
         r["datasets"][dataset_of(origin.get("stream") or "?", roots)] += 1
     out = []
     for r in rows.values():
-        top, n = r["actors"].most_common(1)[0]
+        # ties broken by name: alerts arrive in worker order, which varies
+        top, n = min(r["actors"].items(), key=lambda kv: (-kv[1], kv[0]))
         out.append({
             "rule": r["rule"], "severity": r["severity"], "alerts": r["alerts"],
             "matches": (stats.matches or {}).get(r["rule"]), "actors": len(r["actors"]),
             "event_names": sorted(r["event_names"]),
-            "datasets": dict(r["datasets"].most_common()),
+            "datasets": dict(sorted(r["datasets"].items(), key=lambda kv: (-kv[1], kv[0]))),
             "top_actor": top, "top_actor_alerts": n,
         })
     out.sort(key=lambda r: (-r["alerts"], r["rule"]))
