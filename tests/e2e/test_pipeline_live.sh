@@ -14,7 +14,8 @@
 #  5. A last POST followed at once by SIGTERM: the run drains (every alert of
 #     it delivered), exits 0, and its checkpoint covers the tailed file.
 #  6. Every --log-format json line parses and carries time, level, component.
-#  7. A restart on the same state folder reads only what was appended since.
+#  7. A restart on the same state folder reads only what was appended since;
+#     rotation, truncation and deletion of the tailed file lose and repeat nothing.
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
 command -v curl >/dev/null || { echo "curl is not installed: skipped"; exit 77; }
@@ -310,16 +311,35 @@ P
 # (JSON Lines count each line, a document one).
 grep_in "$TMP/run.err" '"msg":"http source: stopped; 9 requests, 37 JSON texts accepted, 3 refused'
 
-# 7. Restart on the same state: only what was appended since is read.
+# 7. Restart on the same state: only what was appended since is read. Then
+#    the tailed file is rotated as logrotate does (renamed, a new one made)
+#    right after a last line went into the old one, and later truncated and
+#    rewritten: every line is read once, none twice.
+# wait_want: both receivers hold exactly $want (sorted ids).
+wait_want() {
+  want=$(echo "$want" | tr ' ' '\n' | grep . | sort | tr '\n' ' ' | sed 's/ $//')
+  for _ in $(seq 100); do
+    arrived && return 0
+    sleep 0.1
+  done
+  fail "$1: webhook got [$(got "$TMP/hook.jsonl")], syslog [$(got "$TMP/syslog.jsonl")]"
+}
 { ev 44 Boom; echo; } >>"$TMP/app.log"
 start "$TMP/run2.err"
 want="$want e44"
-want=$(echo "$want" | tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/ $//')
-for _ in $(seq 100); do
-  arrived && break
-  sleep 0.1
-done
-arrived || fail "after restart: webhook got [$(got "$TMP/hook.jsonl")], syslog [$(got "$TMP/syslog.jsonl")]"
+wait_want "after restart"
+{ ev 45 Seen; echo; } >>"$TMP/app.log"
+mv "$TMP/app.log" "$TMP/app.log.1"
+{ ev 46 Seen; echo; } >"$TMP/app.log"
+want="$want e45 e46"
+wait_want "after rotation"
+: >"$TMP/app.log"
+{ ev 47 Boom; echo; } >"$TMP/app.log"
+want="$want e47"
+wait_want "after truncation"
+rm "$TMP/app.log.1"
+sleep 0.3 # a scan notices the deletion (poll_ms 200); nothing more is read
 stop 0 "$TMP/run2.err"
-grep_in "$TMP/run2.err" '"msg":"stopped: 1 records, 1 alerts, 0 decode errors'
+grep_in "$TMP/run2.err" '"msg":"stopped: 4 records, 4 alerts, 0 decode errors'
+arrived || fail "after stopping: webhook got [$(got "$TMP/hook.jsonl")]"
 echo ok
