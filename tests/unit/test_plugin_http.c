@@ -732,6 +732,21 @@ static void test_config_errors(void **state) {
   fh_close(h);
 }
 
+/* Without `listen` the source binds loopback only, port 8089. The port may
+ * be taken on a shared machine: then the error names the same address. */
+static void test_default_listen_is_loopback(void **state) {
+  fakehost_t *h = fh_open("source_http.so", "http", VIGIL_PLUGIN_SOURCE);
+  const char *err = NULL;
+
+  h->svc.try_emit = try_emit;
+  assert_int_equal(fh_create(h, "{}", &err), VIGIL_OK);
+  if (h->plugin->start(h->inst) == VIGIL_OK)
+    assert_int_equal(fh_logs_with(h, VIGIL_LOG_INFO, "listening on 127.0.0.1:8089 ", NULL), 1);
+  else
+    assert_non_null(strstr(h->plugin->last_error(h->inst), "cannot listen on 127.0.0.1:8089"));
+  fh_close(h);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_json_check),
@@ -750,6 +765,7 @@ int main(void) {
       cmocka_unit_test_setup(test_slow_client_timed_out, setup),
       cmocka_unit_test_setup(test_connection_limit, setup),
       cmocka_unit_test_setup(test_config_errors, setup),
+      cmocka_unit_test_setup(test_default_listen_is_loopback, setup),
   };
 
   return cmocka_run_group_tests(tests, NULL, NULL);
