@@ -107,7 +107,9 @@ rule {
       "aws cloudtrail lookup-events --lookup-attributes "
         .. "AttributeKey=AccessKeyId,AttributeValue=<access-key-id>",
       "aws iam put-role-policy --role-name <role> --policy-name AWSRevokeOlderSessions "
-        .. "--policy-document file://revoke-older-sessions.json",
+        .. "--policy-document '{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":"
+        .. "\"Deny\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{\"DateLessThan\":"
+        .. "{\"aws:TokenIssueTime\":\"<now-as-2024-06-11T10:00:00Z>\"}}}]}'",
       "aws ec2 modify-instance-metadata-options --instance-id <instance-id> "
         .. "--http-tokens required",
     },

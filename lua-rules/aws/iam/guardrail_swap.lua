@@ -68,7 +68,9 @@ rule {
       "aws iam attach-role-policy --role-name <role> --policy-arn <guardrail-policy-arn>",
       "aws iam get-role --role-name <role> --query Role.AssumeRolePolicyDocument",
       "aws iam put-role-policy --role-name <role> --policy-name RevokeOlderSessions "
-        .. "--policy-document file://revoke-older-sessions.json",
+        .. "--policy-document '{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":"
+        .. "\"Deny\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{\"DateLessThan\":"
+        .. "{\"aws:TokenIssueTime\":\"<now-as-2024-06-11T10:00:00Z>\"}}}]}'",
       "aws cloudtrail lookup-events --lookup-attributes "
         .. "AttributeKey=ResourceName,AttributeValue=<role>",
     },

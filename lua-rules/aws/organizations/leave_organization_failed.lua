@@ -53,7 +53,9 @@ rule {
       "aws organizations list-policies-for-target --target-id <account-id> "
         .. "--filter SERVICE_CONTROL_POLICY",
       "aws iam put-role-policy --role-name <role> --policy-name AWSRevokeOlderSessions "
-        .. "--policy-document file://revoke-older-sessions.json",
+        .. "--policy-document '{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":"
+        .. "\"Deny\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{\"DateLessThan\":"
+        .. "{\"aws:TokenIssueTime\":\"<now-as-2024-06-11T10:00:00Z>\"}}}]}'",
     },
   },
   tests = {

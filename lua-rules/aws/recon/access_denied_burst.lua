@@ -120,7 +120,9 @@ rule {
       "aws iam update-access-key --user-name <user> --access-key-id <access-key-id> "
         .. "--status Inactive",
       "aws iam put-role-policy --role-name <role> --policy-name RevokeOlderSessions "
-        .. "--policy-document file://revoke-older-sessions.json",
+        .. "--policy-document '{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":"
+        .. "\"Deny\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{\"DateLessThan\":"
+        .. "{\"aws:TokenIssueTime\":\"<now-as-2024-06-11T10:00:00Z>\"}}}]}'",
     },
   },
   tests = {

@@ -57,9 +57,12 @@ rule {
     },
     cli = {
       "aws iam put-role-policy --role-name <role> --policy-name AWSRevokeOlderSessions "
-        .. "--policy-document file://revoke-older-sessions.json",
+        .. "--policy-document '{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":"
+        .. "\"Deny\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{\"DateLessThan\":"
+        .. "{\"aws:TokenIssueTime\":\"<now-as-2024-06-11T10:00:00Z>\"}}}]}'",
       "aws iam put-user-policy --user-name <user> --policy-name deny-all "
-        .. "--policy-document file://deny-all.json",
+        .. "--policy-document '{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":"
+        .. "\"Deny\",\"Action\":\"*\",\"Resource\":\"*\"}]}'",
       "aws cloudtrail lookup-events --lookup-attributes "
         .. "AttributeKey=Username,AttributeValue=<session-name>",
     },

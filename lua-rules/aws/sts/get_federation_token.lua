@@ -62,7 +62,8 @@ rule {
     },
     cli = {
       "aws iam put-user-policy --user-name <user> --policy-name deny-all "
-        .. "--policy-document file://deny-all.json",
+        .. "--policy-document '{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":"
+        .. "\"Deny\",\"Action\":\"*\",\"Resource\":\"*\"}]}'",
       "aws iam list-access-keys --user-name <user>",
       "aws iam update-access-key --user-name <user> --access-key-id <key-id> "
         .. "--status Inactive",

@@ -68,7 +68,9 @@ rule {
       "aws iam update-assume-role-policy --role-name <target-role> "
         .. "--policy-document file://trust.json",
       "aws iam put-role-policy --role-name <target-role> --policy-name AWSRevokeOlderSessions "
-        .. "--policy-document file://revoke-older-sessions.json",
+        .. "--policy-document '{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":"
+        .. "\"Deny\",\"Action\":\"*\",\"Resource\":\"*\",\"Condition\":{\"DateLessThan\":"
+        .. "{\"aws:TokenIssueTime\":\"<now-as-2024-06-11T10:00:00Z>\"}}}]}'",
     },
   },
   tests = {
