@@ -225,21 +225,35 @@ int ff_cp_load(const char *path, ff_cp_t *cp, char *err, size_t errlen) {
   return rc;
 }
 
-ff_cp_file_t *ff_cp_find(ff_cp_t *cp, uint64_t dev, uint64_t ino, const char *path) {
-  ff_cp_file_t key, *pk = &key, **hit;
+static ff_cp_file_t *take(ff_cp_t *cp, const ff_cp_file_t *key, int by_path_) {
+  const ff_cp_file_t *pk = key;
+  ff_cp_file_t **hit;
 
   if (cp->n == 0)
     return NULL;
-  key.dev = dev;
-  key.ino = ino;
-  key.path = (char *)path;
-  hit = bsearch(&pk, cp->by_ino, cp->n, sizeof(*cp->by_ino), by_ino);
-  if (hit == NULL || (*hit)->used)
-    hit = bsearch(&pk, cp->by_path, cp->n, sizeof(*cp->by_path), by_path);
+  hit = bsearch(&pk, by_path_ ? cp->by_path : cp->by_ino, cp->n, sizeof(*cp->by_ino),
+                by_path_ ? by_path : by_ino);
   if (hit == NULL || (*hit)->used)
     return NULL;
   (*hit)->used = 1;
   return *hit;
+}
+
+ff_cp_file_t *ff_cp_find_ino(ff_cp_t *cp, uint64_t dev, uint64_t ino) {
+  ff_cp_file_t key;
+
+  memset(&key, 0, sizeof(key));
+  key.dev = dev;
+  key.ino = ino;
+  return take(cp, &key, 0);
+}
+
+ff_cp_file_t *ff_cp_find_path(ff_cp_t *cp, const char *path) {
+  ff_cp_file_t key;
+
+  memset(&key, 0, sizeof(key));
+  key.path = (char *)path;
+  return take(cp, &key, 1);
 }
 
 void ff_cp_free(ff_cp_t *cp) {

@@ -62,8 +62,14 @@ typedef struct ff_cp_s {
  */
 int ff_cp_load(const char *path, ff_cp_t *cp, char *err, size_t errlen);
 
-/* The entry for (dev, ino), else for path; NULL when none or already used. */
-ff_cp_file_t *ff_cp_find(ff_cp_t *cp, uint64_t dev, uint64_t ino, const char *path);
+/*
+ * The unused entry for (dev, ino), or for path; NULL when none. Callers try
+ * every file found by inode before any by path: a file rotated while vigil
+ * was stopped keeps its inode under a new name, and the new file at its old
+ * path must not take its entry first.
+ */
+ff_cp_file_t *ff_cp_find_ino(ff_cp_t *cp, uint64_t dev, uint64_t ino);
+ff_cp_file_t *ff_cp_find_path(ff_cp_t *cp, const char *path);
 
 void ff_cp_free(ff_cp_t *cp);
 

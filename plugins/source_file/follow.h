@@ -43,6 +43,7 @@ typedef struct ff_entry_s {
   int whole_done;     /* whole kinds: read to the end at this size/mtime */
   int failed;         /* gave up on it at this size/mtime */
   int gone;           /* no longer found; forgotten once nothing is pending */
+  int cp_by_path;     /* first scan: no checkpoint entry has its inode; try its path after */
   /* acks */
   uint64_t acked_off, acked_line; /* end of the last acknowledged record */
   uint32_t pending;               /* records emitted, not acknowledged */

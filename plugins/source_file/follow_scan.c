@@ -82,9 +82,32 @@ static void found_new(ff_follow_t *fw, const char *path, const struct stat *st, 
   /* Already quiet for settle_ms: no need to watch it settle (files there at start). */
   age_ms = (int64_t)time(NULL) * 1000 - e->mtime_ns / 1000000;
   e->changed_ms = age_ms >= (int64_t)fw->opt.settle_ms ? now - (int64_t)fw->opt.settle_ms : now;
-  c = ff_cp_find(&fw->restore, (uint64_t)st->st_dev, (uint64_t)st->st_ino, path);
+  c = ff_cp_find_ino(&fw->restore, (uint64_t)st->st_dev, (uint64_t)st->st_ino);
   if (c != NULL)
     restore(fw, e, c);
+  else if (fw->restore.n > 0)
+    e->cp_by_path = 1; /* once every file has had its chance by inode */
+}
+
+/*
+ * The end of the first full scan: files no checkpoint entry knew by inode
+ * take the unused entry of their path (the same file copied or restored
+ * onto another inode). The fingerprint still decides, when the file is
+ * read, whether the position applies or the file starts over.
+ */
+static void restore_by_path(ff_follow_t *fw) {
+  ff_cp_file_t *c;
+  size_t i;
+
+  for (i = 0; i < fw->table.n; i++) {
+    ff_entry_t *e = fw->table.v[i];
+
+    if (!e->cp_by_path)
+      continue;
+    e->cp_by_path = 0;
+    if (!e->gone && (c = ff_cp_find_path(&fw->restore, e->path)) != NULL)
+      restore(fw, e, c);
+  }
 }
 
 static void visit_file(ff_follow_t *fw, const char *path, const struct stat *st, int named) {
@@ -242,6 +265,7 @@ void ff_scan_all(ff_follow_t *fw) {
   }
   ff_table_sweep(&fw->table, drop_gone, fw);
   close_idle(fw);
+  restore_by_path(fw);
   ff_cp_free(&fw->restore); /* what the first scan did not match is gone */
 }
 

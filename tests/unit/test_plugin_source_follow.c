@@ -502,6 +502,35 @@ static void test_checkpoint_only_past_acks(void **st) {
   free(log);
 }
 
+/*
+ * Rotated while stopped: the old file kept its inode under a new name (and
+ * got one more line), a new file took its name. The old file resumes where
+ * the checkpoint left it and the new one is read from its start; the new
+ * file's name matches the old entry's path, but the inode wins.
+ */
+static void test_checkpoint_rotated_while_stopped(void **st) {
+  char *log = fh_path(dir, "app.log"), *old = fh_path(dir, "app.log.1");
+  const char lines[] = "{\"c\":1}\n{\"c\":2}\n{\"c\":3}\n";
+  fakehost_t *h;
+
+  fh_write(log, lines, strlen(lines));
+  h = start_dir(150, NULL, 1, 1);
+  FH_WAIT(h, cp_offset(log, NULL, NULL) == (int64_t)strlen(lines), WAIT_MS);
+  fh_close(h);
+
+  append(log, "{\"c\":4}\n");
+  assert_int_equal(rename(log, old), 0);
+  fh_write(log, "{\"n\":1}\n", 8);
+  h = start_dir(150, NULL, 1, 1);
+  FH_WAIT(h, fh_nrecs(h) >= 2, WAIT_MS);
+  settle_a_while(h, 400);
+  assert_int_equal(fh_nrecs(h), 2);
+  assert_at(h, "{\"c\":4}", old, 4, strlen(lines));
+  assert_at(h, "{\"n\":1}", log, 1, 0);
+  fh_close(h);
+  free(log), free(old);
+}
+
 /* A checkpoint that cannot be used is set aside; every file is read from its start. */
 static void corrupt_case(const char *text, const char *why) {
   char *cp = fh_path(state, "checkpoint.json"), *aside = fh_path(state, "checkpoint.json.corrupt");
@@ -569,6 +598,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_deletion, setup, teardown),
       cmocka_unit_test_setup_teardown(test_checkpoint_resume, setup, teardown),
       cmocka_unit_test_setup_teardown(test_checkpoint_only_past_acks, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_checkpoint_rotated_while_stopped, setup, teardown),
       cmocka_unit_test_setup_teardown(test_checkpoint_corrupt, setup, teardown),
       cmocka_unit_test_setup_teardown(test_checkpoint_other_file, setup, teardown),
   };
