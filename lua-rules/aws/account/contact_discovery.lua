@@ -60,5 +60,7 @@ rule {
     { name = "primary contact read", fires = true, event = "samples/get_contact_information.json" },
     { name = "contact change is contacts_changed's", fires = false,
       event = "samples/put_alternate_contact_security.json" },
+    { name = "made by a CloudFormation stack (invokedBy) is routine", fires = false,
+      event = "samples/get_alternate_contact_cfn.json" },
   },
 }

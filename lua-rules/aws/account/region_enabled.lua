@@ -60,5 +60,7 @@ rule {
     { name = "ap-east-1 enabled in the console", fires = true, event = "samples/enable_region.json",
       alert = { context = { via_console = true, root = false } } },
     { name = "denied call", fires = false, event = "samples/enable_region_denied.json" },
+    { name = "made through a CloudFormation stack still fires", fires = true,
+      event = "samples/enable_region_cfn.json" },
   },
 }

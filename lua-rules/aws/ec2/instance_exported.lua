@@ -61,5 +61,7 @@ rule {
       alert = { severity = "medium",
                 context = { via_console = false, task = "export-i-0c1d2e3f4a5b6c7d8" } } },
     { name = "refused export", fires = false, event = "samples/instance_export_denied.json" },
+    { name = "made by a CloudFormation stack (invokedBy) is routine", fires = false,
+      event = "samples/instance_export_cfn.json" },
   },
 }

@@ -88,5 +88,7 @@ rule {
     { name = "ordinary inline policy", fires = false, event = "samples/put_user_policy_s3.json" },
     { name = "ordinary managed policy", fires = false,
       event = "samples/attach_user_policy_admin.json" },
+    { name = "made through a CloudFormation stack still fires", fires = true,
+      event = "samples/put_user_policy_exposed_key_cfn.json" },
   },
 }

@@ -93,5 +93,7 @@ rule {
     { name = "policy deleted", fires = true, event = "samples/delete_password_policy.json" },
     { name = "denied delete", fires = false,
       event = "samples/delete_password_policy_denied.json" },
+    { name = "made through a CloudFormation stack still fires", fires = true,
+      event = "samples/update_password_policy_weak_cfn.json" },
   },
 }

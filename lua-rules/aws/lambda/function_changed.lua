@@ -70,5 +70,7 @@ rule {
     { name = "trigger added by Terraform", fires = false,
       event = "samples/event_source_mapping_terraform.json" },
     { name = "denied call", fires = false, event = "samples/delete_function_denied.json" },
+    { name = "made by a CloudFormation stack (invokedBy) is routine", fires = false,
+      event = "samples/delete_function_user_cfn.json" },
   },
 }

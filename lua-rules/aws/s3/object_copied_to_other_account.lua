@@ -108,5 +108,7 @@ rule {
     { name = "copy in from a partner's bucket", fires = false,
       event = "samples/copy_object_from_partner.json" },
     { name = "denied call", fires = false, event = "samples/copy_object_external_denied.json" },
+    { name = "made by a CloudFormation stack (invokedBy) is routine", fires = false,
+      event = "samples/copy_object_external_cfn.json" },
   },
 }

@@ -97,5 +97,7 @@ rule {
     { name = "plain README", fires = false, event = "samples/put_object_readme.json" },
     { name = "denied upload", fires = false,
       event = "samples/put_object_ransom_note_denied.json" },
+    { name = "made by a CloudFormation stack (invokedBy) is routine", fires = false,
+      event = "samples/put_object_ransom_note_cfn.json" },
   },
 }

@@ -4,14 +4,16 @@
 -- often, credentials. ModifyDocumentPermission with "All" publishes the
 -- document to every AWS account (high); named accounts that are not ours
 -- (nor in vigil.data.trusted_accounts) get a copy they can run (medium).
--- Removing accounts, failed calls and AWS services acting for a stack stay
--- quiet.
+-- Removing accounts and failed calls stay quiet. A stack sharing with named
+-- accounts is routine (AWS services are skipped for the medium case, as in
+-- the rest of the pack); a stack publishing to All still fires high, since a
+-- public document is just as public whoever made it so.
 local aws = require "vigil.aws"
 local data = require "vigil.data"
 
 local function added(e)
   local public, foreign = false, {}
-  if not aws.succeeded(e) or aws.is_aws_service(e) then
+  if not aws.succeeded(e) then
     return nil
   end
   for _, a in ipairs(data.list(e["requestParameters.accountIdsToAdd"])) do
@@ -21,7 +23,7 @@ local function added(e)
       foreign[#foreign + 1] = a
     end
   end
-  if not public and #foreign == 0 then
+  if not public and (#foreign == 0 or aws.is_aws_service(e)) then
     return nil
   end
   return { public = public, accounts = foreign }
@@ -102,5 +104,17 @@ rule {
                 userIdentity = { type = "IAMUser", arn = "arn:aws:iam::111122223333:user/a" },
                 requestParameters = { name = "d", permissionType = "Share",
                                       accountIdsToRemove = { "All" } } } },
+    { name = "published to All through a CloudFormation stack still fires", fires = true,
+      event = (function()
+        local e = share({ "All" })
+        e.userIdentity.invokedBy = "cloudformation.amazonaws.com"
+        return e
+      end)(), alert = { severity = "high" } },
+    { name = "shared with another account by a stack is routine", fires = false,
+      event = (function()
+        local e = share({ "444455556666" })
+        e.userIdentity.invokedBy = "cloudformation.amazonaws.com"
+        return e
+      end)() },
   },
 }

@@ -79,5 +79,7 @@ rule {
     { name = "directory disassociated", fires = true,
       event = "samples/disassociate_directory.json" },
     { name = "denied call", fires = false, event = "samples/associate_directory_denied.json" },
+    { name = "made through a CloudFormation stack still fires", fires = true,
+      event = "samples/enable_external_idp_cfn.json" },
   },
 }
