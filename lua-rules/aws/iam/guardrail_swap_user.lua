@@ -7,9 +7,7 @@
 -- (detach_guardrail_policy_user, attach_admin_policy_user); the pair is the
 -- story. Keyed by the actor's ARN and the user name; failed calls are not
 -- steps; AWS services are not skipped (a stack can be used to hide the
--- change as well as a person). Not covered: the same swap on a group
--- (DetachGroupPolicy then AttachGroupPolicy), whose key field differs; a
--- third rule keyed on groupName would answer it.
+-- change as well as a person). Groups: aws.iam.guardrail_swap_group.
 local aws = require "vigil.aws"
 
 local ACTOR = "arn:aws:sts::111122223333:assumed-role/PlatformAdmin/dana@example.com"
