@@ -1,43 +1,48 @@
 #!/usr/bin/env python3
 """The Python contender of bench/run: json.loads on every NDJSON line, then
-the rule index's test on eventSource/eventName (the same pairs the floor
-reads). Standard library only.
+the rule index's test (the filter rows the floor reads, filed by eventName
+and eventSource as vigil files them). Standard library only.
 
     py_filter.py INDEX [FILE|-]
 
 Prints "records N matched M refused R", like bench/floor_cjson.c.
 """
 import json
+import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness.ruleindex import COLUMNS, group, row_matches  # noqa: E402
 
 
 def load_index(path):
-    names, sources, anything = {}, set(), False
+    rows = []
     with open(path, encoding="utf-8") as f:
         for lineno, line in enumerate(f, 1):
             line = line.rstrip("\r\n")
             if not line:
                 continue
-            src, tab, name = line.partition("\t")
-            if not tab:
-                sys.exit(f"{path}:{lineno}: want 'eventSource<TAB>eventName'")
-            if name == "*" and src == "*":
-                anything = True
-            elif name == "*":
-                sources.add(src)
-            else:
-                names.setdefault(name, set()).add(src)
-    return names, sources, anything
+            cols = line.split("\t")
+            if len(cols) != COLUMNS:
+                sys.exit(f"{path}:{lineno}: want {COLUMNS} tab-separated columns "
+                         "(vigil lint --print-filters)")
+            rows.append(tuple(cols))
+    return group(rows)
+
+
+def text(v):
+    return v if isinstance(v, str) else None
 
 
 def main():
     if len(sys.argv) not in (2, 3):
         sys.exit("usage: py_filter.py INDEX [FILE|-]")
-    names, sources, anything = load_index(sys.argv[1])
+    names, sources, rest = load_index(sys.argv[1])
     path = sys.argv[2] if len(sys.argv) == 3 else "-"
     stream = sys.stdin.buffer if path == "-" else open(path, "rb")
     records = matched = refused = 0
     loads = json.loads
+    none = ()
     for line in stream:
         if line == b"\n":
             continue
@@ -49,12 +54,15 @@ def main():
             continue
         if not isinstance(event, dict):
             continue
-        src, name = event.get("eventSource"), event.get("eventName")
-        src = src if isinstance(src, str) else None
-        allowed = names.get(name) if isinstance(name, str) else None
-        if anything or (src is not None and src in sources) or (
-                allowed is not None and ("*" in allowed or src in allowed)):
-            matched += 1
+        src, name = text(event.get("eventSource")), text(event.get("eventName"))
+        err = text(event.get("errorCode")) or None
+        uid = event.get("userIdentity")
+        utype = text(uid.get("type")) if isinstance(uid, dict) else None
+        etype = text(event.get("eventType"))
+        for rows in (names.get(name, none), sources.get(src, none), rest):
+            if any(row_matches(r, src, name, err, utype, etype) for r in rows):
+                matched += 1
+                break
     print(f"records {records} matched {matched} refused {refused}")
 
 

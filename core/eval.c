@@ -265,7 +265,7 @@ int vigil_eval_rule(vigil_eval_t *c, size_t ri, const cJSON *ev, vigil_alert_ite
   *out = NULL;
   c->err[0] = '\0';
   c->matched = 0;
-  rc = vigil_ruleset_when(c->rs, ri, ev, c->err, sizeof(c->err));
+  rc = c->when_held ? 1 : vigil_ruleset_when(c->rs, ri, ev, c->err, sizeof(c->err));
   if (rc <= 0)
     return rc;
   if (r->form.kind == VIGIL_FORM_SEQUENCE) {

@@ -25,6 +25,7 @@ typedef struct vigil_eval_s {
   uint64_t *evicted;      /* counter for entries of this rule evicted, or NULL */
   int matched;            /* out: the condition (or a sequence step) held */
   char err[1024];         /* out: a rule error; may be set with an alert (context) */
+  int when_held;          /* the condition was run on this event already and held */
 } vigil_eval_t;
 
 /*

@@ -89,7 +89,11 @@ typedef struct vigil_msg_s {
   char *stream;
   char *json;
   size_t len;
+  struct cJSON *tree;    /* parsed in stage 1 (scan_prefilter.c), or NULL: parse json */
 } vigil_msg_t;
+
+/* In vigil_msg_t.rules: the rule's condition already held in stage 1. */
+#define VIGIL_MSG_WHEN_HELD 0x80000000u
 
 typedef struct vigil_worker_s {
   vigil_pipeline_t *pl;

@@ -160,7 +160,7 @@ static void run_one(tcase_t *t) {
   lua_State *L = t->rs->L;
   const vigil_rule_t *r = &t->rs->rules[t->ri];
   vigil_origin_t origin = {"test", r->file, 0, 0};
-  vigil_eval_t c = {t->rs, NULL, t->overrides, &origin, 0, NULL, 0, {0}};
+  vigil_eval_t c = {t->rs, NULL, t->overrides, &origin, 0, NULL, 0, {0}, 0};
   vigil_alert_item_t *last = NULL;
   cJSON *ev;
   char err[1024] = "";

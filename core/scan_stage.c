@@ -15,6 +15,7 @@
 #include "engine.h"
 #include "log.h"
 #include "pipeline_int.h"
+#include "scan_prefilter.h"
 
 #define MAX_CANDIDATES 512
 
@@ -22,6 +23,7 @@ static pthread_once_t fast_path_init = PTHREAD_ONCE_INIT;
 static int fast_path = 1;
 
 typedef struct ingest_s {
+  vigil_worker_t *w;
   vigil_host_t *h;
   const char *stream;
   vigil_track_t *track;
@@ -134,7 +136,9 @@ static void on_record(void *arg, const vigil_record_t *rec) {
   uint32_t cand[MAX_CANDIDATES];
   size_t n;
   size_t stream_len;
+  size_t json_len = rec->len;
   vigil_msg_t *m;
+  cJSON *tree = NULL;
   int w = 0;
 
   n = fast_path ? fast_match(in, rec, cand) : slow_match(in, rec, cand);
@@ -146,13 +150,21 @@ static void on_record(void *arg, const vigil_record_t *rec) {
     n = MAX_CANDIDATES;
   }
   in->candidates++;
+  if (in->nworkers > 1 && fast_path) {
+    n = vigil_prefilter(in->w, in->gen, rec->p, rec->len, cand, n, &tree);
+    if (n == 0)
+      return;
+    if (tree)
+      json_len = 0; /* the owner gets the tree, not the bytes */
+  }
 
   /* One block: the message, its rule list, stream name and record bytes. */
   stream_len = strlen(in->stream);
-  m = malloc(sizeof(*m) + n * sizeof(uint32_t) + stream_len + 1 + rec->len + 1);
+  m = malloc(sizeof(*m) + n * sizeof(uint32_t) + stream_len + 1 + json_len + 1);
   if (!m) {
     vigil_error(in->h->name, "out of memory: record %llu dropped",
                 (unsigned long long)rec->index);
+    cJSON_Delete(tree);
     return;
   }
   m->next = NULL;
@@ -172,9 +184,10 @@ static void on_record(void *arg, const vigil_record_t *rec) {
     memcpy(m->stream, in->stream, stream_len);
   m->stream[stream_len] = '\0';
   m->json = m->stream + stream_len + 1;
-  memcpy(m->json, rec->p, rec->len);
-  m->json[rec->len] = '\0';
-  m->len = rec->len;
+  memcpy(m->json, rec->p, json_len);
+  m->json[json_len] = '\0';
+  m->len = json_len;
+  m->tree = tree;
   if (in->nworkers > 1)
     w = (int)(partition_key(&rec->f[VIGIL_K_USER_IDENTITY]) % (uint64_t)in->nworkers);
   if (in->out->tail[w])
@@ -202,7 +215,7 @@ void vigil_scan_batch(vigil_worker_t *w, vigil_batch_t *b, vigil_gen_t *gen,
                       vigil_scan_out_t *out) {
   vigil_pipeline_t *pl = w->pl;
   vigil_host_t *h = b->src;
-  ingest_t in = {h, "", NULL, gen, out, pl->nworkers, 0};
+  ingest_t in = {w, h, "", NULL, gen, out, pl->nworkers, 0};
   vigil_decode_cb_t cb = {on_record, on_error, &in};
   vigil_decode_stats_t st = {0};
   const vigil_entry_t *e;

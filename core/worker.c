@@ -18,6 +18,7 @@ void vigil_msg_free(vigil_msg_t *m) {
   if (m->track)
     vigil_track_release(m->track);
   vigil_gen_release(m->gen);
+  cJSON_Delete(m->tree); /* not evaluated (shutdown) */
   free(m); /* one block, see scan_stage.c */
 }
 
@@ -35,17 +36,19 @@ static int64_t now_ms(void) {
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void run_rule(vigil_worker_t *w, const vigil_msg_t *m, const cJSON *ev, uint32_t ri) {
+static void run_rule(vigil_worker_t *w, const vigil_msg_t *m, const cJSON *ev, uint32_t rule) {
+  uint32_t ri = rule & ~VIGIL_MSG_WHEN_HELD;
   vigil_ruleset_t *rs = m->gen->rs[w->id];
   const vigil_rule_t *r = &rs->rules[ri];
   vigil_rstat_t *st = &m->gen->stats[ri]->w[w->id];
   vigil_origin_t origin = {m->source->name, m->stream, m->line, m->record};
-  vigil_eval_t c = {rs, w->state, 1, &origin, now_ms(), &st->evicted, 0, {0}};
+  vigil_eval_t c = {rs, w->state, 1, &origin, now_ms(), &st->evicted, 0, {0}, 0};
   vigil_alert_item_t *a = NULL;
   uint64_t t0 = mono_ns();
   int rc;
 
   VIGIL_STAT_ADD(st->evals, 1);
+  c.when_held = (rule & VIGIL_MSG_WHEN_HELD) != 0;
   rc = vigil_eval_rule(&c, ri, ev, &a);
   if (c.matched)
     VIGIL_STAT_ADD(st->matches, 1);
@@ -67,7 +70,7 @@ static void run_rule(vigil_worker_t *w, const vigil_msg_t *m, const cJSON *ev, u
 }
 
 void vigil_worker_eval(vigil_worker_t *w, vigil_msg_t *m) {
-  cJSON *ev = cJSON_ParseWithLength(m->json, m->len);
+  cJSON *ev = m->tree ? m->tree : cJSON_ParseWithLength(m->json, m->len);
   lua_State *L = m->gen->rs[w->id]->L;
   uint32_t i;
 
@@ -84,4 +87,5 @@ void vigil_worker_eval(vigil_worker_t *w, vigil_msg_t *m) {
     run_rule(w, m, ev, m->rules[i]);
   vigil_event_next(L); /* views kept by a rule are now stale */
   cJSON_Delete(ev);
+  m->tree = NULL;
 }

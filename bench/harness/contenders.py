@@ -6,15 +6,24 @@ import re
 
 from . import ruleindex
 
-# jq's equivalent of the rule index: an event is a candidate when its
-# eventName is indexed for its eventSource (or for any), when its source is
-# indexed with no name, or when some rule runs on everything.
+# jq's equivalent of the rule index: the rows of harness/ruleindex.py, filed
+# by exact eventName and by eventSource (name '*'), the rest in a list; an
+# event is a candidate when it meets every column of one row it reaches.
 JQ_PROGRAM = r"""
-def hit: .eventSource as $s | .eventName as $n
-  | $any
-    or (($s | type) == "string" and ($sources | has($s)))
-    or (($n | type) == "string" and ($names | has($n))
-        and ($names[$n] | (has("*") or (($s | type) == "string" and has($s)))));
+def str: if type == "string" then . else null end;
+def pat2($p; $v): $p == "*" or ($v != null and
+  (if ($p | length) > 1 and ($p | endswith("*")) then ($v | startswith($p[:-1]))
+   else $p == $v end));
+def row($s; $n; $e; $t; $y):
+  (if .[2] == "+" then $e != null elif .[2] == "-" then $e == null else pat2(.[2]; $e) end)
+  and pat2(.[0]; $s) and pat2(.[1]; $n) and pat2(.[3]; $t) and pat2(.[4]; $y);
+def hit: (.eventSource | str) as $s | (.eventName | str) as $n
+  | (.errorCode | str | if . == "" then null else . end) as $e
+  | ((.userIdentity | if type == "object" then .type else null end) | str) as $t
+  | (.eventType | str) as $y
+  | (if $n != null then $names[$n] // [] else [] end)
+    + (if $s != null then $sources[$s] // [] else [] end) + $rest
+  | any(.[]; row($s; $n; $e; $t; $y));
 reduce inputs as $e ([0, 0];
   [.[0] + 1, .[1] + (if ($e | type) == "object" and ($e | hit) then 1 else 0 end)])
 | "records \(.[0]) matched \(.[1]) refused 0"
@@ -83,9 +92,9 @@ def floor(binary, index_file, corpus):
 
 
 def jq(jq_bin, pairs, corpus):
-    names, sources, anything = ruleindex.jq_args(pairs)
+    names, sources, rest = ruleindex.group(pairs)
     argv = [jq_bin, "-n", "-r", "--argjson", "names", json.dumps(names), "--argjson",
-            "sources", json.dumps(sources), "--argjson", "any", json.dumps(anything),
+            "sources", json.dumps(sources), "--argjson", "rest", json.dumps(rest),
             JQ_PROGRAM, corpus.ndjson]
     return Contender("jq", "jq", argv, corpus.records, corpus.bytes, parse_counts)
 

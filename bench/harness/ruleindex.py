@@ -1,36 +1,51 @@
-"""The (eventSource, eventName) pairs the shipped rule pack indexes: every
-contender counts the events that meet one of them, and all counts must
-agree. '*' stands for any value."""
+"""The filter rows the shipped rule pack is indexed on: every contender
+counts the events that meet one of them, and all counts must agree.
+
+A row is (eventSource, eventName, errorCode, userIdentity.type, eventType)
+as `vigil lint --print-filters` prints them: '*' stands for any value, a
+value ending in '*' for a prefix; errorCode '+' means any failed call and
+'-' a call that succeeded (a call failed when errorCode is a non-empty
+string). An event meets a row when it meets every column."""
 import os
 import re
 import subprocess
 
+COLUMNS = 5
 
-def from_vigil(vigil):
-    """Pairs from `vigil lint --print-index`, or None when that command is
-    not there (yet) or prints something else."""
+
+def _run(vigil, flag):
     try:
-        p = subprocess.run([vigil, "lint", "--print-index"], capture_output=True, text=True,
-                           timeout=60)
+        p = subprocess.run([vigil, "lint", flag], capture_output=True, text=True, timeout=60)
     except OSError:
         return None
-    if p.returncode != 0:
-        return None
-    pairs = set()
-    for line in p.stdout.splitlines():
-        if not line.strip():
+    return p.stdout if p.returncode == 0 else None
+
+
+def from_vigil(vigil):
+    """Rows from `vigil lint --print-filters`, else from the older
+    `--print-index` (eventSource and eventName only), else None."""
+    for flag, ncol in (("--print-filters", COLUMNS), ("--print-index", 2)):
+        out = _run(vigil, flag)
+        if out is None:
             continue
-        src, tab, name = line.partition("\t")
-        if not tab or not src or not name:
-            return None
-        pairs.add((src, name))
-    return sorted(pairs) or None
+        rows = set()
+        for line in out.splitlines():
+            if not line.strip():
+                continue
+            cols = line.split("\t")
+            if len(cols) != ncol or not all(cols):
+                rows = None
+                break
+            rows.add(tuple(cols + ["*"] * (COLUMNS - ncol)))
+        if rows:
+            return sorted(rows), f"vigil lint {flag}"
+    return None
 
 
-# FALLBACK, to remove once `vigil lint --print-index` exists on main (the
-# lead is adding it): read each rule's `on = {...}` table as text. It knows
-# only the literal forms the pack uses (a string or a list of strings for
-# eventSource and eventName) and would miss a rule that builds `on` in code.
+# FALLBACK for a vigil without `lint --print-index`: read each rule's
+# `on = {...}` table as text. It knows only the literal forms of eventSource
+# and eventName (a string or a list of strings) and would miss a rule that
+# builds `on` in code or filters on the other keys.
 _ON = re.compile(r"\bon\s*=\s*\{")
 _FIELD = r"\b{key}\s*=\s*(\{{[^}}]*\}}|\"[^\"]*\"|'[^']*')"
 
@@ -57,7 +72,7 @@ def _strings(table, key):
 
 
 def from_rule_files(rules_dir):
-    pairs = set()
+    rows = set()
     for root, dirs, files in os.walk(rules_dir):
         dirs[:] = sorted(d for d in dirs if d != "lib")
         for name in sorted(files):
@@ -70,33 +85,56 @@ def from_rule_files(rules_dir):
                 on = _table(text, m.end() - 1)
                 sources = _strings(on, "eventSource") or ["*"]
                 names = _strings(on, "eventName") or ["*"]
-                pairs.update((s, n) for s in sources for n in names)
-    return sorted(pairs)
+                rows.update((s, n, "*", "*", "*") for s in sources for n in names)
+    return sorted(rows)
 
 
 def load(vigil, rules_dir):
-    """(pairs, how they were found)."""
-    pairs = from_vigil(vigil)
-    if pairs is not None:
-        return pairs, "vigil lint --print-index"
+    """(rows, how they were found)."""
+    got = from_vigil(vigil)
+    if got is not None:
+        return got
     return from_rule_files(rules_dir), "fallback: on = {...} read from " + rules_dir
 
 
-def write(pairs, path):
+def write(rows, path):
     with open(path, "w", encoding="utf-8") as f:
-        for src, name in pairs:
-            f.write(f"{src}\t{name}\n")
+        for row in rows:
+            f.write("\t".join(row) + "\n")
 
 
-def jq_args(pairs):
-    """--argjson values for the jq filter: names -> {source: true}, the
-    sources indexed without a name, and whether every event is a candidate."""
-    names, sources, anything = {}, {}, False
-    for src, name in pairs:
-        if src == "*" and name == "*":
-            anything = True
-        elif name == "*":
-            sources[src] = True
+def group(rows):
+    """Rows filed as vigil's index files rules: by exact eventName, by
+    eventSource when the name is '*', and the rest (prefix names, and rows
+    with neither) in a list."""
+    names, sources, rest = {}, {}, []
+    for row in rows:
+        src, name = row[0], row[1]
+        if name != "*" and not name.endswith("*"):
+            names.setdefault(name, []).append(list(row))
+        elif name == "*" and src != "*":
+            sources.setdefault(src, []).append(list(row))
         else:
-            names.setdefault(name, {})[src] = True
-    return names, sources, anything
+            rest.append(list(row))
+    return names, sources, rest
+
+
+def _hit(pat, value):
+    if pat == "*":
+        return True
+    if value is None:
+        return False
+    if len(pat) > 1 and pat.endswith("*"):
+        return value.startswith(pat[:-1])
+    return value == pat
+
+
+def row_matches(row, src, name, err, utype, etype):
+    """The reference test of one row (Python contender, manifest count):
+    values are strings or None; err is None when the call succeeded."""
+    s, n, e, t, y = row
+    if e == "+" and err is None or e == "-" and err is not None:
+        return False
+    if e not in ("+", "-") and not _hit(e, err):
+        return False
+    return _hit(s, src) and _hit(n, name) and _hit(t, utype) and _hit(y, etype)

@@ -1,0 +1,50 @@
+#include "scan_prefilter.h"
+
+#include <time.h>
+
+#include <cjson/cJSON.h>
+
+#include "engine.h"
+#include "lua_event.h"
+
+static uint64_t mono_ns(void) {
+  struct timespec ts;
+
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+size_t vigil_prefilter(vigil_worker_t *w, vigil_gen_t *gen, const char *json, size_t len,
+                       uint32_t *cand, size_t n, cJSON **tree) {
+  vigil_ruleset_t *rs = gen->rs[w->id];
+  cJSON *ev = cJSON_ParseWithLength(json, len);
+  vigil_rstat_t *st;
+  char err[256];
+  uint64_t t0;
+  size_t i;
+  size_t kept = 0;
+  int rc;
+
+  *tree = NULL;
+  if (!ev)
+    return n; /* the owner reports what cJSON cannot parse */
+  vigil_event_next(rs->L);
+  for (i = 0; i < n; i++) {
+    t0 = mono_ns();
+    rc = vigil_ruleset_when(rs, cand[i], ev, err, sizeof(err));
+    if (rc != 0) {
+      /* Held; or failed, and the owner runs it again to report it. */
+      cand[kept++] = rc == 1 ? cand[i] | VIGIL_MSG_WHEN_HELD : cand[i];
+      continue;
+    }
+    st = &gen->stats[cand[i]]->w[w->id];
+    VIGIL_STAT_ADD(st->evals, 1);
+    VIGIL_STAT_ADD(st->ns, mono_ns() - t0);
+  }
+  vigil_event_next(rs->L); /* views kept by a condition are now stale */
+  if (kept)
+    *tree = ev;
+  else
+    cJSON_Delete(ev);
+  return kept;
+}
