@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "file_source.h"
 #include "follow.h"
@@ -42,9 +43,25 @@ static int64_t mtime_ns(const struct stat *st) {
   return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
 }
 
+/* Do the first fp_len bytes at path hash to fp? (0 when unreadable.) */
+static int same_start(const char *path, uint64_t fp, uint32_t fp_len) {
+  unsigned char buf[FF_FP_MAX];
+  ssize_t got = -1;
+  int fd;
+
+  if (fp_len > FF_FP_MAX || (fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0)
+    return 0;
+  got = pread(fd, buf, fp_len, 0);
+  close(fd);
+  return got == (ssize_t)fp_len && ff_hash(FF_HASH_INIT, buf, fp_len) == fp;
+}
+
 /* Applies a checkpoint entry to a file just found; see checkpoint.h. */
 static void restore(ff_follow_t *fw, ff_entry_t *e, const ff_cp_file_t *c) {
-  int same = c->size == e->size && c->mtime_ns == e->mtime_ns;
+  /* A whole file counts as done only if it is the same object: same size,
+   * time and first bytes (an inode is reused once its file is deleted). */
+  int same = c->size == e->size && c->mtime_ns == e->mtime_ns &&
+             (!c->done || same_start(e->path, c->fp, c->fp_len));
 
   e->kind = c->kind;
   e->fp = c->fp;
@@ -91,9 +108,13 @@ static void found_new(ff_follow_t *fw, const char *path, const struct stat *st, 
 
 /*
  * The end of the first full scan: files no checkpoint entry knew by inode
- * take the unused entry of their path (the same file copied or restored
- * onto another inode). The fingerprint still decides, when the file is
- * read, whether the position applies or the file starts over.
+ * may take the unused entry of their path (the same object copied or
+ * restored onto another inode). Only whole reads do: a gzip, zip or
+ * document whose first bytes still match is not read again. A tailed file
+ * starts over instead: its fingerprint covers only its first 256 bytes,
+ * and JSON Lines files often start alike, so resuming at the old offset
+ * could skip lines of a different file; reading again costs duplicates,
+ * never losses (and is what a file replaced while running gets too).
  */
 static void restore_by_path(ff_follow_t *fw) {
   ff_cp_file_t *c;
@@ -105,8 +126,13 @@ static void restore_by_path(ff_follow_t *fw) {
     if (!e->cp_by_path)
       continue;
     e->cp_by_path = 0;
-    if (!e->gone && (c = ff_cp_find_path(&fw->restore, e->path)) != NULL)
+    if (e->gone || (c = ff_cp_find_path(&fw->restore, e->path)) == NULL)
+      continue;
+    if (c->kind == FF_DOC || c->kind == FF_GZIP || c->kind == FF_ZIP)
       restore(fw, e, c);
+    else if (c->offset > 0)
+      say(fw, VIGIL_LOG_INFO, "%s: %s", e->path,
+          "another file than the checkpoint knew at this path (new inode); read from its start");
   }
 }
 

@@ -531,6 +531,64 @@ static void test_checkpoint_rotated_while_stopped(void **st) {
   free(log), free(old);
 }
 
+/* Copies path to path.tmp with its times (as rsync -a or a restore from
+ * backup does); renaming it over path gives the same bytes a new inode. */
+static void copy_aside(const char *path) {
+  size_t n;
+  char *data = fh_read(path, &n);
+  char tmp[4096];
+  struct stat st;
+  struct timespec times[2];
+
+  assert_int_equal(stat(path, &st), 0);
+  times[0] = st.st_atim;
+  times[1] = st.st_mtim;
+  snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+  fh_write(tmp, data, n);
+  assert_int_equal(utimensat(AT_FDCWD, tmp, times, 0), 0);
+  free(data);
+}
+
+static void move_back(const char *path) {
+  char tmp[4096];
+
+  snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+  assert_int_equal(rename(tmp, path), 0);
+}
+
+/*
+ * Files on new inodes at the paths the checkpoint names: a gzip object
+ * whose bytes are the same is not read again; a tailed file is read again
+ * from its start (duplicates rather than a guess that could skip lines).
+ */
+static void test_checkpoint_path_on_new_inode(void **st) {
+  char *log = fh_path(dir, "a.log"), *gz = fh_path(dir, "b.json.gz");
+  const char lines[] = "{\"c\":1}\n{\"c\":2}\n";
+  fakehost_t *h;
+
+  fh_write(log, lines, strlen(lines));
+  fh_write_gz(gz, pretty, strlen(pretty), "wb");
+  h = start_dir(150, NULL, 1, 1);
+  FH_WAIT(h, fh_nrecs(h) == 3, WAIT_MS);
+  FH_WAIT(h, cp_offset(log, NULL, NULL) == (int64_t)strlen(lines), WAIT_MS);
+  fh_close(h);
+
+  /* Both copies first: a freed inode must not be reused by the other file. */
+  copy_aside(log);
+  copy_aside(gz);
+  move_back(log);
+  move_back(gz);
+  h = start_dir(150, NULL, 1, 1);
+  FH_WAIT(h, fh_nrecs(h) >= 2, WAIT_MS);
+  settle_a_while(h, 400);
+  assert_int_equal(fh_nrecs(h), 2);
+  assert_at(h, "{\"c\":1}", log, 1, 0);
+  assert_at(h, "{\"c\":2}", log, 2, 8);
+  assert_int_equal(fh_logs_with(h, VIGIL_LOG_INFO, log, "read from its start"), 1);
+  fh_close(h);
+  free(log), free(gz);
+}
+
 /* A checkpoint that cannot be used is set aside; every file is read from its start. */
 static void corrupt_case(const char *text, const char *why) {
   char *cp = fh_path(state, "checkpoint.json"), *aside = fh_path(state, "checkpoint.json.corrupt");
@@ -584,6 +642,34 @@ static void test_checkpoint_other_file(void **st) {
   free(log), free(cp);
 }
 
+/*
+ * A whole file the checkpoint says is done, on the same inode with the same
+ * size and time but other first bytes (an inode reused by another object):
+ * it is read, not skipped.
+ */
+static void test_checkpoint_done_other_object(void **st) {
+  char *gz = fh_path(dir, "b.json.gz"), *cp = fh_path(state, "checkpoint.json"), *text, *at;
+  fakehost_t *h;
+
+  fh_write_gz(gz, pretty, strlen(pretty), "wb");
+  h = start_dir(150, NULL, 1, 1);
+  FH_WAIT(h, fh_nrecs(h) == 1, WAIT_MS);
+  FH_WAIT(h, cp_offset(gz, NULL, NULL) == (int64_t)strlen(pretty), WAIT_MS);
+  fh_close(h);
+  text = fh_read(cp, NULL);
+  at = strstr(text, "\"fp\":\"");
+  assert_non_null(at);
+  memcpy(at + 6, "0123456789abcdef", 16);
+  fh_write(cp, text, strlen(text));
+  free(text);
+
+  h = start_dir(150, NULL, 1, 1);
+  FH_WAIT(h, fh_nrecs(h) == 1, WAIT_MS);
+  assert_int_equal(fh_logs_with(h, VIGIL_LOG_INFO, gz, "first bytes changed"), 1);
+  fh_close(h);
+  free(gz), free(cp);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_follow_options),
@@ -599,8 +685,10 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_checkpoint_resume, setup, teardown),
       cmocka_unit_test_setup_teardown(test_checkpoint_only_past_acks, setup, teardown),
       cmocka_unit_test_setup_teardown(test_checkpoint_rotated_while_stopped, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_checkpoint_path_on_new_inode, setup, teardown),
       cmocka_unit_test_setup_teardown(test_checkpoint_corrupt, setup, teardown),
       cmocka_unit_test_setup_teardown(test_checkpoint_other_file, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_checkpoint_done_other_object, setup, teardown),
   };
 
   return cmocka_run_group_tests(tests, NULL, NULL);
