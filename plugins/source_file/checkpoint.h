@@ -14,6 +14,12 @@
  * `fp` is a hash of the first `fp_len` bytes, so a reused inode is not
  * mistaken for the file that had it.
  *
+ * Known limit: fp_len is at most 256 bytes. A tailed file deleted while
+ * vigil is stopped, whose inode a new file takes, is mistaken for the old
+ * one when the new file starts with the same 256 bytes and is at least as
+ * long as the old offset: the bytes before that offset are skipped. A hash
+ * of everything up to `offset` (kept as the file is read) would close it.
+ *
  * It is replaced atomically: written to checkpoint.json.tmp, fsync'd,
  * renamed over the old one, and the folder fsync'd, so a crash leaves
  * either the old or the new checkpoint, never half of one.
