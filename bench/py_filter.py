@@ -37,7 +37,7 @@ def text(v):
 def main():
     if len(sys.argv) not in (2, 3):
         sys.exit("usage: py_filter.py INDEX [FILE|-]")
-    names, sources, rest = load_index(sys.argv[1])
+    names, sources, errors, types, rest = load_index(sys.argv[1])
     path = sys.argv[2] if len(sys.argv) == 3 else "-"
     stream = sys.stdin.buffer if path == "-" else open(path, "rb")
     records = matched = refused = 0
@@ -59,7 +59,8 @@ def main():
         uid = event.get("userIdentity")
         utype = text(uid.get("type")) if isinstance(uid, dict) else None
         etype = text(event.get("eventType"))
-        for rows in (names.get(name, none), sources.get(src, none), rest):
+        for rows in (names.get(name, none), sources.get(src, none), errors.get(err, none),
+                     types.get(utype, none), rest):
             if any(row_matches(r, src, name, err, utype, etype) for r in rows):
                 matched += 1
                 break

@@ -11,19 +11,18 @@ from . import ruleindex
 # event is a candidate when it meets every column of one row it reaches.
 JQ_PROGRAM = r"""
 def str: if type == "string" then . else null end;
-def pat2($p; $v): $p == "*" or ($v != null and
-  (if ($p | length) > 1 and ($p | endswith("*")) then ($v | startswith($p[:-1]))
-   else $p == $v end));
-def row($s; $n; $e; $t; $y):
-  (if .[2] == "+" then $e != null elif .[2] == "-" then $e == null else pat2(.[2]; $e) end)
-  and pat2(.[0]; $s) and pat2(.[1]; $n) and pat2(.[3]; $t) and pat2(.[4]; $y);
+def ok($v): $v[.[0]] as $x | .[2] as $p
+  | if .[1] == "=" then $x == $p elif .[1] == "^" then ($x != null and ($x | startswith($p)))
+    elif .[1] == "+" then $x != null else $x == null end;
 def hit: (.eventSource | str) as $s | (.eventName | str) as $n
   | (.errorCode | str | if . == "" then null else . end) as $e
   | ((.userIdentity | if type == "object" then .type else null end) | str) as $t
-  | (.eventType | str) as $y
-  | (if $n != null then $names[$n] // [] else [] end)
-    + (if $s != null then $sources[$s] // [] else [] end) + $rest
-  | any(.[]; row($s; $n; $e; $t; $y));
+  | [$s, $n, $e, $t, (.eventType | str)] as $v
+  | isempty(((if $n != null then $names[$n] // empty else empty end)[],
+              (if $s != null then $sources[$s] // empty else empty end)[],
+              (if $e != null then $errors[$e] // empty else empty end)[],
+              (if $t != null then $types[$t] // empty else empty end)[],
+              $rest[]) | select(isempty(.[] | select(ok($v) | not)))) | not;
 reduce inputs as $e ([0, 0];
   [.[0] + 1, .[1] + (if ($e | type) == "object" and ($e | hit) then 1 else 0 end)])
 | "records \(.[0]) matched \(.[1]) refused 0"
@@ -92,10 +91,11 @@ def floor(binary, index_file, corpus):
 
 
 def jq(jq_bin, pairs, corpus):
-    names, sources, rest = ruleindex.group(pairs)
-    argv = [jq_bin, "-n", "-r", "--argjson", "names", json.dumps(names), "--argjson",
-            "sources", json.dumps(sources), "--argjson", "rest", json.dumps(rest),
-            JQ_PROGRAM, corpus.ndjson]
+    argv = [jq_bin, "-n", "-r"]
+    for name, value in zip(("names", "sources", "errors", "types", "rest"),
+                           ruleindex.jq_groups(pairs)):
+        argv += ["--argjson", name, json.dumps(value)]
+    argv += [JQ_PROGRAM, corpus.ndjson]
     return Contender("jq", "jq", argv, corpus.records, corpus.bytes, parse_counts)
 
 

@@ -103,20 +103,29 @@ def write(rows, path):
             f.write("\t".join(row) + "\n")
 
 
+def _exact(v):
+    return v != "*" and not v.endswith("*") and v not in ("+", "-")
+
+
 def group(rows):
     """Rows filed as vigil's index files rules: by exact eventName, by
-    eventSource when the name is '*', and the rest (prefix names, and rows
-    with neither) in a list."""
-    names, sources, rest = {}, {}, []
+    eventSource when the name is '*', by exact errorCode or identity type
+    when that is all the row asks, and the rest (prefix names, ...) in a
+    list. Returns (names, sources, errors, types, rest)."""
+    names, sources, errors, types, rest = {}, {}, {}, {}, []
     for row in rows:
-        src, name = row[0], row[1]
-        if name != "*" and not name.endswith("*"):
+        src, name, err, utype = row[0], row[1], row[2], row[3]
+        if _exact(name):
             names.setdefault(name, []).append(list(row))
         elif name == "*" and src != "*":
             sources.setdefault(src, []).append(list(row))
+        elif name == "*" and _exact(err):
+            errors.setdefault(err, []).append(list(row))
+        elif name == "*" and err == "*" and _exact(utype):
+            types.setdefault(utype, []).append(list(row))
         else:
             rest.append(list(row))
-    return names, sources, rest
+    return names, sources, errors, types, rest
 
 
 def _hit(pat, value):
@@ -138,3 +147,27 @@ def row_matches(row, src, name, err, utype, etype):
     if e not in ("+", "-") and not _hit(e, err):
         return False
     return _hit(s, src) and _hit(n, name) and _hit(t, utype) and _hit(y, etype)
+
+
+def _checks(row, key):
+    """A row as jq tests it: [column, "=" | "^" | "+" | "-", value] for each
+    column that constrains (the column it was filed under needs no test)."""
+    out = []
+    for i, pat in enumerate(row):
+        if pat == "*" or i == key:
+            continue
+        if i == 2 and pat in ("+", "-"):
+            out.append([i, pat, ""])
+        elif len(pat) > 1 and pat.endswith("*"):
+            out.append([i, "^", pat[:-1]])
+        else:
+            out.append([i, "=", pat])
+    return out
+
+
+def jq_groups(rows):
+    """group() with each row as its list of checks, for the jq contender."""
+    names, sources, errors, types, rest = group(rows)
+    conv = [({k: [_checks(r, col) for r in v] for k, v in m.items()})
+            for m, col in ((names, 1), (sources, 0), (errors, 2), (types, 3))]
+    return conv + [[_checks(r, None) for r in rest]]
