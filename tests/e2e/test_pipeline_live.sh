@@ -215,6 +215,11 @@ P
 curl -sS -o "$TMP/metrics" -w '%{http_code}\n' "http://127.0.0.1:$mport/metrics" >"$TMP/code"
 [ "$(cat "$TMP/code")" = 200 ] || fail "GET /metrics answered $(cat "$TMP/code")"
 post 200 "http://127.0.0.1:$mport/healthz"
+post 404 "http://127.0.0.1:$mport/nope"
+post 405 -X POST "http://127.0.0.1:$mport/metrics"
+curl -sS -I "http://127.0.0.1:$mport/metrics" >"$TMP/head"
+grep_in "$TMP/head" '^HTTP/1.1 200 OK'
+grep_in "$TMP/head" '^Content-Type: text/plain; version=0.0.4; charset=utf-8'
 python3 - "$TMP/metrics" <<'P' || fail "metrics differ from what was sent"
 import re, sys
 samples = {}
