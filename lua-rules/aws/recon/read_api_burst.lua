@@ -92,6 +92,16 @@ rule {
     if type(name) ~= "string" or not is_read(name) or e.errorCode ~= nil then
       return false
     end
+    -- A shortcut for the commonest IaC agent, before the other lookups: a
+    -- Terraform plan reads every resource it manages, and was 60% of the
+    -- reads in the benchmark corpus. The full, case-insensitive list is
+    -- checked at the end.
+    local ua = e.userAgent
+    if type(ua) ~= "string" then
+      ua = ""
+    elseif ua:find("Terraform/", 1, true) then
+      return false
+    end
     -- Data events (S3 GetObject, DynamoDB GetItem/GetRecords, ...) read
     -- contents, not what exists: collection, not discovery.
     if e.managementEvent == false or e.eventCategory == "Data" then
@@ -106,10 +116,6 @@ rule {
     local flag = e.sessionCredentialFromConsole
     if flag == "true" or flag == true then
       return false
-    end
-    local ua = e.userAgent
-    if type(ua) ~= "string" then
-      ua = ""
     end
     if ua == "console.amazonaws.com" or ua == "signin.amazonaws.com"
       or ua:find("Console[/,]") then
