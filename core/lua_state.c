@@ -37,6 +37,15 @@ static const char *const denied_globals[] = {"dofile",         "loadfile", "load
                                              "collectgarbage", "xpcall",   "setmetatable",
                                              NULL};
 
+/*
+ * The caps hold only while rule code runs (in_call). The host's own pushes
+ * and reads between calls (the event view, a result turned into text or
+ * JSON) happen outside any protected call, where a refused allocation
+ * would be a Lua panic, an abort of the whole process: a rule that filled
+ * the state to the byte and kept it in a global could make the next
+ * event's push fail. Letting those few bytes through keeps the process
+ * alive; the next rule call then meets the full state as a memory error.
+ */
 static void *lalloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   vigil_lstate_t *ls = ud;
   size_t old = ptr ? osize : 0;
@@ -46,8 +55,17 @@ static void *lalloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     ls->mem_used -= old;
     return NULL;
   }
-  if (nsize > old && ls->mem_used + (nsize - old) > ls->mem_limit)
-    return NULL;
+  if (ls->in_call && nsize > old) {
+    if (ls->mem_used + (nsize - old) > ls->mem_limit) {
+      ls->over = 1;
+      return NULL;
+    }
+    if (ls->churn + (nsize - old) > ls->churn_limit) {
+      ls->over = 2;
+      return NULL;
+    }
+    ls->churn += nsize - old;
+  }
   ptr = realloc(ptr, nsize);
   if (ptr)
     ls->mem_used = ls->mem_used - old + nsize;
@@ -55,6 +73,9 @@ static void *lalloc(void *ud, void *ptr, size_t osize, size_t nsize) {
 }
 
 static int rule_pcall(lua_State *L);
+static int charged_rep(lua_State *L);
+static int charged_move(lua_State *L);
+static void wrap(lua_State *L, const char *lib, const char *name, lua_CFunction fn);
 
 /* print() in a rule goes to the debug log, never to stdout where alerts go. */
 static int rule_print(lua_State *L) {
@@ -90,6 +111,8 @@ static void open_libs(lua_State *L) {
   lua_setglobal(L, "print");
   lua_pushcfunction(L, rule_pcall);
   lua_setglobal(L, "pcall");
+  wrap(L, LUA_STRLIBNAME, "rep", charged_rep);
+  wrap(L, LUA_TABLIBNAME, "move", charged_move);
   lua_pushliteral(L, "");
   if (lua_getmetatable(L, -1)) {                       /* "", string mt */
     lua_pushliteral(L, "string");
@@ -167,6 +190,7 @@ lua_State *vigil_lstate_new(const char *const *rule_dirs, int ndirs, char *err, 
   if (!ls)
     goto nomem;
   ls->mem_limit = VIGIL_LUA_MEM_LIMIT_DEFAULT;
+  ls->churn_limit = VIGIL_LUA_CHURN_LIMIT_DEFAULT;
   ls->budget = VIGIL_LUA_BUDGET_DEFAULT;
   L = lua_newstate(lalloc, ls);
   if (!L) {
@@ -177,6 +201,12 @@ lua_State *vigil_lstate_new(const char *const *rule_dirs, int ndirs, char *err, 
   open_libs(L);
   restrict_require(L, rule_dirs, ndirs);
   vigil_event_open(L);
+  lua_pushfstring(L, "not enough memory: the rules' Lua state is at its cap (%d MiB)",
+                  (int)(ls->mem_limit >> 20));
+  ls->over_msg[1] = luaL_ref(L, LUA_REGISTRYINDEX);
+  lua_pushfstring(L, "allocation budget exceeded (%d MiB allocated in one call)",
+                  (int)(ls->churn_limit >> 20));
+  ls->over_msg[2] = luaL_ref(L, LUA_REGISTRYINDEX);
   return L;
 
 nomem:
@@ -194,6 +224,15 @@ void vigil_lstate_close(lua_State *L) {
   free(ls);
 }
 
+static int budget_error(lua_State *L) {
+  vigil_lstate(L)->exhausted = 1;
+  luaL_where(L, 1); /* the running Lua function's file:line */
+  lua_pushfstring(L, "instruction budget exceeded (%d VM instructions)",
+                  vigil_lstate(L)->budget);
+  lua_concat(L, 2);
+  return lua_error(L);
+}
+
 static void budget_hook(lua_State *L, lua_Debug *ar) {
   (void)ar;
   vigil_lstate(L)->exhausted = 1;
@@ -202,6 +241,54 @@ static void budget_hook(lua_State *L, lua_Debug *ar) {
                   vigil_lstate(L)->budget);
   lua_concat(L, 2);
   lua_error(L);
+}
+
+/* Charges n iterations of a C function's own loop to the call's budget. */
+static void charge(lua_State *L, lua_Unsigned n) {
+  vigil_lstate_t *ls = vigil_lstate(L);
+
+  ls->work += n > (lua_Unsigned)ls->budget ? (int64_t)ls->budget + 1 : (int64_t)n;
+  if (ls->work > ls->budget)
+    budget_error(L);
+}
+
+/* string.rep(s, n, sep) loops n times even when s and sep are empty; with
+ * any text, its bytes are bounded by the caps instead. */
+static int charged_rep(lua_State *L) {
+  lua_Integer n = luaL_checkinteger(L, 2);
+  size_t l = 0;
+  size_t lsep = 0;
+
+  luaL_checklstring(L, 1, &l);
+  luaL_optlstring(L, 3, "", &lsep);
+  if (n > 0 && l + lsep == 0)
+    charge(L, (lua_Unsigned)n);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, 1);
+  return 1;
+}
+
+/* table.move(a1, f, e, t [,a2]): e - f + 1 element moves. */
+static int charged_move(lua_State *L) {
+  lua_Integer f = luaL_checkinteger(L, 2);
+  lua_Integer e = luaL_checkinteger(L, 3);
+
+  if (e >= f) /* the full integer range wraps to 0: charge it all */
+    charge(L, (lua_Unsigned)e - (lua_Unsigned)f + 1 ? (lua_Unsigned)e - (lua_Unsigned)f + 1
+                                                    : LUA_MAXINTEGER);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, 1);
+  return 1;
+}
+
+static void wrap(lua_State *L, const char *lib, const char *name, lua_CFunction fn) {
+  lua_getglobal(L, lib);
+  lua_getfield(L, -1, name);
+  lua_pushcclosure(L, fn, 1);
+  lua_setfield(L, -2, name);
+  lua_pop(L, 1);
 }
 
 /* pcall for rules: like the stock one, except that an exhausted budget is
@@ -219,13 +306,52 @@ static int rule_pcall(lua_State *L) {
   return lua_gettop(L);
 }
 
+/* An error object that is not a string (error({code = 1}), error()) would
+ * reach the log as no text at all: name its type and where it was raised,
+ * the innermost Lua function's file:line. */
+static int message_handler(lua_State *L) {
+  lua_Debug ar;
+  int level;
+
+  if (lua_type(L, 1) == LUA_TSTRING)
+    return 1;
+  for (level = 1; lua_getstack(L, level, &ar); level++) {
+    lua_getinfo(L, "Sl", &ar);
+    if (ar.currentline > 0) {
+      lua_pushfstring(L, "%s:%d: error object is a %s value", ar.short_src, ar.currentline,
+                      luaL_typename(L, 1));
+      return 1;
+    }
+  }
+  lua_pushfstring(L, "error object is a %s value", luaL_typename(L, 1));
+  return 1;
+}
+
 int vigil_lstate_pcall(lua_State *L, int nargs, int nresults) {
+  vigil_lstate_t *ls = vigil_lstate(L);
+  int base = lua_gettop(L) - nargs;
+  int was = ls->in_call;
   int rc;
 
+  lua_pushcfunction(L, message_handler);
+  lua_insert(L, base);
+  ls->exhausted = 0;
+  ls->over = 0;
+  ls->work = 0;
+  ls->churn = 0;
+  ls->in_call = 1;
   /* Re-arming the count hook resets its counter for this call. */
-  vigil_lstate(L)->exhausted = 0;
-  lua_sethook(L, budget_hook, LUA_MASKCOUNT, vigil_lstate(L)->budget);
-  rc = lua_pcall(L, nargs, nresults, 0);
+  lua_sethook(L, budget_hook, LUA_MASKCOUNT, ls->budget);
+  rc = lua_pcall(L, nargs, nresults, base);
   lua_sethook(L, NULL, 0, 0);
+  ls->in_call = was;
+  lua_remove(L, base);
+  /* A memory error's message is fixed ("not enough memory"); say which
+   * limit it was, with a string made at start: allocating one here could
+   * fail outside any protected call. */
+  if (rc == LUA_ERRMEM && ls->over) {
+    lua_pop(L, 1);
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ls->over_msg[ls->over]);
+  }
   return rc;
 }

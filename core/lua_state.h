@@ -12,13 +12,22 @@
 
 #define VIGIL_LUA_MEM_LIMIT_DEFAULT (256u << 20)
 #define VIGIL_LUA_BUDGET_DEFAULT 1000000
+/* Bytes one call may allocate in all (freed or not): C functions such as
+ * string.rep do much work in one VM instruction, and this bounds it. */
+#define VIGIL_LUA_CHURN_LIMIT_DEFAULT ((size_t)512 << 20)
 
 /* Per-state bookkeeping, reachable from any lua_State via its extra space. */
 typedef struct vigil_lstate_s {
   uint64_t event_gen;  /* see lua_event.h */
   size_t mem_used;
   size_t mem_limit;    /* allocations beyond it fail: a Lua memory error */
+  size_t churn;        /* bytes allocated during the current call */
+  size_t churn_limit;  /* churn beyond it fails: a Lua memory error */
+  int in_call;         /* limits apply only while rule code runs */
+  int over;            /* why the last allocation failed: 1 cap, 2 churn */
+  int over_msg[3];     /* registry refs of the messages for each reason */
   int budget;          /* VM instructions allowed per protected call */
+  int64_t work;        /* work charged by C functions in this call */
   int exhausted;       /* the budget ran out: pcall inside rules re-raises */
 } vigil_lstate_t;
 

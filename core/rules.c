@@ -553,6 +553,16 @@ int vigil_ruleset_when(vigil_ruleset_t *rs, size_t i, const cJSON *event, char *
     return 1;
   if (vigil_ruleset_call(rs, rs->rules[i].when_ref, event, err, errlen) != 0)
     return -1;
+  /* Any value counts as true or false, as in Lua, except a function: that
+   * is a helper named but not called (`return aws.is_root`), which would
+   * fire on every event. */
+  if (lua_isfunction(rs->L, -1)) {
+    snprintf(err, errlen, "%s:%d: rule '%s': when() returned a function, not a result "
+             "(a call missing its parentheses?)", rs->rules[i].file, rs->rules[i].line,
+             rs->rules[i].id);
+    lua_pop(rs->L, 1);
+    return -1;
+  }
   fired = lua_toboolean(rs->L, -1);
   lua_pop(rs->L, 1);
   return fired;
