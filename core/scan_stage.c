@@ -21,6 +21,7 @@
 
 static pthread_once_t fast_path_init = PTHREAD_ONCE_INIT;
 static int fast_path = 1;
+static int prefilter = 1;
 
 typedef struct ingest_s {
   vigil_worker_t *w;
@@ -125,10 +126,14 @@ static size_t slow_match(ingest_t *in, const vigil_record_t *rec, uint32_t *cand
   return n;
 }
 
+/* VIGIL_PREFILTER=off: with several workers, hand every candidate to its
+ * owner unfiltered, as before scan_prefilter.c (for measuring it). */
 static void fast_path_once(void) {
   const char *v = getenv("VIGIL_FAST_PATH");
+  const char *p = getenv("VIGIL_PREFILTER");
 
   fast_path = !(v && strcmp(v, "off") == 0);
+  prefilter = !(p && strcmp(p, "off") == 0);
 }
 
 static void on_record(void *arg, const vigil_record_t *rec) {
@@ -150,7 +155,7 @@ static void on_record(void *arg, const vigil_record_t *rec) {
     n = MAX_CANDIDATES;
   }
   in->candidates++;
-  if (in->nworkers > 1 && fast_path) {
+  if (in->nworkers > 1 && fast_path && prefilter) {
     n = vigil_prefilter(in->w, in->gen, rec->p, rec->len, cand, n, &tree);
     if (n == 0)
       return;
