@@ -32,8 +32,10 @@ const cJSON *vigil_json_child(const cJSON *node, const char *seg, size_t len) {
   if (!cJSON_IsObject(node))
     return NULL;
   /* Last occurrence wins, as in the scanner, so both paths agree. */
+  /* The first byte rules out most members before the strlen. */
   for (it = node->child; it; it = it->next) {
-    if (it->string && strlen(it->string) == len && memcmp(it->string, seg, len) == 0)
+    if (it->string && (len ? it->string[0] == seg[0] : it->string[0] == '\0') &&
+        strlen(it->string) == len && memcmp(it->string, seg, len) == 0)
       found = it;
   }
   return found;
