@@ -58,13 +58,62 @@ static int in_list(const char *key, const char *const *list) {
   return 0;
 }
 
-/* Every key of the table at idx must be a string in allowed. */
+/* Edit distance of a and b when both are short, else a large number. */
+static size_t distance(const char *a, const char *b) {
+  size_t row[33];
+  size_t la = strlen(a);
+  size_t lb = strlen(b);
+  size_t i;
+  size_t j;
+  size_t diag;
+  size_t up;
+
+  if (la > 32 || lb > 32)
+    return 99;
+  for (j = 0; j <= lb; j++)
+    row[j] = j;
+  for (i = 1; i <= la; i++) {
+    diag = row[0];
+    row[0] = i;
+    for (j = 1; j <= lb; j++) {
+      up = row[j];
+      row[j] = diag + (a[i - 1] != b[j - 1]);
+      if (up + 1 < row[j])
+        row[j] = up + 1;
+      if (row[j - 1] + 1 < row[j])
+        row[j] = row[j - 1] + 1;
+      diag = up;
+    }
+  }
+  return row[lb];
+}
+
+/* Every key of the table at idx must be a string in allowed. A near miss
+ * names the key it probably meant: the error can only point at the
+ * rule{} line, as Lua keeps no line for a table's keys. */
 void vigil_rl_check_keys(lua_State *L, int idx, const char *const *allowed, const char *what) {
+  const char *const *k;
+  const char *key;
+  const char *best = NULL;
+  size_t d;
+  size_t best_d = 3;
+
+  idx = lua_absindex(L, idx);
   lua_pushnil(L);
   while (lua_next(L, idx)) {
     lua_pop(L, 1);
-    if (lua_type(L, -1) != LUA_TSTRING || !in_list(lua_tostring(L, -1), allowed))
-      vigil_rl_error(L, "%s: unknown field '%s'", what, luaL_tolstring(L, -1, NULL));
+    if (lua_type(L, -1) == LUA_TSTRING && in_list(lua_tostring(L, -1), allowed))
+      continue;
+    key = luaL_tolstring(L, -1, NULL);
+    for (k = allowed; lua_type(L, -2) == LUA_TSTRING && *k; k++) {
+      if ((d = distance(key, *k)) < best_d) {
+        best_d = d;
+        best = *k;
+      }
+    }
+    if (best)
+      vigil_rl_error(L, "%s: unknown field '%s' (did you mean '%s'?)", what, key, best);
+    vigil_rl_error(L, "%s: unknown field '%s'", what, key);
   }
 }
 
