@@ -85,19 +85,24 @@ static void check_alert(tcase_t *t, const vigil_alert_item_t *a) {
   cJSON *want;
   char *gs;
   char *ws;
+  int differs = 0;
 
   lua_pushnil(L);                                        /* alert, key */
   while (lua_next(L, -2)) {                              /* alert, key, value */
-    field = cJSON_GetObjectItemCaseSensitive(got, lua_tostring(L, -2));
+    field = lua_type(L, -2) == LUA_TSTRING
+                ? cJSON_GetObjectItemCaseSensitive(got, lua_tostring(L, -2))
+                : NULL;
     want = vigil_lua_to_json(L, -1, &why);
     if (!cJSON_Compare(field, want, 1)) {
       gs = field ? cJSON_PrintUnformatted(field) : NULL;
       ws = want ? cJSON_PrintUnformatted(want) : NULL;
-      fail(t, "alert field differs:\n       want %s", ws ? ws : "?", "");
-      fprintf(t->out, "       got  %s (field %s)\n", gs ? gs : "(absent)", lua_tostring(L, -2));
+      /* One failure per test, however many fields differ; each is shown. */
+      if (!differs++)
+        fail(t, "alert field differs:%s%s", "", "");
+      fprintf(t->out, "       want %s\n       got  %s (field %s)\n", ws ? ws : "?",
+              gs ? gs : "(absent)", lua_type(L, -2) == LUA_TSTRING ? lua_tostring(L, -2) : "?");
       cJSON_free(gs);
       cJSON_free(ws);
-      t->rep->passed--; /* counted as passed below; one failure per test */
     }
     cJSON_Delete(want);
     lua_pop(L, 1);                                       /* alert, key */

@@ -1,6 +1,7 @@
 #include "rules.h"
 
 #include <dirent.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -502,6 +503,7 @@ int vigil_ruleset_load(const char *const *paths, int npaths, const char *const *
   const char *dirs[64];
   int ndirs = 0;
   pathlist_t files = {0};
+  pathlist_t file_dirs = {0}; /* owns the folders of rule files given alone */
   struct stat st;
   size_t i;
   int rc = VIGIL_EINVAL;
@@ -521,6 +523,10 @@ int vigil_ruleset_load(const char *const *paths, int npaths, const char *const *
         goto done;
     } else if (pl_add(&files, paths[i]) != 0) {
       goto done;
+    } else if (ndirs < 32 && pl_add(&file_dirs, paths[i]) == 0) {
+      /* A rule file given alone finds the modules beside it, as it
+       * would when its folder is loaded. */
+      dirs[ndirs++] = dirname(file_dirs.v[file_dirs.n - 1]);
     }
   }
   for (i = 0; i < (size_t)nlib && ndirs < 64; i++)
@@ -548,6 +554,7 @@ int vigil_ruleset_load(const char *const *paths, int npaths, const char *const *
 
 done:
   pl_free(&files);
+  pl_free(&file_dirs);
   if (rc != VIGIL_OK) {
     vigil_ruleset_free(rs);
     return rc;

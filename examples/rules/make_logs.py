@@ -31,6 +31,8 @@ def event(t, source, name, arn, utype="IAMUser", **extra):
         role = arn.split("/")[1]
         e["userIdentity"]["sessionContext"] = {"sessionIssuer": {
             "type": "Role", "arn": f"arn:aws:iam::{ACCOUNT}:role/{role}"}}
+    if utype == "IAMUser":
+        e["userIdentity"]["userName"] = arn.split("/")[-1]
     e.update(extra)
     return e
 
