@@ -88,11 +88,19 @@ static void svc_source_done(vigil_host_t *h) {
 
 static void deliver_to(vigil_host_t *sink, vigil_alert_item_t *a);
 
+/* A deliver() call or retry wait ended. The last one may be what held a
+ * drain up, and an alert held for a full spool finishes nothing that
+ * would otherwise wake the loop to notice. */
+static void delivery_ended(vigil_pipeline_t *pl) {
+  if (--pl->deliveries_out == 0)
+    uv_async_send(&pl->wakeup);
+}
+
 static void retry_cb(uv_timer_t *t) {
   void **pair = t->data;
   vigil_host_t *h = pair[0];
 
-  h->pl->deliveries_out--;
+  delivery_ended(h->pl);
   deliver_to(pair[0], pair[1]);
   free(pair);
   uv_close((uv_handle_t *)t, (uv_close_cb)free);
@@ -122,7 +130,7 @@ static void svc_delivered(vigil_host_t *h, void *token, vigil_delivery_t outcome
   vigil_metrics_sink(h->pl->metrics, (int)(h - h->pl->sinks), outcome);
   if (vigil_spool_delivered(h, token, outcome))
     return;
-  h->pl->deliveries_out--;
+  delivery_ended(h->pl);
   /* The sink has made its own retries: keep the alert on disk instead. */
   if (outcome == VIGIL_DELIVERY_RETRY && vigil_spool_take(h, a))
     return;
@@ -181,7 +189,7 @@ static void deliver_to(vigil_host_t *sink, vigil_alert_item_t *a) {
     return;
   sink->pl->deliveries_out++;
   if (sink->lib->desc.deliver(sink->inst, &a->pub) != VIGIL_OK) {
-    sink->pl->deliveries_out--;
+    delivery_ended(sink->pl);
     vigil_metrics_sink(sink->pl->metrics, (int)(sink - sink->pl->sinks), VIGIL_DELIVERY_FAILED);
     /* A refusal (out of memory, an address it cannot use) may pass: the
      * spool keeps the alert for replay when there is one. */
@@ -344,6 +352,11 @@ static void on_signal(uv_signal_t *s, int signum) {
   }
   vigil_warn(NULL, "%s: stopping; finishing the events in flight (again to quit at once)",
              signum == SIGINT ? "SIGINT" : "SIGTERM");
+  /* A source waiting for spool room could otherwise never see its stop. */
+  pthread_mutex_lock(&pl->press_mu);
+  atomic_store(&pl->stop_asked, 1);
+  pthread_cond_broadcast(&pl->press_cv);
+  pthread_mutex_unlock(&pl->press_mu);
   for (i = 0; i < pl->nsources; i++)
     stop_source(&pl->sources[i]);
   advance(pl);

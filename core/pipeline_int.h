@@ -187,6 +187,7 @@ struct vigil_pipeline_s {
   pthread_t loop_thread;
   /* Back-pressure from full spools: emit() waits while it is set. */
   atomic_int pressure;
+  atomic_int stop_asked;  /* a signal asked to stop: emit() no longer waits for room */
   pthread_mutex_t press_mu;
   pthread_cond_t press_cv;
 
@@ -265,7 +266,8 @@ int vigil_spool_take(vigil_host_t *sink, vigil_alert_item_t *a);
 /* A delivery report: 1 when token was a replayed record (handled). */
 int vigil_spool_delivered(vigil_host_t *sink, void *token, vigil_delivery_t outcome);
 /* Emitting sources wait here while a spool is full; VIGIL_EAGAIN when
- * nonblock, VIGIL_ECLOSED when the pipeline stops. */
+ * nonblock, VIGIL_ECLOSED when the pipeline stops (or a signal asked it
+ * to) first. */
 int vigil_spool_wait_room(vigil_pipeline_t *pl, int nonblock);
 void vigil_spools_stop(vigil_pipeline_t *pl);
 void vigil_spools_close_timers(vigil_pipeline_t *pl);

@@ -350,7 +350,8 @@ int vigil_spool_wait_room(vigil_pipeline_t *pl, int nonblock) {
   if (pthread_equal(pthread_self(), pl->loop_thread))
     return VIGIL_OK;
   pthread_mutex_lock(&pl->press_mu);
-  while (atomic_load(&pl->pressure) && !atomic_load(&pl->closing)) {
+  while (atomic_load(&pl->pressure) && !atomic_load(&pl->closing) &&
+         !atomic_load(&pl->stop_asked)) {
     clock_gettime(CLOCK_REALTIME, &until);
     until.tv_nsec += 200000000L;
     if (until.tv_nsec >= 1000000000L) {
@@ -359,8 +360,8 @@ int vigil_spool_wait_room(vigil_pipeline_t *pl, int nonblock) {
     }
     pthread_cond_timedwait(&pl->press_cv, &pl->press_mu, &until);
   }
-  if (atomic_load(&pl->closing))
-    rc = VIGIL_ECLOSED;
+  if (atomic_load(&pl->pressure))
+    rc = VIGIL_ECLOSED; /* stopping while full: the caller stops emitting */
   pthread_mutex_unlock(&pl->press_mu);
   return rc;
 }

@@ -14,10 +14,10 @@ rule {
 L
 
 # gen_events FILE FIRST COUNT: COUNT JSON Lines events e<FIRST>.., each
-# raising one alert (about 350 bytes a line). Written aside, then moved
-# in, so a follower sees the file whole.
+# raising one alert (about 350 bytes a line). Written outside any watched
+# folder, then moved in, so a follower sees the file whole.
 gen_events() {
-  python3 - "$1.part" "$2" "$3" <<'P'
+  python3 - "$TMP/gen.part" "$2" "$3" <<'P'
 import json, sys
 path, first, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 with open(path, "w") as f:
@@ -30,7 +30,7 @@ with open(path, "w") as f:
                              "arn": "arn:aws:iam::111122223333:user/u%d" % (n % 7)},
             "requestParameters": {"n": n, "pad": "x" * 120}}) + "\n")
 P
-  mv "$1.part" "$1"
+  mv "$TMP/gen.part" "$1"
 }
 
 # wait_until SECONDS CMD...: polls CMD every 0.2 s; fails the test on timeout.

@@ -11,7 +11,8 @@
 #     receiver recovers, with the events that came meanwhile.
 #  3. A full spool (spool_max_mb 1) slows the source instead of dropping:
 #     /metrics shows its events stop growing while files keep arriving;
-#     after the recovery every alert arrives.
+#     SIGTERM still stops the run (held alerts unacknowledged); after a
+#     restart and the recovery every alert arrives.
 # Duplicates are counted and bounded as docs/delivery.md says.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/delivery_lib.sh"
@@ -133,12 +134,25 @@ seen2=$(source_events)
 [ -n "$seen1" ] && [ "$seen1" = "$seen2" ] || fail "the source kept reading: $seen1 then $seen2"
 [ "$seen2" -lt "$total" ] || fail "the source read all $total events despite a full spool"
 echo "spool full: the source waits at $seen2 of $total events"
+# SIGTERM with the spool full still ends the run: the alerts held in memory
+# were never acknowledged, so the checkpoint stays before their events.
+stop_vigil "$vpid"
+vpid=
+grep_in "$TMP/run.err" 'hook.*alerts did not fit in the full spool and were never acknowledged'
+cov=$(covered "$TMP/b-state/logs/checkpoint.json" | grep -c . || true)
+: >"$TMP/run.err"
+run b
+wait_until 10 logged 'hook.*alerts spooled by an earlier run' || fail "spool lost at the restart"
+sleep 0.5
 rm "$TMP/down"
 wait_until 120 have_all "$total" "$TMP/hook.jsonl" ||
   { tail -20 "$TMP/run.err" >&2; fail "alerts lost with a full spool"; }
-wait_until 10 logged 'hook.*spool has room again: sources resume' || fail "no resume line"
+wait_until 10 logged 'hook.*delivering again; the spool is empty' || fail "no recovery line"
 stop_vigil "$vpid"
 vpid=
 report "$total" "$TMP/hook.jsonl"
-[ "$dups" -eq 0 ] || fail "$dups duplicates without a crash"
-echo "ok"
+# Alerts are spooled in the order workers raise them, acks go in read
+# order: an event after a held one may have its alert spooled and still
+# be read again. Never more than the events the checkpoint did not cover.
+[ "$dups" -le $((total - cov)) ] || fail "$dups duplicates exceed $((total - cov))"
+echo "ok: full spool, stop and restart: $dups duplicates (bound $((total - cov)))"
