@@ -187,7 +187,8 @@ static int list_segments(vigil_spool_t *sp, char *err, size_t errlen) {
     sp->bytes += (uint64_t)st.st_size;
   }
   closedir(d);
-  qsort(sp->segs, sp->nsegs, sizeof(*sp->segs), cmp_seg);
+  if (sp->nsegs > 1) /* segs is NULL in an empty spool: qsort must not see it */
+    qsort(sp->segs, sp->nsegs, sizeof(*sp->segs), cmp_seg);
   return VIGIL_OK;
 }
 

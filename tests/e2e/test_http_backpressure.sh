@@ -10,9 +10,10 @@ command -v curl >/dev/null || { echo "curl is not installed: skipped"; exit 77; 
 
 pid=
 rpid=
+# Every step may fail (a process already gone) without skipping the rest.
 cleanup() {
-  [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
-  [ -n "$rpid" ] && kill "$rpid" 2>/dev/null
+  [ -z "$pid" ] || kill -9 "$pid" 2>/dev/null || true
+  [ -z "$rpid" ] || kill "$rpid" 2>/dev/null || true
   rm -rf "$TMP"
 }
 trap cleanup EXIT

@@ -23,10 +23,12 @@ command -v curl >/dev/null || { echo "curl is not installed: skipped"; exit 77; 
 pid=
 hpid=
 spid=
+# Every step may fail (a process already gone) without skipping the rest:
+# a receiver left running would hold ctest's output pipe open.
 cleanup() {
-  [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
-  [ -n "$hpid" ] && kill "$hpid" 2>/dev/null
-  [ -n "$spid" ] && kill "$spid" 2>/dev/null
+  [ -z "$pid" ] || kill -9 "$pid" 2>/dev/null || true
+  [ -z "$hpid" ] || kill "$hpid" 2>/dev/null || true
+  [ -z "$spid" ] || kill "$spid" 2>/dev/null || true
   rm -rf "$TMP"
 }
 trap cleanup EXIT
