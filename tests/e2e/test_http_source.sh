@@ -12,7 +12,7 @@ command -v curl >/dev/null || { echo "curl is not installed: skipped"; exit 77; 
 
 pid=
 cleanup() {
-  [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null
+  [ -z "$pid" ] || kill -9 "$pid" 2>/dev/null || true
   rm -rf "$TMP"
 }
 trap cleanup EXIT
