@@ -337,6 +337,15 @@ static void health(vh_conn_t *c) {
   vh_conn_respond(c, 200, NULL, "text/plain", "ok\n", 3, 0);
 }
 
+/*
+ * Known limit: 202 means the texts are in the pipeline's memory, not that
+ * their alerts reached a sink or the spool; a crash (SIGKILL, power loss)
+ * in between loses them although the client holds a 202. The host's
+ * emit_acked() would tell when they are safe, but it blocks, and this
+ * source runs on the loop. A non-blocking acked emit in the services table
+ * (the core's vigil_emit() already takes nonblock and an ack together)
+ * would let it answer 202 after the acks, at the cost of a slower answer.
+ */
 static void accepted(vh_conn_t *c) {
   char body[128];
   int n;
