@@ -75,6 +75,7 @@ cat >"$TMP/conf.json" <<J
             "config": {"url": "http://127.0.0.1:$(cat "$TMP/rport")/", "max_retries": 0,
                        "retry_base_ms": 20, "batch_max": 50, "batch_wait_ms": 20}}]}
 J
+: >"$TMP/run.err" # there before the first look below
 "$VIGIL" run -c "$TMP/conf.json" 2>"$TMP/run.err" &
 pid=$!
 port= mport=

@@ -101,6 +101,7 @@ J
 
 # start LOG: vigil run in the background, JSON logs in LOG; sets $pid, $port, $mport.
 start() {
+  : >"$1" # there before the first look, however the shell schedules the child
   "$VIGIL" run -c "$TMP/conf.json" --log-format json 2>"$1" &
   pid=$!
   port= mport=
