@@ -189,14 +189,19 @@ print(" ".join(sorted(ids)))
 P
 }
 arrived() { [ "$(got "$TMP/hook.jsonl")" = "$want" ] && [ "$(got "$TMP/syslog.jsonl")" = "$want" ]; }
-for _ in $(seq 150); do
-  arrived && break
-  sleep 0.1
-done
-arrived || {
+# wait_want WHEN: both receivers come to hold exactly $want (ids, any order)
+# within 15 s. They write after vigil's send returns (TCP syslog has no
+# acknowledgement), so even after vigil exits the last lines may be on the way.
+wait_want() {
+  want=$(echo "$want" | tr ' ' '\n' | grep . | sort | tr '\n' ' ' | sed 's/ $//')
+  for _ in $(seq 150); do
+    arrived && return 0
+    sleep 0.1
+  done
   tail -20 "$TMP/run.err" >&2
-  fail "alerts: webhook got [$(got "$TMP/hook.jsonl")], syslog got [$(got "$TMP/syslog.jsonl")], want [$want]"
+  fail "$1: webhook got [$(got "$TMP/hook.jsonl")], syslog [$(got "$TMP/syslog.jsonl")], want [$want]"
 }
+wait_want "alerts"
 python3 - "$TMP/hook.jsonl" "$TMP/syslog.jsonl" <<'P' || fail "alert contents at the receivers"
 import json, sys
 hook = [json.loads(l) for l in open(sys.argv[1])]
@@ -281,8 +286,7 @@ post 202 -H "$auth" --data-binary @"$TMP/last.jsonl" "$url"
 grep_in "$TMP/body" '"accepted":30'
 stop 2 "$TMP/run.err"
 want="$want $(seq 14 43 | sed 's/^/e/' | tr '\n' ' ')"
-want=$(echo "$want" | tr ' ' '\n' | grep . | sort | tr '\n' ' ' | sed 's/ $//')
-arrived || fail "after SIGTERM: webhook got [$(got "$TMP/hook.jsonl")], syslog got [$(got "$TMP/syslog.jsonl")]"
+wait_want "after SIGTERM"
 python3 - "$TMP/state/trail/checkpoint.json" "$TMP/app.log" <<'P' || fail "checkpoint"
 import json, os, sys
 cp = json.load(open(sys.argv[1]))
@@ -323,15 +327,6 @@ grep_in "$TMP/run.err" '"msg":"http source: stopped; 9 requests, 37 JSON texts a
 #    the tailed file is rotated as logrotate does (renamed, a new one made)
 #    right after a last line went into the old one, and later truncated and
 #    rewritten: every line is read once, none twice.
-# wait_want: both receivers hold exactly $want (sorted ids).
-wait_want() {
-  want=$(echo "$want" | tr ' ' '\n' | grep . | sort | tr '\n' ' ' | sed 's/ $//')
-  for _ in $(seq 100); do
-    arrived && return 0
-    sleep 0.1
-  done
-  fail "$1: webhook got [$(got "$TMP/hook.jsonl")], syslog [$(got "$TMP/syslog.jsonl")]"
-}
 { ev 44 Boom; echo; } >>"$TMP/app.log"
 start "$TMP/run2.err"
 want="$want e44"
@@ -349,5 +344,5 @@ rm "$TMP/app.log.1"
 sleep 0.3 # a scan notices the deletion (poll_ms 200); nothing more is read
 stop 0 "$TMP/run2.err"
 grep_in "$TMP/run2.err" '"msg":"stopped: 4 records, 4 alerts, 0 decode errors'
-arrived || fail "after stopping: webhook got [$(got "$TMP/hook.jsonl")]"
+wait_want "after stopping"
 echo ok
