@@ -80,7 +80,13 @@ int vigil_cmd_run(int argc, char **argv) {
     return VIGIL_EXIT_ERROR;
   }
   if (vigil_conf_load(path, &conf, err, sizeof(err)) != 0) {
-    fprintf(stderr, "vigil: error: %s\n", err);
+    /* Asked for JSON lines: even this one must parse for the log shipper. */
+    if (format && format[0] == 'j') {
+      vigil_log_setup(VIGIL_LOG_ERROR, VIGIL_LOGFMT_JSON);
+      vigil_error("config", "%s", err);
+    } else {
+      fprintf(stderr, "vigil: error: %s\n", err);
+    }
     vigil_conf_free(&conf);
     return VIGIL_EXIT_ERROR;
   }

@@ -319,6 +319,17 @@ assert ("sink.webhook", "hook", "info") in seen, seen
 assert ("metrics", None, "info") in seen, seen
 assert "decode error" in seen, seen
 P
+# A configuration error, with JSON logs asked for, is a JSON line too.
+printf '{"sources": [], "bogus": 1}\n' >"$TMP/bad.json"
+expect_status 2 "$VIGIL" run -c "$TMP/bad.json" --log-format json
+python3 - "$TMP/err" "$TMP/bad.json" <<'P' || fail "configuration error as a JSON line"
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+assert len(lines) == 1, lines
+r = json.loads(lines[0])
+assert r["level"] == "error" and r["component"] == "config", r
+assert r["msg"] == '%s: unknown key "bogus"' % sys.argv[2], r
+P
 # 9 requests: 4 accepted, 3 refused, /healthz, the last POST; 37 JSON texts
 # (JSON Lines count each line, a document one).
 grep_in "$TMP/run.err" '"msg":"http source: stopped; 9 requests, 37 JSON texts accepted, 3 refused'
