@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "json_arena.h"
 #include "vigil/plugin.h"
 
 static const struct {
@@ -45,6 +46,7 @@ int main(int argc, char **argv) {
   int i;
 
   keep_std_fds();
+  vigil_json_arena_install(); /* before any thread: cJSON's hooks are global */
   if (argc < 2) {
     usage(stderr);
     return VIGIL_EXIT_ERROR;

@@ -89,7 +89,6 @@ typedef struct vigil_msg_s {
   char *stream;
   char *json;
   size_t len;
-  struct cJSON *tree;    /* parsed in stage 1 (scan_prefilter.c), or NULL: parse json */
 } vigil_msg_t;
 
 /* In vigil_msg_t.rules: the rule's condition already held in stage 1. */

@@ -5,6 +5,7 @@
 #include <cjson/cJSON.h>
 
 #include "engine.h"
+#include "json_arena.h"
 #include "lua_event.h"
 
 static uint64_t mono_ns(void) {
@@ -15,9 +16,9 @@ static uint64_t mono_ns(void) {
 }
 
 size_t vigil_prefilter(vigil_worker_t *w, vigil_gen_t *gen, const char *json, size_t len,
-                       uint32_t *cand, size_t n, cJSON **tree) {
+                       uint32_t *cand, size_t n) {
   vigil_ruleset_t *rs = gen->rs[w->id];
-  cJSON *ev = cJSON_ParseWithLength(json, len);
+  cJSON *ev = vigil_json_event_parse(json, len);
   vigil_rstat_t *st;
   char err[256];
   uint64_t t0;
@@ -25,9 +26,10 @@ size_t vigil_prefilter(vigil_worker_t *w, vigil_gen_t *gen, const char *json, si
   size_t kept = 0;
   int rc;
 
-  *tree = NULL;
-  if (!ev)
+  if (!ev) {
+    vigil_json_event_free(ev);
     return n; /* the owner reports what cJSON cannot parse */
+  }
   vigil_event_next(rs->L);
   for (i = 0; i < n; i++) {
     t0 = mono_ns();
@@ -42,9 +44,6 @@ size_t vigil_prefilter(vigil_worker_t *w, vigil_gen_t *gen, const char *json, si
     VIGIL_STAT_ADD(st->ns, mono_ns() - t0);
   }
   vigil_event_next(rs->L); /* views kept by a condition are now stale */
-  if (kept)
-    *tree = ev;
-  else
-    cJSON_Delete(ev);
+  vigil_json_event_free(ev);
   return kept;
 }

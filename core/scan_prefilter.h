@@ -22,11 +22,12 @@
 /* Keeps in cand[0..n) the rules whose condition holds on the record
  * json[0..len), marked VIGIL_MSG_WHEN_HELD, and those whose condition
  * failed (the owner runs it again and reports the error), in order, and
- * returns how many. When some are kept, *tree is the parsed record for the
- * owner (who frees it), else NULL. Dropped rules count as evaluated in
- * worker w's per-rule counters, as the owner would have counted them.
- * Runs in w's Lua state of gen, so only on w's thread. */
+ * returns how many. Dropped rules count as evaluated in worker w's
+ * per-rule counters, as the owner would have counted them. Runs in w's
+ * Lua state of gen, so only on w's thread. The owner parses the record
+ * again: handing it this tree measured no faster (its nodes were freed on
+ * another thread) and the tree would leave this thread's arena. */
 size_t vigil_prefilter(vigil_worker_t *w, vigil_gen_t *gen, const char *json, size_t len,
-                       uint32_t *cand, size_t n, struct cJSON **tree);
+                       uint32_t *cand, size_t n);
 
 #endif

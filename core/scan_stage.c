@@ -13,6 +13,7 @@
 #include "batch.h"
 #include "decode.h"
 #include "engine.h"
+#include "json_arena.h"
 #include "log.h"
 #include "pipeline_int.h"
 #include "scan_prefilter.h"
@@ -112,17 +113,19 @@ static size_t fast_match(ingest_t *in, const vigil_record_t *rec, uint32_t *cand
  * Slow; it exists so tests can show both ways give the same alerts. */
 static size_t slow_match(ingest_t *in, const vigil_record_t *rec, uint32_t *cand) {
   const vigil_ruleset_t *rs = in->gen->rs[0];
-  cJSON *tree = cJSON_ParseWithLength(rec->p, rec->len);
+  cJSON *tree = vigil_json_event_parse(rec->p, rec->len);
   size_t n = 0;
   size_t i;
 
-  if (!tree)
+  if (!tree) {
+    vigil_json_event_free(tree);
     return 0; /* worker.c reports what cJSON cannot parse; here it is dropped */
+  }
   for (i = 0; i < rs->nrules && n < MAX_CANDIDATES; i++) {
     if (vigil_rule_enabled(&rs->rules[i]) && vigil_rule_admits(&rs->rules[i], tree))
       cand[n++] = (uint32_t)i;
   }
-  cJSON_Delete(tree);
+  vigil_json_event_free(tree);
   return n;
 }
 
@@ -141,9 +144,7 @@ static void on_record(void *arg, const vigil_record_t *rec) {
   uint32_t cand[MAX_CANDIDATES];
   size_t n;
   size_t stream_len;
-  size_t json_len = rec->len;
   vigil_msg_t *m;
-  cJSON *tree = NULL;
   int w = 0;
 
   n = fast_path ? fast_match(in, rec, cand) : slow_match(in, rec, cand);
@@ -156,20 +157,17 @@ static void on_record(void *arg, const vigil_record_t *rec) {
   }
   in->candidates++;
   if (in->nworkers > 1 && fast_path && prefilter) {
-    n = vigil_prefilter(in->w, in->gen, rec->p, rec->len, cand, n, &tree);
+    n = vigil_prefilter(in->w, in->gen, rec->p, rec->len, cand, n);
     if (n == 0)
       return;
-    if (tree)
-      json_len = 0; /* the owner gets the tree, not the bytes */
   }
 
   /* One block: the message, its rule list, stream name and record bytes. */
   stream_len = strlen(in->stream);
-  m = malloc(sizeof(*m) + n * sizeof(uint32_t) + stream_len + 1 + json_len + 1);
+  m = malloc(sizeof(*m) + n * sizeof(uint32_t) + stream_len + 1 + rec->len + 1);
   if (!m) {
     vigil_error(in->h->name, "out of memory: record %llu dropped",
                 (unsigned long long)rec->index);
-    cJSON_Delete(tree);
     return;
   }
   m->next = NULL;
@@ -189,10 +187,9 @@ static void on_record(void *arg, const vigil_record_t *rec) {
     memcpy(m->stream, in->stream, stream_len);
   m->stream[stream_len] = '\0';
   m->json = m->stream + stream_len + 1;
-  memcpy(m->json, rec->p, json_len);
-  m->json[json_len] = '\0';
-  m->len = json_len;
-  m->tree = tree;
+  memcpy(m->json, rec->p, rec->len);
+  m->json[rec->len] = '\0';
+  m->len = rec->len;
   if (in->nworkers > 1)
     w = (int)(partition_key(&rec->f[VIGIL_K_USER_IDENTITY]) % (uint64_t)in->nworkers);
   if (in->out->tail[w])

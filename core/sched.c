@@ -18,6 +18,7 @@
 
 #include "batch.h"
 #include "engine.h"
+#include "json_arena.h"
 #include "log.h"
 #include "pipeline_int.h"
 #include "state.h"
@@ -236,6 +237,7 @@ static void worker_main(void *arg) {
   }
   pthread_cond_broadcast(&s->work);
   pthread_mutex_unlock(&s->mu);
+  vigil_json_arena_release();
   atomic_fetch_sub(&pl->workers_alive, 1);
   uv_async_send(&pl->wakeup);
 }

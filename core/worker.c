@@ -10,6 +10,7 @@
 
 #include "engine.h"
 #include "eval.h"
+#include "json_arena.h"
 #include "log.h"
 #include "lua_event.h"
 #include "pipeline_int.h"
@@ -18,7 +19,6 @@ void vigil_msg_free(vigil_msg_t *m) {
   if (m->track)
     vigil_track_release(m->track);
   vigil_gen_release(m->gen);
-  cJSON_Delete(m->tree); /* not evaluated (shutdown) */
   free(m); /* one block, see scan_stage.c */
 }
 
@@ -70,11 +70,12 @@ static void run_rule(vigil_worker_t *w, const vigil_msg_t *m, const cJSON *ev, u
 }
 
 void vigil_worker_eval(vigil_worker_t *w, vigil_msg_t *m) {
-  cJSON *ev = m->tree ? m->tree : cJSON_ParseWithLength(m->json, m->len);
+  cJSON *ev = vigil_json_event_parse(m->json, m->len);
   lua_State *L = m->gen->rs[w->id]->L;
   uint32_t i;
 
   if (!ev) {
+    vigil_json_event_free(ev);
     /* The scanner accepted it, so this is a cJSON limit (e.g. depth). */
     atomic_fetch_add(&w->pl->decode_errors, 1);
     vigil_log_inst(VIGIL_LOG_ERROR, "decode", m->source->name,
@@ -86,6 +87,5 @@ void vigil_worker_eval(vigil_worker_t *w, vigil_msg_t *m) {
   for (i = 0; i < m->nrules; i++)
     run_rule(w, m, ev, m->rules[i]);
   vigil_event_next(L); /* views kept by a rule are now stale */
-  cJSON_Delete(ev);
-  m->tree = NULL;
+  vigil_json_event_free(ev);
 }
