@@ -56,13 +56,14 @@ spooled() {
 }
 in_spool() { [ "$(spooled "$1" | sort -u | grep -c .)" -ge "$2" ]; }
 covers() { [ "$(covered "$TMP/$1-state/logs/checkpoint.json" | grep -c .)" -ge "$2" ]; }
-# source_events: vigil_source_events_total of the running vigil.
-source_events() {
+# metric NAME: that sample's value from the running vigil's /metrics.
+metric() {
   local mport
   mport=$(grep -Eo 'serving GET /metrics and /healthz on 127\.0\.0\.1:[0-9]+' "$TMP/run.err" |
     tail -1 | sed 's/.*://')
-  curl -sf "http://127.0.0.1:$mport/metrics" | awk '/^vigil_source_events_total/ {print $2}'
+  curl -sf "http://127.0.0.1:$mport/metrics" | awk -v n="$1" '$1 == n {print $2}'
 }
+source_events() { metric 'vigil_source_events_total{source="logs"}'; }
 
 touch "$TMP/down"
 start_receiver hook --fail-while "$TMP/down" --fail-status 503
@@ -134,6 +135,9 @@ seen2=$(source_events)
 [ -n "$seen1" ] && [ "$seen1" = "$seen2" ] || fail "the source kept reading: $seen1 then $seen2"
 [ "$seen2" -lt "$total" ] || fail "the source read all $total events despite a full spool"
 echo "spool full: the source waits at $seen2 of $total events"
+sp=$(metric 'vigil_spool_alerts{sink="hook"}')
+[ "${sp:-0}" -gt 1000 ] || fail "/metrics shows $sp alerts in the full spool"
+[ "$(metric 'vigil_spool_bytes{sink="hook"}')" -gt 1000000 ] || fail "spool bytes not shown"
 # SIGTERM with the spool full still ends the run: the alerts held in memory
 # were never acknowledged, so the checkpoint stays before their events.
 stop_vigil "$vpid"
