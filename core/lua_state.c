@@ -9,6 +9,7 @@
 
 #include "log.h"
 #include "lua_event.h"
+#include "lua_pattern.h"
 
 /*
  * The sandbox, on one screen. Rules get these libraries and nothing else:
@@ -76,6 +77,7 @@ static int rule_pcall(lua_State *L);
 static int charged_rep(lua_State *L);
 static int charged_move(lua_State *L);
 static void wrap(lua_State *L, const char *lib, const char *name, lua_CFunction fn);
+static void wrap_pattern(lua_State *L, const char *name, int kind);
 
 /* print() in a rule goes to the debug log, never to stdout where alerts go. */
 static int rule_print(lua_State *L) {
@@ -113,6 +115,10 @@ static void open_libs(lua_State *L) {
   lua_setglobal(L, "pcall");
   wrap(L, LUA_STRLIBNAME, "rep", charged_rep);
   wrap(L, LUA_TABLIBNAME, "move", charged_move);
+  wrap_pattern(L, "find", 0);
+  wrap_pattern(L, "match", 1);
+  wrap_pattern(L, "gmatch", 2);
+  wrap_pattern(L, "gsub", 3);
   lua_pushliteral(L, "");
   if (lua_getmetatable(L, -1)) {                       /* "", string mt */
     lua_pushliteral(L, "string");
@@ -283,10 +289,54 @@ static int charged_move(lua_State *L) {
   return 1;
 }
 
+/* Calls the stock function (upvalue 1) with the arguments as given. */
+static int call_stock(lua_State *L) {
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
+  return lua_gettop(L);
+}
+
+/* string.find, match, gmatch, gsub (upvalue 2: 0, 1, 2, 3): the search is
+ * costed by vigil_pattern_cost and charged before Lua's matcher runs. A
+ * find without pattern characters compares bytes: charged by the bytes. */
+static int charged_pattern(lua_State *L) {
+  vigil_lstate_t *ls = vigil_lstate(L);
+  int kind = (int)lua_tointeger(L, lua_upvalueindex(2));
+  size_t n;
+  size_t lp;
+  const char *s = luaL_checklstring(L, 1, &n);
+  const char *p = luaL_checklstring(L, 2, &lp);
+  lua_Integer init = kind < 3 ? luaL_optinteger(L, 3, 1) : 1;
+  int64_t left = ls->budget - ls->work;
+
+  if (init < 0)
+    init = -init > (lua_Integer)n ? 1 : (lua_Integer)n + init + 1;
+  else if (init == 0)
+    init = 1;
+  if (init > (lua_Integer)n + 1)
+    return call_stock(L); /* nothing to search */
+  if (kind == 0 && (lua_toboolean(L, 4) || !strpbrk(p, "^$*+?.([%-")))
+    charge(L, 1 + (n >> 6) + (((uint64_t)n * lp) >> 8));
+  else
+    charge(L, (lua_Unsigned)vigil_pattern_cost(s, n, p, lp, (size_t)init - 1,
+                                               kind == 2 ? 2 : kind == 3, left));
+  return call_stock(L);
+}
+
 static void wrap(lua_State *L, const char *lib, const char *name, lua_CFunction fn) {
   lua_getglobal(L, lib);
   lua_getfield(L, -1, name);
   lua_pushcclosure(L, fn, 1);
+  lua_setfield(L, -2, name);
+  lua_pop(L, 1);
+}
+
+static void wrap_pattern(lua_State *L, const char *name, int kind) {
+  lua_getglobal(L, LUA_STRLIBNAME);
+  lua_getfield(L, -1, name);
+  lua_pushinteger(L, kind);
+  lua_pushcclosure(L, charged_pattern, 2);
   lua_setfield(L, -2, name);
   lua_pop(L, 1);
 }

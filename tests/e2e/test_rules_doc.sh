@@ -16,7 +16,8 @@ PACK="$(dirname "$VIGIL")/rules"
 [ -d "$PACK/aws" ] || fail "no bundled pack at $PACK"
 
 cd "$VIGIL_SOURCE_DIR"
-PATH="$TMP/bin:$PATH" python3 - "$DOC" <<'PY' || fail "docs/rules.md differs from what vigil prints"
+PATH="$TMP/bin:$PATH" python3 - "$DOC" <<'PY' ||
+  fail "docs/rules.md differs from what vigil prints"
 import re, shutil, subprocess, sys
 
 text = open(sys.argv[1]).read()
@@ -103,7 +104,9 @@ logged '\[rules\] reloading rules$'
 logged '\[rules\] reloaded: 7 rules \(1 disabled\), generation 2 replaces 1$'
 sed -i 's/severity = "critical"/severty = "critical"/' examples/rules/acme/stop_logging.lua
 kill -HUP $pid
-logged "\[rules\] reload refused, the running rules stay: examples/rules/acme/stop_logging\.lua:4: rule: unknown field 'severty' \(did you mean 'severity'\?\)$"
+logged "\[rules\] reload refused, the running rules stay: $(
+  )examples/rules/acme/stop_logging\.lua:4: $(
+  )rule: unknown field 'severty' \(did you mean 'severity'\?\)$"
 # The running set goes on, with its memory: the rest of the day completes
 # the sequence whose first step came before the reloads.
 tail -n +46 examples/rules/logs/day.jsonl >&3
@@ -113,5 +116,6 @@ exec 3>&-
 wait $pid || fail "vigil run exited with $?"
 grep_in run.out 'CRITICAL acme\.iam\.guardrail_then_admin .*user/mallory'
 [ "$(grep -c . run.out)" -eq 8 ] || fail "expected the 8 alerts of the page, got $(cat run.out)"
-grep_in run.err '\[stats\] rule acme\.iam\.write_spree: evaluated 27, matches 27, alerts 1, errors 0, evicted 0, [0-9.]+ ms$'
+grep_in run.err "\[stats\] rule acme\.iam\.write_spree: $(
+  )evaluated 27, matches 27, alerts 1, errors 0, evicted 0, [0-9.]+ ms$"
 echo ok

@@ -36,7 +36,8 @@ rule {
   tests = {
     { name = "detach then attach, 11 minutes apart", fires = true, alerts = 1,
       events = { "samples/detach_guardrail.json", "samples/attach_admin.json" },
-      alert = { context = { sequence = { steps = 2, started_at = "2024-06-01T10:30:00.000Z" } } } },
+      alert = { context = { sequence = { steps = 2,
+                                         started_at = "2024-06-01T10:30:00.000Z" } } } },
     { name = "attach first", fires = false,
       events = { "samples/attach_admin.json", "samples/detach_guardrail.json" } },
     { name = "the attach alone", event = "samples/attach_admin.json", fires = false },
