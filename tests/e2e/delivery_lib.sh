@@ -43,8 +43,9 @@ wait_until() {
   done
 }
 
-# ids FILE...: the event_id of every alert in file-sink JSON Lines or in a
-# webhook receiver's log (accepted POSTs only), one a line, repeats kept.
+# ids FILE...: the event_id of every alert in file-sink JSON Lines, in a
+# webhook receiver's log (accepted POSTs only) or in a syslog receiver's
+# log (JSON messages), one a line, repeats kept.
 ids() {
   python3 - "$@" <<'P'
 import json, sys
@@ -60,7 +61,9 @@ for path in sys.argv[1:]:
             rec = json.loads(line)
         except ValueError:
             continue  # a line being written as we read
-        if "status" in rec and "body" in rec:  # webhook_receiver.py
+        if "sd" in rec and "msg" in rec:  # syslog_receiver.py, "message": "json"
+            print(json.loads(rec["msg"])["event_id"])
+        elif "status" in rec and "body" in rec:  # webhook_receiver.py
             if rec["status"] != 200:
                 continue
             body = json.loads(rec["body"])

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Delivery promise (a), issue 6: `vigil run` follows a folder of logs with a
-# checkpoint and sends every alert to a webhook and to a file; it is killed
-# with SIGKILL in the middle and started again. Checked:
+# checkpoint and sends every alert to a webhook, a file and syslog over TCP;
+# it is killed with SIGKILL in the middle and started again. Checked:
 #  - at the crash, every event the saved checkpoint covers has its alert
-#    accepted by both sinks (received with a 200, written to the file, or in
-#    that sink's spool): the checkpoint never runs ahead of delivery;
-#  - after the restart every alert arrives at least once at both sinks;
+#    accepted by every sink (received with a 200, written to the file,
+#    written to the syslog socket, or in that sink's spool): the checkpoint
+#    never runs ahead of delivery;
+#  - after the restart every alert arrives at least once at every sink;
 #  - duplicates are reported, and stay within the bound docs/delivery.md
 #    gives: the events after the checkpoint plus the records the spool held.
 # The receiver answers slowly (20 ms a POST) so the kill lands mid-way.
@@ -14,9 +15,11 @@
 
 rpid=
 vpid=
+spid=
 cleanup() {
   [ -n "$vpid" ] && kill -KILL "$vpid" 2>/dev/null
   [ -n "$rpid" ] && kill "$rpid" 2>/dev/null
+  [ -n "$spid" ] && kill "$spid" 2>/dev/null
   rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -29,6 +32,11 @@ for i in $(seq 1 "$files"); do
   gen_events "$TMP/logs/part-$i.jsonl" $(((i - 1) * per + 1)) "$per"
 done
 start_receiver hook --delay 0.02
+python3 "$here/syslog_receiver.py" --transport tcp --port-file "$TMP/sport" \
+  --log "$TMP/syslog.jsonl" --port 0 &
+spid=$!
+wait_until 10 test -s "$TMP/sport" || fail "the syslog receiver did not start"
+sport=$(cat "$TMP/sport")
 
 cat >"$TMP/conf.json" <<J
 {"rules": ["$TMP/rules"], "workers": 2, "state_dir": "$TMP/state", "stats_interval": 0,
@@ -38,7 +46,10 @@ cat >"$TMP/conf.json" <<J
  "sinks": [{"name": "hook", "type": "webhook",
             "config": {"url": "http://127.0.0.1:$port/", "batch_max": 25,
                        "batch_wait_ms": 20, "parallel": 2, "retry_base_ms": 50}},
-           {"name": "file", "type": "file", "config": {"path": "$TMP/alerts.jsonl"}}]}
+           {"name": "file", "type": "file", "config": {"path": "$TMP/alerts.jsonl"}},
+           {"name": "syslog", "type": "syslog",
+            "config": {"address": "127.0.0.1:$sport", "transport": "tcp", "message": "json",
+                       "max_message_bytes": 8192}}]}
 J
 
 # 1. Run until a quarter of the alerts reached the webhook, then SIGKILL.
@@ -61,15 +72,25 @@ spooled() { # spooled SINK: event ids held in that sink's spool segments
   cat "$TMP/state/spool/$1"/*.seg 2>/dev/null | grep -ao '"event_id":"e[0-9]*"' |
     sed 's/.*:"//; s/"//' || true
 }
-for sink in hook file; do
-  if [ "$sink" = hook ]; then ids "$TMP/hook.jsonl"; else ids "$TMP/alerts.jsonl"; fi >"$TMP/took"
+received() { # received SINK: what that sink's far end holds
+  case $1 in
+    hook) echo "$TMP/hook.jsonl" ;;
+    file) echo "$TMP/alerts.jsonl" ;;
+    syslog) echo "$TMP/syslog.jsonl" ;;
+  esac
+}
+for sink in hook file syslog; do
+  ids "$(received "$sink")" >"$TMP/took"
   spooled "$sink" >>"$TMP/took"
   missing=$(sort -u "$TMP/took" | comm -23 "$TMP/covered" - | head -3)
   [ -z "$missing" ] || fail "checkpoint ran ahead of sink $sink: covers $missing without its alert"
 done
-held=$(spooled hook | sort -u | grep -c . || true)
+declare -A held
+for sink in hook file syslog; do
+  held[$sink]=$(spooled "$sink" | sort -u | grep -c . || true)
+done
 echo "crash: $before of $total alerts at the webhook, checkpoint covered $ncov events," \
-  "$held alerts in the webhook's spool"
+  "spooled: webhook ${held[hook]}, file ${held[file]}, syslog ${held[syslog]}"
 
 # 3. Restart: every alert arrives at least once at both sinks.
 "$VIGIL" run -c "$TMP/conf.json" -l info 2>"$TMP/run.err" &
@@ -77,18 +98,18 @@ vpid=$!
 wait_until 120 have_all "$total" "$TMP/hook.jsonl" ||
   { tail -20 "$TMP/run.err" >&2; fail "alerts missing at the webhook after the restart"; }
 wait_until 30 have_all "$total" "$TMP/alerts.jsonl" || fail "alerts missing in the file sink"
+wait_until 30 have_all "$total" "$TMP/syslog.jsonl" || fail "alerts missing at syslog"
 stop_vigil "$vpid"
 vpid=
 grep_in "$TMP/run.err" "checkpoint .*checkpoint\.json: [0-9]+ files"
 
 # 4. Duplicates: reported, and within the bound (re-read events + spooled).
-report "$total" "$TMP/hook.jsonl"
-hook_dups=$dups
-report "$total" "$TMP/alerts.jsonl"
-file_dups=$dups
-bound=$((total - ncov + held))
-for d in "$hook_dups" "$file_dups"; do
-  [ "$d" -le "$bound" ] || fail "$d duplicates exceed the bound $bound"
+declare -A dup
+for sink in hook file syslog; do
+  report "$total" "$(received "$sink")"
+  dup[$sink]=$dups
+  bound=$((total - ncov + held[$sink]))
+  [ "$dups" -le "$bound" ] || fail "$sink: $dups duplicates exceed the bound $bound"
 done
-echo "ok: duplicates webhook $hook_dups, file $file_dups (bound $bound = $((total - ncov))" \
-  "events after the checkpoint + $held spooled)"
+echo "ok: duplicates webhook ${dup[hook]}, file ${dup[file]}, syslog ${dup[syslog]} (bound:" \
+  "$((total - ncov)) events after the checkpoint + what the sink's spool held)"
