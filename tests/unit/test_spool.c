@@ -3,7 +3,8 @@
  * order they went in, across a close and a reopen; a record whose CRC
  * fails is skipped with an error naming its segment and offset; a torn
  * tail is cut off; a full spool refuses without writing; consuming moves
- * the cursor (kept across a reopen) and deletes segments behind it.
+ * the cursor (kept across a reopen) and deletes segments behind it; a lost
+ * or unreadable cursor replays everything still on disk.
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -352,11 +353,45 @@ static void test_torn_tail_cut(void **state) {
   td_remove(&td);
 }
 
+/* Losing the cursor file replays what it covered: duplicates, never losses. */
+static void test_lost_cursor_replays(void **state) {
+  tmpdir_t td;
+  char dir[PATH_MAX], cur[PATH_MAX];
+  vigil_spool_t *sp;
+  vigil_spool_pos_t pos;
+  vigil_spool_rec_t rec;
+
+  (void)state;
+  td_make(&td);
+  td_path(&td, "sp", dir, sizeof(dir));
+  td_path(&td, "sp/cursor", cur, sizeof(cur));
+  sp = open_spool(dir, 4 * MIB);
+  append_n(sp, 1, 10, 100);
+  pos = vigil_spool_cursor(sp);
+  for (int i = 0; i < 4; i++) {
+    assert_int_equal(vigil_spool_read(sp, &pos, &rec), 1);
+    vigil_spool_rec_free(&rec);
+  }
+  vigil_spool_consume(sp, pos, 4);
+  vigil_spool_close(sp);
+  assert_int_equal(unlink(cur), 0);
+  sp = open_spool(dir, 4 * MIB);
+  assert_int_equal(vigil_spool_count(sp), 10);
+  assert_int_equal(read_all(sp, vigil_spool_cursor(sp), 1, 0, NULL), 10);
+  vigil_spool_close(sp);
+  /* An unreadable cursor is the same, with a warning. */
+  td_write(&td, "sp/cursor", "garbage\n");
+  sp = open_spool(dir, 4 * MIB);
+  assert_int_equal(vigil_spool_count(sp), 10);
+  vigil_spool_close(sp);
+  td_remove(&td);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_order_and_restart),   cmocka_unit_test(test_consume_and_segments),
       cmocka_unit_test(test_full_refuses),        cmocka_unit_test(test_crc_corrupt_skipped),
-      cmocka_unit_test(test_torn_tail_cut),
+      cmocka_unit_test(test_torn_tail_cut),       cmocka_unit_test(test_lost_cursor_replays),
   };
 
   vigil_log_setup(VIGIL_LOG_INFO, VIGIL_LOGFMT_TEXT);
