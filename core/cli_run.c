@@ -115,6 +115,16 @@ int vigil_cmd_run(int argc, char **argv) {
                                                                    : conf.nplugin_dirs + nextra;
   vigil_log_setup(conf.log_level, conf.log_format);
   vigil_log_stamped(1); /* a long run's lines need their time */
+  {
+    const char *names[2 * VIGIL_MAX_INSTANCES];
+    int n = 0;
+
+    for (i = 0; i < conf.nsources; i++)
+      names[n++] = conf.sources[i].name;
+    for (i = 0; i < conf.nsinks; i++)
+      names[n++] = conf.sinks[i].name;
+    vigil_log_instances(names, n);
+  }
   vigil_info(NULL, "vigil %s starting with %s", VIGIL_VERSION, path);
   rc = vigil_pipeline_run(&conf, &st, stats ? stderr : NULL);
   vigil_info(NULL, "stopped: %llu records, %llu alerts, %llu decode errors, %llu rule errors",

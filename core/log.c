@@ -11,6 +11,8 @@ static vigil_log_level_t cur_level = VIGIL_LOG_WARN;
 static vigil_logfmt_t cur_fmt = VIGIL_LOGFMT_TEXT;
 static int cur_stamped;
 static pthread_mutex_t log_mu = PTHREAD_MUTEX_INITIALIZER;
+static char inst_names[64][128];
+static int ninst;
 
 static const char *level_names[] = {"error", "warn", "info", "debug"};
 
@@ -21,6 +23,25 @@ void vigil_log_setup(vigil_log_level_t level, vigil_logfmt_t fmt) {
 
 void vigil_log_stamped(int on) {
   cur_stamped = on;
+}
+
+void vigil_log_instances(const char *const *names, int n) {
+  int i;
+
+  ninst = 0;
+  for (i = 0; i < n && ninst < 64; i++) {
+    if (names[i] && strlen(names[i]) < sizeof(inst_names[0]))
+      strcpy(inst_names[ninst++], names[i]);
+  }
+}
+
+static int is_instance(const char *tag) {
+  int i;
+
+  for (i = 0; i < ninst; i++)
+    if (strcmp(inst_names[i], tag) == 0)
+      return 1;
+  return 0;
 }
 
 vigil_log_level_t vigil_log_level(void) {
@@ -146,7 +167,10 @@ void vigil_logv(vigil_log_level_t level, const char *tag, const char *fmt, va_li
   if (level > cur_level)
     return;
   vsnprintf(msg, sizeof(msg), fmt, ap);
-  emit(level, tag ? tag : "vigil", NULL, msg);
+  if (tag && is_instance(tag))
+    emit(level, "host", tag, msg);
+  else
+    emit(level, tag ? tag : "vigil", NULL, msg);
 }
 
 void vigil_logv_inst(vigil_log_level_t level, const char *component, const char *instance,

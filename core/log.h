@@ -24,6 +24,14 @@ typedef enum { VIGIL_LOGFMT_TEXT = 0, VIGIL_LOGFMT_JSON = 1 } vigil_logfmt_t;
 void vigil_log_setup(vigil_log_level_t level, vigil_logfmt_t fmt);
 /* Text lines start with the time instead of "vigil: " (vigil run). */
 void vigil_log_stamped(int on);
+/*
+ * The pipeline's instance names (vigil run). A line the core logs with one
+ * of them as its tag (a sink's delivery, its spool, a start failure) comes
+ * out as component "host" with that instance, so JSON keeps the two apart.
+ * An instance named like a core part ("rules") takes that part's lines
+ * too. Before threads start; at most 64 names, longer than 127 bytes not.
+ */
+void vigil_log_instances(const char *const *names, int n);
 vigil_log_level_t vigil_log_level(void);
 /* "error", "warn", "info", "debug". */
 const char *vigil_log_level_name(vigil_log_level_t level);

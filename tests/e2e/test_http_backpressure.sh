@@ -76,7 +76,7 @@ cat >"$TMP/conf.json" <<J
                        "retry_base_ms": 20, "batch_max": 50, "batch_wait_ms": 20}}]}
 J
 : >"$TMP/run.err" # there before the first look below
-"$VIGIL" run -c "$TMP/conf.json" 2>"$TMP/run.err" &
+"$VIGIL" run -c "$TMP/conf.json" --log-format json 2>"$TMP/run.err" &
 pid=$!
 port= mport=
 for _ in $(seq 200); do
@@ -139,6 +139,8 @@ bytes=$(metric 'vigil_spool_bytes{sink="hook"}')
   fail "spool gauges: $spooled alerts, $bytes bytes"
 [ "$(metric 'vigil_spool_held_alerts{sink="hook"}')" -gt 0 ] || fail "no alerts held for room"
 grep_in "$TMP/run.err" "503 after 0 of 500 JSON texts \\(pipeline full\\)"
+# The core's spool lines name the sink as their instance.
+grep_in "$TMP/run.err" '"level":"warn","component":"host","instance":"hook","msg":"spool full'
 
 # 2. The receiver recovers: the spool drains, back-pressure ends, the body
 #    refused before is accepted when sent again.

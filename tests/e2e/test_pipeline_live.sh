@@ -308,6 +308,8 @@ for l in lines:
     assert isinstance(r["component"], str) and r["component"], r
     assert isinstance(r["msg"], str), r
     seen.add((r["component"], r.get("instance"), r["level"]))
+    # An instance's name is never a component: core lines about it say host.
+    assert r["component"] not in ("api", "trail", "hook", "sl"), r
     if "app.log:3" in r["msg"]:
         # The malformed tailed line: an error naming its file, line, source.
         assert r["level"] == "error" and r["component"] == "decode", r

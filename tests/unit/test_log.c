@@ -139,6 +139,29 @@ static void test_json_components_and_levels(void **state) {
   free(out);
 }
 
+/* Core lines tagged with an instance name: component "host", that instance. */
+static void test_json_instance_tags(void **state) {
+  const char *names[] = {"hook", "api"};
+  char *out, *line, *save = NULL;
+  cJSON *o;
+
+  vigil_log_setup(VIGIL_LOG_INFO, VIGIL_LOGFMT_JSON);
+  vigil_log_instances(names, 2);
+  capture();
+  vigil_error("hook", "alert %s could not be delivered", "r.x");
+  vigil_info("rules", "reloaded");
+  out = captured();
+  vigil_log_instances(NULL, 0);
+  assert_int_equal(lines_in(out), 2);
+  line = strtok_r(out, "\n", &save);
+  o = json_line(line, "error", "host", "hook");
+  assert_string_equal(msg_of(o), "alert r.x could not be delivered");
+  cJSON_Delete(o);
+  o = json_line(strtok_r(NULL, "\n", &save), "info", "rules", NULL);
+  cJSON_Delete(o);
+  free(out);
+}
+
 /* A message that fills every buffer still gives one line that parses. */
 static void test_json_long_message(void **state) {
   char big[5000], *out;
@@ -196,6 +219,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_json_escapes),
       cmocka_unit_test(test_json_components_and_levels),
+      cmocka_unit_test(test_json_instance_tags),
       cmocka_unit_test(test_json_long_message),
       cmocka_unit_test(test_stamped_text),
       cmocka_unit_test(test_plain_text),
