@@ -5,12 +5,13 @@ Records every POST as one JSON line (number, time, path, headers, body, the
 status it answered) and answers from a plan: fail the first N requests with a
 status (500, 429 with a Retry-After, ...), then answer 200; or always answer
 one status; or fail while a file exists (an outage the test starts and ends).
-Can answer slowly (--delay). Writes the port it listens on to --port-file
-once ready.
+Can answer slowly (--delay) and serve HTTPS (--tls-cert, --tls-key). Writes
+the port it listens on to --port-file once ready.
 """
 import argparse
 import json
 import os
+import ssl
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,6 +29,8 @@ def main():
                     help="answer --fail-status while PATH exists (an outage the test ends)")
     ap.add_argument("--delay", type=float, default=0.0,
                     help="seconds to wait before answering each request (a slow far end)")
+    ap.add_argument("--tls-cert", help="serve HTTPS with this certificate (PEM)")
+    ap.add_argument("--tls-key", help="the certificate's private key (PEM)")
     ap.add_argument("--drop-count", type=int, default=0,
                     help="close the first N connections without answering")
     args = ap.parse_args()
@@ -80,6 +83,10 @@ def main():
 
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     srv.daemon_threads = True
+    if args.tls_cert:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(args.tls_cert, args.tls_key)
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     with open(args.port_file + ".tmp", "w") as f:
         f.write(str(srv.server_address[1]))
     os.replace(args.port_file + ".tmp", args.port_file)
