@@ -297,6 +297,27 @@ static int call_stock(lua_State *L) {
   return lua_gettop(L);
 }
 
+/* Whether any of the bytes of set is in p[0..lp), NULs included (a
+ * pattern may hold them, and Lua reads past them). */
+static int any_of(const char *p, size_t lp, const char *set) {
+  for (; *set; set++) {
+    if (memchr(p, *set, lp))
+      return 1;
+  }
+  return 0;
+}
+
+/* Whether p holds a %b item (whose scan is as long as the subject). */
+static int has_balance(const char *p, size_t lp) {
+  size_t i;
+
+  for (i = 0; i + 1 < lp; i++) {
+    if (p[i] == '%' && p[++i] == 'b')
+      return 1;
+  }
+  return 0;
+}
+
 /* string.find, match, gmatch, gsub (upvalue 2: 0, 1, 2, 3): the search is
  * costed by vigil_pattern_cost and charged before Lua's matcher runs. A
  * find without pattern characters compares bytes: charged by the bytes. */
@@ -316,8 +337,12 @@ static int charged_pattern(lua_State *L) {
     init = 1;
   if (init > (lua_Integer)n + 1)
     return call_stock(L); /* nothing to search */
-  if (kind == 0 && (lua_toboolean(L, 4) || !strpbrk(p, "^$*+?.([%-")))
+  if (kind == 0 && (lua_toboolean(L, 4) || !any_of(p, lp, "^$*+?.([%-")))
     charge(L, 1 + (n >> 6) + (((uint64_t)n * lp) >> 8));
+  else if (!any_of(p, lp, "*+-?") && !has_balance(p, lp))
+    /* No repetition and no %b: each start tries each item at most once,
+     * a bound known without walking (the common case, at no cost). */
+    charge(L, 1 + (((uint64_t)n + 1) * lp >> 3));
   else
     charge(L, (lua_Unsigned)vigil_pattern_cost(s, n, p, lp, (size_t)init - 1,
                                                kind == 2 ? 2 : kind == 3, left));

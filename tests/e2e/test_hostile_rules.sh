@@ -56,6 +56,7 @@ err pattern_backtrack "$(at pattern_backtrack "$budget")"
 err pattern_lazy "$(at pattern_lazy "$budget")"
 err pattern_gsub "$(at pattern_gsub "$budget")"
 err plain_find "$(at plain_find "$budget")"
+err pattern_nul "$(at pattern_nul "$budget")"
 err c_recursion "C stack overflow$"
 cap="not enough memory: the rules' Lua state is at its cap \(256 MiB\)"
 err memory "$cap$"
@@ -82,7 +83,7 @@ for f in rules/*.lua; do
   grep_in err "^  hostile\.$id +3 +[0-3] +[0-3] +3 +0 "
 done
 grep_in err "^  hostile\.good +3 +3 +3 +0 +0 "
-grep_in err "^records 3, candidates 3, alerts 15, decode errors 0, rule errors 93,"
+grep_in err "^records 3, candidates 3, alerts 15, decode errors 0, rule errors 96,"
 for i in 1 2 3; do
   grep_in out "^2024-01-01T00:00:0${i}Z HIGH hostile\.good p$i still fires$"
   grep_in out "^2024-01-01T00:00:0${i}Z MEDIUM hostile\.garbage_severity garbage_severity$"
