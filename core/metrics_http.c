@@ -27,6 +27,7 @@
 #define MAX_CONNS 16
 #define MAX_HEAD 8192     /* request line and headers */
 #define REQUEST_MS 10000  /* first byte to the end of the headers */
+#define LINGER_MS 2000    /* after answering: wait for the client to close */
 #define BACKLOG 64
 
 struct mx_conn_s {
@@ -71,8 +72,16 @@ static void conn_close(mx_conn_t *c) {
   uv_close((uv_handle_t *)&c->timer, on_closed);
 }
 
+/*
+ * Answered and shut down for writing: the client closes once it has read
+ * the answer (or LINGER_MS ends it). Closing at once would reset a client
+ * whose request we did not read to the end, and it could lose the answer.
+ */
+static void on_timeout(uv_timer_t *t);
+
 static void on_shutdown(uv_shutdown_t *req, int status) {
-  conn_close(req->data);
+  if (status < 0)
+    conn_close(req->data);
 }
 
 static void on_written(uv_write_t *req, int status) {
@@ -93,8 +102,8 @@ static void respond(mx_conn_t *c, int status, const char *ctype, const char *bod
   if (c->answered)
     return;
   c->answered = 1;
-  uv_read_stop((uv_stream_t *)&c->tcp);
-  uv_timer_stop(&c->timer);
+  /* Reading goes on (and discards) until the client closes: see on_shutdown. */
+  uv_timer_start(&c->timer, on_timeout, LINGER_MS, 0);
   c->out = malloc(cap);
   if (!c->out) {
     conn_close(c);
@@ -182,27 +191,32 @@ static void on_read(uv_stream_t *s, ssize_t nread, const uv_buf_t *buf) {
   mx_conn_t *c = s->data;
   enum http_errno e;
 
-  if (nread == 0 || c->answered)
-    return;
   if (nread < 0) {
     conn_close(c);
     return;
   }
+  if (nread == 0 || c->answered)
+    return;
+  /* Counted before parsing: headers that end in the read that crosses the
+   * limit would otherwise be answered. A scrape is a few hundred bytes. */
   c->head_bytes += (size_t)nread;
+  if (c->head_bytes > MAX_HEAD) {
+    plain(c, 431, "request headers too large\n");
+    return;
+  }
   http_parser_execute(&c->parser, &settings, buf->base, (size_t)nread);
   e = HTTP_PARSER_ERRNO(&c->parser);
-  if (c->answered)
-    return;
-  if (e != HPE_OK)
+  if (!c->answered && e != HPE_OK)
     plain(c, 400, "malformed HTTP request\n");
-  else if (c->head_bytes > MAX_HEAD)
-    plain(c, 431, "request headers too large\n");
 }
 
 static void on_timeout(uv_timer_t *t) {
   mx_conn_t *c = t->data;
 
-  plain(c, 408, "the request did not arrive in time\n");
+  if (c->answered)
+    conn_close(c); /* done lingering */
+  else
+    plain(c, 408, "the request did not arrive in time\n");
 }
 
 static void on_connection(uv_stream_t *s, int status) {

@@ -228,6 +228,43 @@ post 405 -X POST "http://127.0.0.1:$mport/metrics"
 curl -sS -I "http://127.0.0.1:$mport/metrics" >"$TMP/head"
 grep_in "$TMP/head" '^HTTP/1.1 200 OK'
 grep_in "$TMP/head" '^Content-Type: text/plain; version=0.0.4; charset=utf-8'
+# The metrics port's own limits: oversized headers 431, garbage 400, and past
+# 16 connections new ones are closed at once while scrapes still work after.
+python3 - "$mport" <<'P' || fail "metrics port limits"
+import socket, sys
+port = int(sys.argv[1])
+def ask(data):
+    s = socket.create_connection(("127.0.0.1", port), timeout=5)
+    s.sendall(data)
+    out = b""
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        out += chunk
+    s.close()
+    return out.split(b"\r\n", 1)[0]
+assert ask(b"GET /metrics HTTP/1.1\r\nX-Pad: " + b"a" * 9000 + b"\r\n\r\n") == \
+    b"HTTP/1.1 431 Request Header Fields Too Large", "431"
+assert ask(b"\x16\x03\x01 not http\r\n\r\n") == b"HTTP/1.1 400 Bad Request", "400"
+idle = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(16)]
+extra = socket.create_connection(("127.0.0.1", port), timeout=5)
+assert extra.recv(100) == b"", "the 17th connection was not closed"
+extra.close()
+for s in idle:
+    s.close()
+# The server frees the slots as it sees those closes: try for a while.
+import time
+for _ in range(50):
+    try:
+        if ask(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n") == b"HTTP/1.1 200 OK":
+            break
+    except ConnectionError:
+        pass
+    time.sleep(0.05)
+else:
+    raise AssertionError("no scrape after the idle connections closed")
+P
 python3 - "$TMP/metrics" <<'P' || fail "metrics differ from what was sent"
 import re, sys
 samples = {}
