@@ -97,7 +97,8 @@ with open(path, "w") as f:
     for n in range(first, first + count):
         f.write(json.dumps({"eventVersion": "1.09", "eventTime": "2024-05-21T14:00:00Z",
             "eventSource": "test.example.com", "eventName": "Seen", "eventID": "e%d" % n,
-            "userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::111122223333:user/u%d" % (n % 3)},
+            "userIdentity": {"type": "IAMUser",
+                             "arn": "arn:aws:iam::111122223333:user/u%d" % (n % 3)},
             "requestParameters": {"n": n, "pad": "x" * 200}}) + "\n")
 P
 }
@@ -149,7 +150,8 @@ for _ in $(seq 300); do
   [ "$(metric vigil_backpressure)" = 0 ] && break
   sleep 0.1
 done
-[ "$(metric vigil_backpressure)" = 0 ] || fail "back-pressure did not end after the receiver recovered"
+[ "$(metric vigil_backpressure)" = 0 ] ||
+  fail "back-pressure did not end after the receiver recovered"
 st=$(post "$TMP/b2.jsonl")
 [ "$st" = 202 ] || { cat "$TMP/body" >&2; fail "after recovery the POST answered $st"; }
 sent=$((sent + 500))

@@ -53,8 +53,12 @@ L
 
 # ev N NAME: one CloudTrail record (event id eN) on one line.
 ev() {
-  printf '{"eventVersion":"1.09","eventTime":"2024-05-21T14:%02d:%02dZ","eventSource":"test.example.com","eventName":"%s","eventID":"e%d","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/u%d"},"requestParameters":{"n":%d}}' \
-    $(($1 / 60 % 60)) $(($1 % 60)) "$2" "$1" $(($1 % 5)) "$1"
+  local t who
+  t=$(printf '2024-05-21T14:%02d:%02dZ' $(($1 / 60 % 60)) $(($1 % 60)))
+  who='{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/u'$(($1 % 5))'"}'
+  printf '{"eventVersion":"1.09","eventTime":"%s","eventSource":"test.example.com",' "$t"
+  printf '"eventName":"%s","eventID":"e%d","userIdentity":%s,"requestParameters":{"n":%d}}' \
+    "$2" "$1" "$who" "$1"
 }
 
 # wait_for FILE: a receiver's port file, written once it listens.
@@ -107,7 +111,7 @@ start() {
   port= mport=
   for _ in $(seq 200); do
     port=$(sed -n 's/.*listening on 127\.0\.0\.1:\([0-9]*\) .*/\1/p' "$1")
-    mport=$(sed -n 's/.*serving GET \/metrics and \/healthz on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$1")
+    mport=$(sed -n 's/.*GET \/metrics and \/healthz on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$1")
     [ -n "$port" ] && [ -n "$mport" ] && return 0
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.05
@@ -144,8 +148,11 @@ post 202 -H "$auth" --data-binary @"$TMP/lines.jsonl" "$url"
 grep_in "$TMP/body" '"accepted":3'
 printf '{"Records": [\n %s,\n %s\n]}\n' "$(ev 4 Seen)" "$(ev 5 Seen)" >"$TMP/doc.json"
 post 202 -H "$auth" -H 'Content-Type: application/json' --data-binary @"$TMP/doc.json" "$url"
-printf '{"version":"0","id":"x","detail-type":"AWS API Call via CloudTrail","source":"aws.test","account":"111122223333","time":"2024-05-21T14:00:06Z","region":"us-east-1","resources":[],"detail":%s}\n' \
-  "$(ev 6 Boom)" >"$TMP/eb.json"
+{
+  printf '{"version":"0","id":"x","detail-type":"AWS API Call via CloudTrail",'
+  printf '"source":"aws.test","account":"111122223333","time":"2024-05-21T14:00:06Z",'
+  printf '"region":"us-east-1","resources":[],"detail":%s}\n' "$(ev 6 Boom)"
+} >"$TMP/eb.json"
 post 202 -H "$auth" --data-binary @"$TMP/eb.json" "$url"
 { ev 7 Seen; echo; ev 8 Other; echo; } | gzip -c >"$TMP/g.gz"
 post 202 -H "$auth" -H 'Content-Encoding: gzip' --data-binary @"$TMP/g.gz" "$url"
@@ -188,7 +195,9 @@ for line in open(sys.argv[1], encoding="utf-8"):
 print(" ".join(sorted(ids)))
 P
 }
-arrived() { [ "$(got "$TMP/hook.jsonl")" = "$want" ] && [ "$(got "$TMP/syslog.jsonl")" = "$want" ]; }
+arrived() {
+  [ "$(got "$TMP/hook.jsonl")" = "$want" ] && [ "$(got "$TMP/syslog.jsonl")" = "$want" ]
+}
 # wait_want WHEN: both receivers come to hold exactly $want (ids, any order)
 # within 15 s. They write after vigil's send returns (TCP syslog has no
 # acknowledgement), so even after vigil exits the last lines may be on the way.
@@ -199,7 +208,8 @@ wait_want() {
     sleep 0.1
   done
   tail -20 "$TMP/run.err" >&2
-  fail "$1: webhook got [$(got "$TMP/hook.jsonl")], syslog [$(got "$TMP/syslog.jsonl")], want [$want]"
+  fail "$1: webhook got [$(got "$TMP/hook.jsonl")]," \
+    "syslog [$(got "$TMP/syslog.jsonl")], want [$want]"
 }
 wait_want "alerts"
 python3 - "$TMP/hook.jsonl" "$TMP/syslog.jsonl" <<'P' || fail "alert contents at the receivers"
