@@ -48,9 +48,10 @@ void vigil_metrics_alert(vigil_metrics_t *m, const char *rule_id, vigil_severity
 void vigil_metrics_sink(vigil_metrics_t *m, int sink, vigil_delivery_t outcome);
 
 /*
- * What sink number `sink` holds on disk now, for a spool kept outside the
- * host's own (spool_sink.c's spools are read directly at scrape time and
- * take precedence). Until someone calls it, both gauges read 0. Any thread.
+ * What sink number `sink` holds on disk now (spool_sink.c reports here as
+ * its spool changes). A scrape reads a sink's open spool directly, which
+ * takes precedence; these values serve a spool the host does not hold
+ * open. Until someone calls it, both gauges read 0. Any thread.
  */
 void vigil_metrics_set_spool(vigil_metrics_t *m, int sink, uint64_t alerts, uint64_t bytes);
 
