@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <lauxlib.h>
 #include <lualib.h>
@@ -26,6 +27,26 @@
  * under vigil_lstate_pcall and refusing __gc. The shared string metatable
  * is hidden for the same reason (its __tostring and __index are reached
  * from C).
+ *
+ * The instruction budget counts VM instructions, so a C function that
+ * loops on its own escaped it: string.rep("", 1e12) and table.move over a
+ * huge range ran for minutes in one instruction, and Lua's pattern matcher
+ * backtracks inside one C call (("a"):rep(300):find(("a*"):rep(4) .. "b")
+ * ran for minutes too). Those functions charge their work to the budget
+ * (charge()): the iterations of rep and move, and for string.find, match,
+ * gmatch and gsub a step count of the same search made by
+ * core/lua_pattern.c before the stock matcher runs (patterns without
+ * repetition are charged a bound, not walked). Each call may also
+ * allocate at most churn_limit bytes in all, which bounds string building.
+ *
+ * Some single instructions cost in proportion to their operands (== on
+ * two long strings compares every byte), so no count bounds time alone:
+ * one allocation may not exceed VIGIL_LUA_ALLOC_MAX, which bounds an
+ * operand, and the hook that counts instructions also checks the call's
+ * wall time every VIGIL_LUA_HOOK_STEP instructions.
+ *
+ * table.sort, insert, remove, unpack and utf8.len, offset loop over data
+ * already in memory: they are charged by its length (charged_len()).
  */
 static const luaL_Reg allowed_libs[] = {
     {LUA_GNAME, luaopen_base},        {LUA_LOADLIBNAME, luaopen_package},
@@ -57,6 +78,10 @@ static void *lalloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     return NULL;
   }
   if (ls->in_call && nsize > old) {
+    if (nsize > VIGIL_LUA_ALLOC_MAX) {
+      ls->over = 3;
+      return NULL;
+    }
     if (ls->mem_used + (nsize - old) > ls->mem_limit) {
       ls->over = 1;
       return NULL;
@@ -78,6 +103,7 @@ static int charged_rep(lua_State *L);
 static int charged_move(lua_State *L);
 static void wrap(lua_State *L, const char *lib, const char *name, lua_CFunction fn);
 static void wrap_pattern(lua_State *L, const char *name, int kind);
+static void wrap_len(lua_State *L, const char *lib, const char *name, int kind);
 
 /* print() in a rule goes to the debug log, never to stdout where alerts go. */
 static int rule_print(lua_State *L) {
@@ -115,6 +141,12 @@ static void open_libs(lua_State *L) {
   lua_setglobal(L, "pcall");
   wrap(L, LUA_STRLIBNAME, "rep", charged_rep);
   wrap(L, LUA_TABLIBNAME, "move", charged_move);
+  wrap_len(L, LUA_TABLIBNAME, "sort", 0);
+  wrap_len(L, LUA_TABLIBNAME, "insert", 1);
+  wrap_len(L, LUA_TABLIBNAME, "remove", 1);
+  wrap_len(L, LUA_TABLIBNAME, "unpack", 2);
+  wrap_len(L, LUA_UTF8LIBNAME, "len", 3);
+  wrap_len(L, LUA_UTF8LIBNAME, "offset", 3);
   wrap_pattern(L, "find", 0);
   wrap_pattern(L, "match", 1);
   wrap_pattern(L, "gmatch", 2);
@@ -198,6 +230,7 @@ lua_State *vigil_lstate_new(const char *const *rule_dirs, int ndirs, char *err, 
   ls->mem_limit = VIGIL_LUA_MEM_LIMIT_DEFAULT;
   ls->churn_limit = VIGIL_LUA_CHURN_LIMIT_DEFAULT;
   ls->budget = VIGIL_LUA_BUDGET_DEFAULT;
+  ls->time_limit_ms = VIGIL_LUA_TIME_LIMIT_MS;
   L = lua_newstate(lalloc, ls);
   if (!L) {
     free(ls);
@@ -213,6 +246,9 @@ lua_State *vigil_lstate_new(const char *const *rule_dirs, int ndirs, char *err, 
   lua_pushfstring(L, "allocation budget exceeded (%d MiB allocated in one call)",
                   (int)(ls->churn_limit >> 20));
   ls->over_msg[2] = luaL_ref(L, LUA_REGISTRYINDEX);
+  lua_pushfstring(L, "not enough memory: one allocation of more than %d MiB refused",
+                  (int)(VIGIL_LUA_ALLOC_MAX >> 20));
+  ls->over_msg[3] = luaL_ref(L, LUA_REGISTRYINDEX);
   return L;
 
 nomem:
@@ -239,12 +275,31 @@ static int budget_error(lua_State *L) {
   return lua_error(L);
 }
 
+static int64_t now_ns(void) {
+  struct timespec ts;
+
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Runs every VIGIL_LUA_HOOK_STEP instructions: the instruction budget
+ * (with the work C functions charged) and the call's wall time. */
 static void budget_hook(lua_State *L, lua_Debug *ar) {
+  vigil_lstate_t *ls = vigil_lstate(L);
+
   (void)ar;
-  vigil_lstate(L)->exhausted = 1;
-  luaL_where(L, 0); /* the running Lua function's file:line */
-  lua_pushfstring(L, "instruction budget exceeded (%d VM instructions)",
-                  vigil_lstate(L)->budget);
+  ls->instr += VIGIL_LUA_HOOK_STEP;
+  if (ls->instr + ls->work > ls->budget) {
+    ls->exhausted = 1;
+    luaL_where(L, 0); /* the running Lua function's file:line */
+    lua_pushfstring(L, "instruction budget exceeded (%d VM instructions)", ls->budget);
+  } else if (now_ns() - ls->started_ns > (int64_t)ls->time_limit_ms * 1000000) {
+    ls->exhausted = 1;
+    luaL_where(L, 0);
+    lua_pushfstring(L, "time budget exceeded (%d ms)", ls->time_limit_ms);
+  } else {
+    return;
+  }
   lua_concat(L, 2);
   lua_error(L);
 }
@@ -254,7 +309,7 @@ static void charge(lua_State *L, lua_Unsigned n) {
   vigil_lstate_t *ls = vigil_lstate(L);
 
   ls->work += n > (lua_Unsigned)ls->budget ? (int64_t)ls->budget + 1 : (int64_t)n;
-  if (ls->work > ls->budget)
+  if (ls->work + ls->instr > ls->budget)
     budget_error(L);
 }
 
@@ -329,7 +384,7 @@ static int charged_pattern(lua_State *L) {
   const char *s = luaL_checklstring(L, 1, &n);
   const char *p = luaL_checklstring(L, 2, &lp);
   lua_Integer init = kind < 3 ? luaL_optinteger(L, 3, 1) : 1;
-  int64_t left = ls->budget - ls->work;
+  int64_t left = ls->budget - ls->work - ls->instr;
 
   if (init < 0)
     init = -init > (lua_Integer)n ? 1 : (lua_Integer)n + init + 1;
@@ -353,6 +408,40 @@ static void wrap(lua_State *L, const char *lib, const char *name, lua_CFunction 
   lua_getglobal(L, lib);
   lua_getfield(L, -1, name);
   lua_pushcclosure(L, fn, 1);
+  lua_setfield(L, -2, name);
+  lua_pop(L, 1);
+}
+
+/* Functions whose C loop runs over their data (upvalue 2 says which):
+ * table.sort (n log n), table.insert and remove (shifts up to n),
+ * table.unpack (its range), utf8.len and offset (a pass over the bytes). */
+static int charged_len(lua_State *L) {
+  int kind = (int)lua_tointeger(L, lua_upvalueindex(2));
+  lua_Unsigned n = lua_type(L, 1) == LUA_TTABLE ? (lua_Unsigned)lua_rawlen(L, 1)
+                   : lua_type(L, 1) == LUA_TSTRING ? (lua_Unsigned)lua_rawlen(L, 1) / 8
+                                                   : 0;
+  lua_Unsigned logn = 1;
+  lua_Integer i;
+  lua_Integer e;
+
+  if (kind == 0) {
+    while (logn < 64 && ((lua_Unsigned)1 << logn) < n)
+      logn++;
+    n *= logn;
+  } else if (kind == 2 && lua_type(L, 1) == LUA_TTABLE) {
+    i = luaL_optinteger(L, 2, 1);
+    e = luaL_opt(L, luaL_checkinteger, 3, (lua_Integer)lua_rawlen(L, 1));
+    n = e >= i ? (lua_Unsigned)e - (lua_Unsigned)i + 1 : 0;
+  }
+  charge(L, n ? n : 1);
+  return call_stock(L);
+}
+
+static void wrap_len(lua_State *L, const char *lib, const char *name, int kind) {
+  lua_getglobal(L, lib);
+  lua_getfield(L, -1, name);
+  lua_pushinteger(L, kind);
+  lua_pushcclosure(L, charged_len, 2);
   lua_setfield(L, -2, name);
   lua_pop(L, 1);
 }
@@ -408,15 +497,26 @@ int vigil_lstate_pcall(lua_State *L, int nargs, int nresults) {
   int was = ls->in_call;
   int rc;
 
+  /* Garbage a call left (a memory bomb's) would count against the next
+   * call's cap: string.rep and table.concat grow their buffers through the
+   * allocator directly, with no emergency collection to free it. Collect
+   * when over half the cap and grown a quarter since the last time. */
+  if (ls->mem_used > ls->mem_limit / 2 && ls->mem_used > ls->after_gc + ls->mem_limit / 4) {
+    lua_gc(L, LUA_GCCOLLECT);
+    ls->after_gc = ls->mem_used;
+  }
   lua_pushcfunction(L, message_handler);
   lua_insert(L, base);
   ls->exhausted = 0;
   ls->over = 0;
   ls->work = 0;
+  ls->instr = 0;
   ls->churn = 0;
   ls->in_call = 1;
+  ls->started_ns = now_ns();
   /* Re-arming the count hook resets its counter for this call. */
-  lua_sethook(L, budget_hook, LUA_MASKCOUNT, ls->budget);
+  lua_sethook(L, budget_hook, LUA_MASKCOUNT,
+              ls->budget < VIGIL_LUA_HOOK_STEP ? ls->budget : VIGIL_LUA_HOOK_STEP);
   rc = lua_pcall(L, nargs, nresults, base);
   lua_sethook(L, NULL, 0, 0);
   ls->in_call = was;

@@ -15,6 +15,13 @@
 /* Bytes one call may allocate in all (freed or not): C functions such as
  * string.rep do much work in one VM instruction, and this bounds it. */
 #define VIGIL_LUA_CHURN_LIMIT_DEFAULT ((size_t)512 << 20)
+/* The largest single allocation of a call: it bounds what one VM
+ * instruction can cost (comparing two long strings reads both). */
+#define VIGIL_LUA_ALLOC_MAX ((size_t)16 << 20)
+/* Wall time one call may take, checked every VIGIL_LUA_HOOK_STEP
+ * instructions: the backstop for work no count sees. */
+#define VIGIL_LUA_TIME_LIMIT_MS 3000
+#define VIGIL_LUA_HOOK_STEP 1000
 
 /* Per-state bookkeeping, reachable from any lua_State via its extra space. */
 typedef struct vigil_lstate_s {
@@ -22,12 +29,16 @@ typedef struct vigil_lstate_s {
   size_t mem_used;
   size_t mem_limit;    /* allocations beyond it fail: a Lua memory error */
   size_t churn;        /* bytes allocated during the current call */
+  size_t after_gc;     /* mem_used after the last collection forced here */
   size_t churn_limit;  /* churn beyond it fails: a Lua memory error */
   int in_call;         /* limits apply only while rule code runs */
-  int over;            /* why the last allocation failed: 1 cap, 2 churn */
-  int over_msg[3];     /* registry refs of the messages for each reason */
+  int over;            /* why the last allocation failed: 1 cap, 2 churn, 3 size */
+  int over_msg[4];     /* registry refs of the messages for each reason */
   int budget;          /* VM instructions allowed per protected call */
   int64_t work;        /* work charged by C functions in this call */
+  int64_t instr;       /* VM instructions run in this call (by hook steps) */
+  int64_t started_ns;  /* when this call began (CLOCK_MONOTONIC) */
+  int time_limit_ms;
   int exhausted;       /* the budget ran out: pcall inside rules re-raises */
 } vigil_lstate_t;
 

@@ -57,9 +57,15 @@ err pattern_lazy "$(at pattern_lazy "$budget")"
 err pattern_gsub "$(at pattern_gsub "$budget")"
 err plain_find "$(at plain_find "$budget")"
 err pattern_nul "$(at pattern_nul "$budget")"
+err table_insert "rules/table_insert\.lua:5: $budget"
 err c_recursion "C stack overflow$"
 cap="not enough memory: the rules' Lua state is at its cap \(256 MiB\)"
 err memory "$cap$"
+err huge_alloc "not enough memory: one allocation of more than 16 MiB refused$"
+# Once (event 1 only): it runs until the 3 s time budget.
+grep_in err "^vigil: error: \[rules\] rule hostile\.string_compare $(
+  )\(rules/string_compare\.lua:2\) failed on events\.jsonl:1 record 0: $(
+  )rules/string_compare\.lua:7: time budget exceeded \(3000 ms\)$"
 # Garbage other hostile rules left in the shared state may meet the cap
 # first; either way the call ends with a memory error for this rule.
 err churn "(allocation budget exceeded \(512 MiB allocated in one call\)|$cap)$"
@@ -79,11 +85,12 @@ err garbage_title "$(own garbage_title "title\(\) must return a string$")"
 # defaults.
 for f in rules/*.lua; do
   id=$(basename "$f" .lua)
-  [ "$id" = good ] && continue
+  [ "$id" = good ] || [ "$id" = string_compare ] && continue
   grep_in err "^  hostile\.$id +3 +[0-3] +[0-3] +3 +0 "
 done
 grep_in err "^  hostile\.good +3 +3 +3 +0 +0 "
-grep_in err "^records 3, candidates 3, alerts 15, decode errors 0, rule errors 96,"
+grep_in err "^  hostile\.string_compare +3 +0 +0 +1 +0 "
+grep_in err "^records 3, candidates 3, alerts 15, decode errors 0, rule errors 103,"
 for i in 1 2 3; do
   grep_in out "^2024-01-01T00:00:0${i}Z HIGH hostile\.good p$i still fires$"
   grep_in out "^2024-01-01T00:00:0${i}Z MEDIUM hostile\.garbage_severity garbage_severity$"
