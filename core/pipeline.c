@@ -301,7 +301,7 @@ static void advance(vigil_pipeline_t *pl) {
     }
     /* Alerts held for a full spool do not hold the stop up: their
      * trackers are answered VIGIL_ECLOSED, so sources read them again. */
-    if (pl->alert_head || pl->deliveries_out > 0)
+    if (pl->alert_head || pl->deliveries_out > 0 || vigil_spools_busy(pl))
       return;
     pl->state = PL_STOPPING_SINKS;
     vigil_spools_stop(pl);

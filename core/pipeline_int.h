@@ -48,6 +48,7 @@ struct vigil_host_s {
   int in_round;             /* a round is being handed to the sink */
   int round_retry;          /* a record of the round came back RETRY */
   size_t window;            /* records per round: 1 to probe, more once up */
+  int replay_ok;            /* the last round got through: the next is due at once */
   uint64_t backoff_ms;
   uv_timer_t replay_timer;
   struct vigil_replay_s *replay_head; /* the round, in spool order */
@@ -126,6 +127,8 @@ typedef struct vigil_sched_s {
   vigil_batch_t *qtail;
   size_t qlen;
   size_t qcap;
+  size_t qbytes;            /* bytes of the queued batches */
+  size_t qbytes_cap;        /* above it sources wait too (one batch always fits) */
   uint64_t push_seq;        /* next batch number */
   uint64_t drain_seq;       /* next batch whose candidates go to inboxes */
   vigil_scan_out_t *ring;   /* scan results by batch number % nring */
@@ -268,6 +271,8 @@ int vigil_spool_delivered(vigil_host_t *sink, void *token, vigil_delivery_t outc
  * nonblock, VIGIL_ECLOSED when the pipeline stops (or a signal asked it
  * to) first. */
 int vigil_spool_wait_room(vigil_pipeline_t *pl, int nonblock);
+/* 1 while a drain should wait for a sink emptying its spool (see there). */
+int vigil_spools_busy(vigil_pipeline_t *pl);
 void vigil_spools_stop(vigil_pipeline_t *pl);
 void vigil_spools_close_timers(vigil_pipeline_t *pl);
 void vigil_spools_free(vigil_pipeline_t *pl);

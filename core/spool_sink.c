@@ -198,6 +198,10 @@ static void end_round(vigil_host_t *h) {
     gauge(h);
   }
   drain_held(h);
+  /* A drain may be waiting on this round (vigil_spools_busy). */
+  if (h->pl->state == PL_DRAINING)
+    uv_async_send(&h->pl->wakeup);
+  h->replay_ok = !h->round_retry && !stuck;
   if (h->round_retry || stuck) {
     h->round_retry = 0;
     h->window = 1;
@@ -232,6 +236,7 @@ static void start_round(vigil_host_t *h) {
     h->replay_tail = r;
   }
   if (!h->replay_head) {
+    h->replay_ok = 0;
     if (h->nheld == 0 && vigil_spool_count(h->spool) == 0) {
       if (h->replayed > 0 || h->down)
         vigil_info(h->name, "delivering again; the spool is empty (%" PRIu64 " alerts "
@@ -364,6 +369,26 @@ int vigil_spool_wait_room(vigil_pipeline_t *pl, int nonblock) {
     rc = VIGIL_ECLOSED; /* stopping while full: the caller stops emitting */
   pthread_mutex_unlock(&pl->press_mu);
   return rc;
+}
+
+/*
+ * When the input has ended, the drain waits while a sink that recovered
+ * empties its spool, so a one-shot run delivers what an earlier run kept.
+ * It does not wait for a sink that still fails (its alerts stay on disk for
+ * the next start), nor after a signal: a stop should not last as long as a
+ * large spool takes to replay.
+ */
+int vigil_spools_busy(vigil_pipeline_t *pl) {
+  vigil_host_t *h;
+
+  if (atomic_load(&pl->stop_asked))
+    return 0;
+  for (int i = 0; i < pl->nsinks; i++) {
+    h = &pl->sinks[i];
+    if (h->spool && (h->replay_head || (h->replay_ok && vigil_spool_count(h->spool) > 0)))
+      return 1;
+  }
+  return 0;
 }
 
 /* Before the sinks stop: no new rounds. */

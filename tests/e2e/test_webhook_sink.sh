@@ -2,8 +2,9 @@
 # The webhook sink under `vigil run` against a local receiver
 # (webhook_receiver.py): retries on 500 until every alert arrives, honours
 # Retry-After on 429, gives up at once on 400, hands alerts back when the
-# receiver cannot be reached, batches as JSON arrays, speaks Slack's
-# {"text": ...}, and never logs a secret (header value, bearer token, the
+# receiver cannot be reached, abandons a POST after timeout_ms (the alerts
+# then wait in the spool for the next run), batches as JSON arrays, speaks
+# Slack's {"text": ...}, and never logs a secret (header value, bearer token, the
 # URL's user information, path or query).
 . "$(dirname "$0")/lib.sh"
 here=$(cd "$(dirname "$0")" && pwd)
@@ -160,4 +161,30 @@ run 2 "{\"url\": \"http://127.0.0.1:$port/q?token=sekret-query\", \"max_retries\
 no_secrets
 grep_in "$TMP/err" 'after 2 attempts 1 alerts go back to vigil to be retried later'
 grep_in "$TMP/err" 'could not be delivered'
+
+# 7. A receiver slower than timeout_ms: each POST is abandoned and retried,
+#    then the alerts wait in the spool (state_dir set) and the next run,
+#    against a prompt receiver, delivers them before its own.
+receiver slow --delay 1
+cat >"$TMP/conf.json" <<J
+{"rules": ["$TMP/rules"], "workers": 2, "state_dir": "$TMP/state",
+ "sources": [{"name": "in", "type": "file", "config": {"paths": ["$TMP/events.jsonl"]}}],
+ "sinks": [{"name": "hook", "type": "webhook",
+            "config": {"url": "http://127.0.0.1:$port/", "timeout_ms": 200, "max_retries": 1,
+                       "retry_base_ms": 20, "parallel": 10}}]}
+J
+expect_status 0 "$VIGIL" run -c "$TMP/conf.json"
+grep_in "$TMP/err" 'POST http://127\.0\.0\.1:[0-9]+/\*\*\*: .*timed out after [0-9]+ milliseconds'
+grep_in "$TMP/err" 'hook.*delivery failing: alerts are kept in the spool'
+grep_in "$TMP/err" 'hook.*spool: 10 alerts spooled, 0 replayed, 10 waiting on disk'
+receiver prompt
+sed -i "s/127.0.0.1:[0-9]*/127.0.0.1:$port/" "$TMP/conf.json"
+expect_status 0 "$VIGIL" run -c "$TMP/conf.json"
+grep_in "$TMP/err" 'hook.*10 alerts spooled by an earlier run; delivering them first'
+python3 - "$TMP/prompt.jsonl" <<'P' || fail "spooled alerts after the timeouts"
+import json, sys
+got = sorted(json.loads(json.loads(l)["body"])["event_id"] for l in open(sys.argv[1]))
+# The spooled ten, then this run's ten (the plain file source has no checkpoint).
+assert got == sorted(["e%d" % n for n in range(1, 11)] * 2), got
+P
 echo ok
