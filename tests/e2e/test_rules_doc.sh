@@ -16,8 +16,7 @@ PACK="$(dirname "$VIGIL")/rules"
 [ -d "$PACK/aws" ] || fail "no bundled pack at $PACK"
 
 cd "$VIGIL_SOURCE_DIR"
-PATH="$TMP/bin:$PATH" python3 - "$DOC" <<'PY' ||
-  fail "docs/rules.md differs from what vigil prints"
+if ! PATH="$TMP/bin:$PATH" python3 - "$DOC" <<'PY'; then
 import re, shutil, subprocess, sys
 
 text = open(sys.argv[1]).read()
@@ -53,11 +52,35 @@ for block in blocks:
             print(f"--- $ {cmd}\n--- the page shows:", *want, "--- vigil prints:", *got,
                   sep="\n", file=sys.stderr)
 print(f"{ran} commands checked, {bad} differ", file=sys.stderr)
+
+# Each ```lua listing marked <!-- from FILE --> holds lines of FILE in
+# order ("-- ..." lines stand for what was left out).
+listings = re.findall(r"^<!-- from (\S+) -->\n```lua\n(.*?)^```", text, re.S | re.M)
+for path, body in listings:
+    have = open(path).read().split("\n")
+    at = 0
+    for line in body.split("\n")[:-1]:
+        if line.strip() == "-- ..." or line.strip().startswith("-- ... "):
+            continue
+        while at < len(have) and have[at] != line:
+            at += 1
+        if at == len(have):
+            bad += 1
+            print(f"--- the listing of {path} shows a line not in it (or out of order):\n"
+                  f"{line}", file=sys.stderr)
+            break
+        at += 1
+print(f"{len(listings)} listings checked", file=sys.stderr)
+if len(listings) < 10:
+    print("listings without their <!-- from FILE --> mark?", file=sys.stderr)
+    bad += 1
 if ran < 15:
     print("too few commands found: is the page still using ```console blocks?", file=sys.stderr)
     bad += 1
 sys.exit(1 if bad else 0)
 PY
+  fail "docs/rules.md differs from what vigil prints"
+fi
 
 # The examples: tests pass, lint is clean, with and without the overrides.
 expect_status 0 "$VIGIL" test examples/rules/acme examples/rules/overrides
