@@ -187,4 +187,20 @@ got = sorted(json.loads(json.loads(l)["body"])["event_id"] for l in open(sys.arg
 # The spooled ten, then this run's ten (the plain file source has no checkpoint).
 assert got == sorted(["e%d" % n for n in range(1, 11)] * 2), got
 P
+
+# 8. Spooled alerts the receiver then rejects for good (400) are logged and
+#    consumed, not replayed forever: the run after sends only its own.
+receiver down --always 503
+sed -i "s/127.0.0.1:[0-9]*/127.0.0.1:$port/" "$TMP/conf.json"
+expect_status 0 "$VIGIL" run -c "$TMP/conf.json"
+grep_in "$TMP/err" 'hook.*spool: 10 alerts spooled, 0 replayed, 10 waiting on disk'
+receiver reject --always 400
+sed -i "s/127.0.0.1:[0-9]*/127.0.0.1:$port/" "$TMP/conf.json"
+expect_status 2 "$VIGIL" run -c "$TMP/conf.json"
+grep_in "$TMP/err" 'hook.*spooled alert t\.hook\.seen for .* rejected: .*HTTP status 400'
+grep_in "$TMP/err" 'hook.*spool: [0-9]+ alerts spooled, [0-9]+ replayed, 0 waiting on disk'
+receiver after
+sed -i "s/127.0.0.1:[0-9]*/127.0.0.1:$port/" "$TMP/conf.json"
+expect_status 0 "$VIGIL" run -c "$TMP/conf.json"
+[ "$(wc -l <"$TMP/after.jsonl")" -eq 10 ] || fail "rejected alerts were replayed again"
 echo ok
