@@ -25,6 +25,10 @@
 
 #define BATCHES_PER_WORKER 4
 #define PENDING_PER_WORKER 8192
+/* Queued bytes per worker: 4 ordinary batches. A batch holds a whole
+ * emitted text, and an S3 object can be several MB, so counting batches
+ * alone let a 2-worker scan of .json.gz queue tens of MB. */
+#define QUEUE_BYTES_PER_WORKER (4u * 256u * 1024u)
 
 int vigil_sched_init(vigil_pipeline_t *pl) {
   vigil_sched_t *s = &pl->sched;
@@ -36,6 +40,7 @@ int vigil_sched_init(vigil_pipeline_t *pl) {
   pthread_cond_init(&s->work, NULL);
   pthread_cond_init(&s->room, NULL);
   s->qcap = BATCHES_PER_WORKER * nw;
+  s->qbytes_cap = QUEUE_BYTES_PER_WORKER * nw;
   s->pending_cap = PENDING_PER_WORKER * nw;
   /* Batches between pop and drain: a fast worker may run ahead of a slow
    * one by this many before it waits (see can_scan). */
@@ -74,13 +79,19 @@ void vigil_sched_destroy(vigil_pipeline_t *pl) {
   pthread_cond_destroy(&s->room);
 }
 
+/* No room for b: too many batches, or too many bytes (an empty queue
+ * always takes one, however big). Caller holds the mutex. */
+static int no_room(const vigil_sched_t *s, size_t bytes) {
+  return s->qlen >= s->qcap || (s->qlen > 0 && s->qbytes + bytes > s->qbytes_cap);
+}
+
 int vigil_sched_push(vigil_pipeline_t *pl, vigil_batch_t *b, int nonblock) {
   vigil_sched_t *s = &pl->sched;
 
   pthread_mutex_lock(&s->mu);
-  while (s->qlen >= s->qcap && !s->closed && !nonblock)
+  while (no_room(s, b->used) && !s->closed && !nonblock)
     pthread_cond_wait(&s->room, &s->mu);
-  if (s->closed || s->qlen >= s->qcap) {
+  if (s->closed || no_room(s, b->used)) {
     pthread_mutex_unlock(&s->mu);
     return -1;
   }
@@ -92,6 +103,7 @@ int vigil_sched_push(vigil_pipeline_t *pl, vigil_batch_t *b, int nonblock) {
     s->qhead = b;
   s->qtail = b;
   s->qlen++;
+  s->qbytes += b->used;
   pthread_cond_broadcast(&s->work);
   pthread_mutex_unlock(&s->mu);
   return 0;
@@ -101,7 +113,8 @@ int vigil_sched_full(vigil_pipeline_t *pl) {
   int full;
 
   pthread_mutex_lock(&pl->sched.mu);
-  full = pl->sched.qlen >= pl->sched.qcap || pl->sched.closed;
+  full = pl->sched.qlen >= pl->sched.qcap || pl->sched.qbytes >= pl->sched.qbytes_cap ||
+         pl->sched.closed;
   pthread_mutex_unlock(&pl->sched.mu);
   return full;
 }
@@ -221,10 +234,11 @@ static void worker_main(void *arg) {
       if (!s->qhead)
         s->qtail = NULL;
       s->qlen--;
+      s->qbytes -= b->used;
       s->scanning++;
       gen = pl->gen;
       vigil_gen_ref(gen);
-      pthread_cond_signal(&s->room);
+      pthread_cond_broadcast(&s->room); /* a freed byte budget may suit any */
       pthread_mutex_unlock(&s->mu);
       scan_one(w, b, gen);
       vigil_batch_free(b);
