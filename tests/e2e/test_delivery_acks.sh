@@ -7,6 +7,7 @@
 #     records without an alert are acknowledged OK.
 #  2. With a spool: the alerts wait on disk, which counts as accepted, so
 #     every record is acknowledged OK.
+#  3. The same with a sink whose deliver() refuses the alerts outright.
 . "$(dirname "$0")/lib.sh"
 : "${VIGIL_TEST_PLUGIN_DIR:?set by ctest}"
 dir="$VIGIL_TEST_PLUGIN_DIR/delivery"
@@ -17,11 +18,11 @@ cat >"$TMP/rules/t.lua" <<'L'
 rule { id = "t.acked", title = "acked", severity = "low",
   on = { eventSource = "test.example.com", eventName = "Acked" } }
 L
-conf() { # conf EXTRA-TOP-LEVEL-KEYS
+conf() { # conf EXTRA-TOP-LEVEL-KEYS [SINK-TYPE]
   cat >"$TMP/conf.json" <<J
 {"rules": ["$TMP/rules"], "workers": 2, "plugin_dirs": ["$dir"], "stats_interval": 0, $1
  "sources": [{"name": "src", "type": "testacked", "config": {"count": 20}}],
- "sinks": [{"name": "down", "type": "testretry"}]}
+ "sinks": [{"name": "down", "type": "${2:-testretry}"}]}
 J
 }
 
@@ -36,5 +37,17 @@ grep_in "$TMP/err" 'src.*acks: ok=10 eio=10 closed=0 other=0'
 conf "\"state_dir\": \"$TMP/state\","
 expect_status 0 "$VIGIL" run -c "$TMP/conf.json" -l info
 grep_in "$TMP/err" 'src.*acks: ok=20 eio=0 closed=0 other=0'
+grep_in "$TMP/err" 'down.*spool: 10 alerts spooled, 0 replayed, 10 waiting on disk'
+
+# 3. A sink whose deliver() refuses: the same two answers.
+conf "" testrefuse
+expect_status 2 "$VIGIL" run -c "$TMP/conf.json" -l info
+grep_in "$TMP/err" 'src.*acks: ok=10 eio=10 closed=0 other=0'
+grep_in "$TMP/err" 'down.*refused alert t\.acked: test sink: cannot take alerts now'
+rm -rf "$TMP/state"
+conf "\"state_dir\": \"$TMP/state\"," testrefuse
+expect_status 0 "$VIGIL" run -c "$TMP/conf.json" -l info
+grep_in "$TMP/err" 'src.*acks: ok=20 eio=0 closed=0 other=0'
+grep_in "$TMP/err" 'down.*refused alert t\.acked \(test sink: cannot take alerts now\); kept in the spool'
 grep_in "$TMP/err" 'down.*spool: 10 alerts spooled, 0 replayed, 10 waiting on disk'
 echo ok
