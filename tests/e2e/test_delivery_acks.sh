@@ -48,6 +48,6 @@ rm -rf "$TMP/state"
 conf "\"state_dir\": \"$TMP/state\"," testrefuse
 expect_status 0 "$VIGIL" run -c "$TMP/conf.json" -l info
 grep_in "$TMP/err" 'src.*acks: ok=20 eio=0 closed=0 other=0'
-grep_in "$TMP/err" 'down.*refused alert t\.acked \(test sink: cannot take alerts now\); kept in
+grep_in "$TMP/err" 'down.*refused alert t\.acked \(test sink: cannot take alerts now\); kept in'
 grep_in "$TMP/err" 'down.*spool: 10 alerts spooled, 0 replayed, 10 waiting on disk'
 echo ok
