@@ -18,7 +18,7 @@
 /* The largest single allocation of a call: it bounds what one VM
  * instruction can cost (comparing two long strings reads both). */
 #define VIGIL_LUA_ALLOC_MAX ((size_t)16 << 20)
-/* Wall time one call may take, checked every VIGIL_LUA_HOOK_STEP
+/* CPU time one call may take, checked every VIGIL_LUA_HOOK_STEP
  * instructions: the backstop for work no count sees. */
 #define VIGIL_LUA_TIME_LIMIT_MS 3000
 #define VIGIL_LUA_HOOK_STEP 1000
@@ -37,7 +37,8 @@ typedef struct vigil_lstate_s {
   int budget;          /* VM instructions allowed per protected call */
   int64_t work;        /* work charged by C functions in this call */
   int64_t instr;       /* VM instructions run in this call (by hook steps) */
-  int64_t started_ns;  /* when this call began (CLOCK_MONOTONIC) */
+  int64_t started_ns;  /* when this call began (coarse monotonic clock) */
+  int64_t started_cpu_ns; /* the thread's CPU time then */
   int time_limit_ms;
   int exhausted;       /* the budget ran out: pcall inside rules re-raises */
 } vigil_lstate_t;
