@@ -18,7 +18,7 @@
 /* The largest single allocation of a call: it bounds what one VM
  * instruction can cost (comparing two long strings reads both). */
 #define VIGIL_LUA_ALLOC_MAX ((size_t)16 << 20)
-/* CPU time one call may take, checked every VIGIL_LUA_HOOK_STEP
+/* Time one call may take, checked every VIGIL_LUA_HOOK_STEP
  * instructions: the backstop for work no count sees. One instruction can
  * cost up to a pass over a VIGIL_LUA_ALLOC_MAX operand (~10 ms), so a call
  * ends within the limit plus about a second. Hooking every 100 rather
@@ -41,7 +41,6 @@ typedef struct vigil_lstate_s {
   int64_t work;        /* work charged by C functions in this call */
   int64_t instr;       /* VM instructions run in this call (by hook steps) */
   int64_t started_ns;  /* when this call began (coarse monotonic clock) */
-  int64_t started_cpu_ns; /* the thread's CPU time then */
   int time_limit_ms;
   int exhausted;       /* the budget ran out: pcall inside rules re-raises */
 } vigil_lstate_t;

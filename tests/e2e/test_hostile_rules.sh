@@ -65,7 +65,7 @@ err huge_alloc "not enough memory: one allocation of more than 16 MiB refused$"
 # Once (event 1 only): it runs until the 3 s time budget.
 grep_in err "^vigil: error: \[rules\] rule hostile\.string_compare $(
   )\(rules/string_compare\.lua:2\) failed on events\.jsonl:1 record 0: $(
-  )rules/string_compare\.lua:7: time budget exceeded \(3000 ms of CPU\)$"
+  )rules/string_compare\.lua:7: time budget exceeded \(3000 ms\)$"
 # Garbage other hostile rules left in the shared state may meet the cap
 # first; either way the call ends with a memory error for this rule.
 err churn "(allocation budget exceeded \(512 MiB allocated in one call\)|$cap)$"
