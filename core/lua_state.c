@@ -47,6 +47,12 @@
  *
  * table.sort, insert, remove, unpack and utf8.len, offset loop over data
  * already in memory: they are charged by its length (charged_len()).
+ *
+ * The price, measured on the 100k-record bench corpus with 1 worker (the
+ * shipped pack, Release): rule evaluation 485-497 ms before all this,
+ * 548-585 ms after; the whole scan's user CPU 0.82-0.86 s -> 0.89-0.96 s.
+ * Most of it is walking patterns twice; a matcher of our own that returns
+ * the match (instead of costing it for Lua's) would take it back.
  */
 static const luaL_Reg allowed_libs[] = {
     {LUA_GNAME, luaopen_base},        {LUA_LOADLIBNAME, luaopen_package},
