@@ -1,5 +1,6 @@
 #include "lua_state.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -384,6 +385,32 @@ static int has_balance(const char *p, size_t lp) {
   return 0;
 }
 
+/* Whether a search is small enough not to walk. With q repetitions
+ * ('*', '+', '-', '?', %b and %1-%9, counted escaped or not) over n bytes,
+ * a search tries at most (n + 1)^(q + 1) paths of at most lp + 1 items.
+ * Under SMALL_SEARCH steps a search takes a few milliseconds at worst, and
+ * the time check every VIGIL_LUA_HOOK_STEP instructions bounds how many
+ * run uncharged; most rule patterns (one repetition over an ARN) end here
+ * and cost nothing extra. */
+#define SMALL_SEARCH ((uint64_t)1 << 20)
+
+static int small_search(size_t n, const char *p, size_t lp) {
+  uint64_t bound = (uint64_t)(n + 1) * (lp + 1);
+  size_t i;
+
+  if (bound > SMALL_SEARCH)
+    return 0;
+  for (i = 0; i < lp; i++) {
+    if (p[i] == '*' || p[i] == '+' || p[i] == '-' || p[i] == '?' ||
+        (p[i] == '%' && i + 1 < lp && (p[i + 1] == 'b' || isdigit((unsigned char)p[i + 1])))) {
+      bound *= n + 1;
+      if (bound > SMALL_SEARCH)
+        return 0;
+    }
+  }
+  return 1;
+}
+
 /* string.find, match, gmatch, gsub (upvalue 2: 0, 1, 2, 3): the search is
  * costed by vigil_pattern_cost and charged before Lua's matcher runs. A
  * find without pattern characters compares bytes: charged by the bytes. */
@@ -409,7 +436,7 @@ static int charged_pattern(lua_State *L) {
     /* No repetition and no %b: each start tries each item at most once,
      * a bound known without walking (the common case, at no cost). */
     charge(L, 1 + (((uint64_t)n + 1) * lp >> 3));
-  else
+  else if (!small_search(n, p, lp))
     charge(L, (lua_Unsigned)vigil_pattern_cost(s, n, p, lp, (size_t)init - 1,
                                                kind == 2 ? 2 : kind == 3, left));
   return call_stock(L);
