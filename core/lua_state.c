@@ -325,6 +325,14 @@ static void charge(lua_State *L, lua_Unsigned n) {
     budget_error(L);
 }
 
+/* Runs the stock C function (upvalue 1) in this same frame, on the
+ * arguments as given: no second call through Lua, which cost ~10% of rule
+ * time with the pack's many finds. The stock string and table functions
+ * use no upvalues of their own (gmatch makes its iterator apart). */
+static int call_stock(lua_State *L) {
+  return lua_tocfunction(L, lua_upvalueindex(1))(L);
+}
+
 /* string.rep(s, n, sep) loops n times even when s and sep are empty; with
  * any text, its bytes are bounded by the caps instead. */
 static int charged_rep(lua_State *L) {
@@ -336,10 +344,7 @@ static int charged_rep(lua_State *L) {
   luaL_optlstring(L, 3, "", &lsep);
   if (n > 0 && l + lsep == 0)
     charge(L, (lua_Unsigned)n);
-  lua_pushvalue(L, lua_upvalueindex(1));
-  lua_insert(L, 1);
-  lua_call(L, lua_gettop(L) - 1, 1);
-  return 1;
+  return call_stock(L);
 }
 
 /* table.move(a1, f, e, t [,a2]): e - f + 1 element moves. */
@@ -350,19 +355,9 @@ static int charged_move(lua_State *L) {
   if (e >= f) /* the full integer range wraps to 0: charge it all */
     charge(L, (lua_Unsigned)e - (lua_Unsigned)f + 1 ? (lua_Unsigned)e - (lua_Unsigned)f + 1
                                                     : LUA_MAXINTEGER);
-  lua_pushvalue(L, lua_upvalueindex(1));
-  lua_insert(L, 1);
-  lua_call(L, lua_gettop(L) - 1, 1);
-  return 1;
+  return call_stock(L);
 }
 
-/* Calls the stock function (upvalue 1) with the arguments as given. */
-static int call_stock(lua_State *L) {
-  lua_pushvalue(L, lua_upvalueindex(1));
-  lua_insert(L, 1);
-  lua_call(L, lua_gettop(L) - 1, LUA_MULTRET);
-  return lua_gettop(L);
-}
 
 /* Whether any of the bytes of set is in p[0..lp), NULs included (a
  * pattern may hold them, and Lua reads past them). */

@@ -69,7 +69,7 @@ grep_in err "^vigil: error: \[rules\] rule hostile\.string_compare $(
 # Garbage other hostile rules left in the shared state may meet the cap
 # first; either way the call ends with a memory error for this rule.
 err churn "(allocation budget exceeded \(512 MiB allocated in one call\)|$cap)$"
-err rep_huge "resulting string too large$"
+err rep_huge "$(at rep_huge "resulting string too large$")"
 err error_table "$(at error_table "error object is a table value$")"
 err error_nil "$(at error_nil "error object is a nil value$")"
 own() { echo "rules/$1\.lua:2: rule 'hostile\.$1': $2"; } # raised by vigil for the rule
