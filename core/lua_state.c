@@ -359,51 +359,48 @@ static int charged_move(lua_State *L) {
 }
 
 
-/* Whether any of the bytes of set is in p[0..lp), NULs included (a
- * pattern may hold them, and Lua reads past them). */
-static int any_of(const char *p, size_t lp, const char *set) {
-  for (; *set; set++) {
-    if (memchr(p, *set, lp))
-      return 1;
-  }
-  return 0;
-}
-
-/* Whether p holds a %b item (whose scan is as long as the subject). */
-static int has_balance(const char *p, size_t lp) {
+/* One pass over the pattern (NULs included: Lua reads past them): whether
+ * it has any special character, and its repetitions ('*', '+', '-', '?',
+ * %b and %1-%9, counted escaped or not: over-counting only costs a walk). */
+static int repetitions(const char *p, size_t lp, int *special) {
+  int reps = 0;
   size_t i;
 
-  for (i = 0; i + 1 < lp; i++) {
-    if (p[i] == '%' && p[++i] == 'b')
-      return 1;
-  }
-  return 0;
-}
-
-/* Whether a search is small enough not to walk. With q repetitions
- * ('*', '+', '-', '?', %b and %1-%9, counted escaped or not) over n bytes,
- * a search tries at most (n + 1)^(q + 1) paths of at most lp + 1 items.
- * Under SMALL_SEARCH steps a search takes a few milliseconds at worst, and
- * the time check every VIGIL_LUA_HOOK_STEP instructions bounds how many
- * run uncharged; most rule patterns (one repetition over an ARN) end here
- * and cost nothing extra. */
-#define SMALL_SEARCH ((uint64_t)1 << 20)
-
-static int small_search(size_t n, const char *p, size_t lp) {
-  uint64_t bound = (uint64_t)(n + 1) * (lp + 1);
-  size_t i;
-
-  if (bound > SMALL_SEARCH)
-    return 0;
+  *special = 0;
   for (i = 0; i < lp; i++) {
-    if (p[i] == '*' || p[i] == '+' || p[i] == '-' || p[i] == '?' ||
-        (p[i] == '%' && i + 1 < lp && (p[i + 1] == 'b' || isdigit((unsigned char)p[i + 1])))) {
-      bound *= n + 1;
-      if (bound > SMALL_SEARCH)
-        return 0;
+    switch (p[i]) {
+    case '*': case '+': case '-': case '?':
+      reps++;
+      *special = 1;
+      break;
+    case '%':
+      if (i + 1 < lp && (p[i + 1] == 'b' || isdigit((unsigned char)p[i + 1])))
+        reps++;
+      *special = 1;
+      break;
+    case '^': case '$': case '.': case '(': case '[':
+      *special = 1;
+      break;
+    default:
+      break;
     }
   }
-  return 1;
+  return reps;
+}
+
+/* A search with r repetitions over n bytes tries at most (n + 1)^(r + 1)
+ * paths of at most lp + 1 items. Under SMALL_SEARCH steps it takes a few
+ * milliseconds at worst, and the time check every VIGIL_LUA_HOOK_STEP
+ * instructions bounds how many run uncharged, so it is not walked: most
+ * rule patterns (one repetition over an ARN) end here at no extra cost. */
+#define SMALL_SEARCH ((uint64_t)1 << 20)
+
+static int small_search(size_t n, size_t lp, int reps) {
+  uint64_t bound = (uint64_t)lp + 1;
+
+  for (; reps >= 0 && bound <= SMALL_SEARCH; reps--)
+    bound *= n + 1;
+  return bound <= SMALL_SEARCH;
 }
 
 /* string.find, match, gmatch, gsub (upvalue 2: 0, 1, 2, 3): the search is
@@ -418,6 +415,8 @@ static int charged_pattern(lua_State *L) {
   const char *p = luaL_checklstring(L, 2, &lp);
   lua_Integer init = kind < 3 ? luaL_optinteger(L, 3, 1) : 1;
   int64_t left = ls->budget - ls->work - ls->instr;
+  int special;
+  int reps;
 
   if (init < 0)
     init = -init > (lua_Integer)n ? 1 : (lua_Integer)n + init + 1;
@@ -425,13 +424,13 @@ static int charged_pattern(lua_State *L) {
     init = 1;
   if (init > (lua_Integer)n + 1)
     return call_stock(L); /* nothing to search */
-  if (kind == 0 && (lua_toboolean(L, 4) || !any_of(p, lp, "^$*+?.([%-")))
+  reps = repetitions(p, lp, &special);
+  if (kind == 0 && (lua_toboolean(L, 4) || !special))
     charge(L, 1 + (n >> 6) + (((uint64_t)n * lp) >> 8));
-  else if (!any_of(p, lp, "*+-?") && !has_balance(p, lp))
-    /* No repetition and no %b: each start tries each item at most once,
-     * a bound known without walking (the common case, at no cost). */
+  else if (reps == 0)
+    /* each start tries each item at most once: a bound, no walk */
     charge(L, 1 + (((uint64_t)n + 1) * lp >> 3));
-  else if (!small_search(n, p, lp))
+  else if (!small_search(n, lp, reps))
     charge(L, (lua_Unsigned)vigil_pattern_cost(s, n, p, lp, (size_t)init - 1,
                                                kind == 2 ? 2 : kind == 3, left));
   return call_stock(L);
