@@ -50,10 +50,11 @@
  * already in memory: they are charged by its length (charged_len()).
  *
  * The price, measured on the 100k-record bench corpus with 1 worker (the
- * shipped pack, Release): rule evaluation 485-497 ms before all this,
- * 548-585 ms after; the whole scan's user CPU 0.82-0.86 s -> 0.89-0.96 s.
- * Most of it is walking patterns twice; a matcher of our own that returns
- * the match (instead of costing it for Lua's) would take it back.
+ * shipped pack, Release, 4 alternating runs): rule evaluation 486-521 ms
+ * without the charging, 529-565 ms with it; the scan's user CPU 0.86-0.90
+ * s -> 0.87-0.95 s. What is left is the wrappers and the walks of searches
+ * too large to leave uncharged; a matcher of our own that returns the
+ * match (rather than costing it for Lua's) would take the walks back.
  */
 static const luaL_Reg allowed_libs[] = {
     {LUA_GNAME, luaopen_base},        {LUA_LOADLIBNAME, luaopen_package},
