@@ -19,6 +19,9 @@ const char *vigil_ct_actor(const cJSON *event) {
   const char *v;
 
   for (k = order; *k; k++) {
+    if (!strcmp(*k, "principalId") &&
+        (v = nonempty(cJSON_GetObjectItemCaseSensitive(uid, "onBehalfOf"), "userId")))
+      return v; /* IdentityCenterUser: the identity-store user is all it names */
     if ((v = nonempty(uid, *k)))
       return v;
   }

@@ -9,8 +9,9 @@
 
 /*
  * The acting principal, the same way vigil.aws.actor() in Lua names it:
- * userIdentity.arn, else .invokedBy, else .userName, else .principalId,
- * else "unknown". Returns a pointer into the tree or a static string.
+ * userIdentity.arn, else .invokedBy, else .userName, else
+ * .onBehalfOf.userId (Identity Center users), else .principalId, else
+ * "unknown". Returns a pointer into the tree or a static string.
  */
 const char *vigil_ct_actor(const cJSON *event);
 

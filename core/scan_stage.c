@@ -55,19 +55,25 @@ static const char *text(const vigil_jval_t *v, char *scratch, size_t cap, size_t
 /* Partition key: the acting principal, as vigil_ct_actor() picks it, so
  * one principal's events always reach the same worker in order. */
 static uint64_t partition_key(const vigil_jval_t *uid) {
-  static const char *const keys[] = {"arn", "invokedBy", "userName", "principalId"};
-  vigil_jval_t v[4];
+  static const char *const keys[] = {"arn", "invokedBy", "userName", "onBehalfOf",
+                                     "principalId"};
+  static const char *const user_id[] = {"userId"};
+  vigil_jval_t v[5];
   uint64_t h = 1469598103934665603ull;
   size_t i;
   size_t k;
 
-  if (uid->type != VIGIL_J_OBJECT || vigil_scan_object(uid->p, uid->len, keys, 4, v, NULL) != 0)
+  if (uid->type != VIGIL_J_OBJECT || vigil_scan_object(uid->p, uid->len, keys, 5, v, NULL) != 0)
     return h;
-  for (k = 0; k < 4; k++) {
+  /* onBehalfOf counts through its userId (IdentityCenterUser records). */
+  if (v[3].type == VIGIL_J_OBJECT &&
+      vigil_scan_object(v[3].p, v[3].len, user_id, 1, &v[3], NULL) != 0)
+    v[3].type = VIGIL_J_NULL;
+  for (k = 0; k < 5; k++) {
     if (v[k].type == VIGIL_J_STRING && v[k].len > 0)
       break;
   }
-  for (i = 0; k < 4 && i < v[k].len; i++) {
+  for (i = 0; k < 5 && i < v[k].len; i++) {
     h ^= (unsigned char)v[k].p[i];
     h *= 1099511628211ull;
   }

@@ -3,11 +3,9 @@
 # FederatedUser, AWSService, an Identity Center session): actor() names the
 # same principal as the alert's `actor` computed by the core, and the
 # is_root/is_aws_service/is_console/succeeded/account/region helpers read
-# each shape. Known gap, kept visible here: the IdentityCenterUser type
-# (Identity Center portal and identity-store calls) has no arn, userName or
-# principalId, only onBehalfOf.userId, so both sides say "unknown"; reading
-# onBehalfOf.userId in core/cloudtrail.c, the scanner's owner hash and
-# aws.actor together would fix it.
+# each shape. The IdentityCenterUser type (access portal and identity-store
+# calls) has no arn, userName or principalId: both sides name it by
+# onBehalfOf.userId (the scanner partitions their events by it too).
 . "$(dirname "$0")/lib.sh"
 
 cd "$TMP"
@@ -65,7 +63,7 @@ want = {  # id: (actor, root, service, console, succeeded)
     "service": ("cloudformation.amazonaws.com", False, True, False, True),
     "sso": (f"arn:aws:sts::{A}:assumed-role/AWSReservedSSO_AdministratorAccess_"
             "0123456789abcdef/carol@example.com", False, False, True, True),
-    "idcuser": ("unknown", False, False, False, True),
+    "idcuser": ("90676a1b2c-1111", False, False, False, True),
 }
 seen = set()
 bad = 0

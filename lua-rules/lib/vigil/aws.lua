@@ -24,11 +24,14 @@ local function policy_name(arn)
 end
 
 -- Who acted. The core computes the alert's `actor` field in this same order
--- (arn, invokedBy, userName, principalId): change both together or neither.
+-- (arn, invokedBy, userName, onBehalfOf.userId, principalId): change both
+-- together or neither. IdentityCenterUser records (the access portal and
+-- identity-store calls) name only the identity-store user in onBehalfOf.
 function M.actor(e)
   return text(e["userIdentity.arn"])
     or text(e["userIdentity.invokedBy"])
     or text(e["userIdentity.userName"])
+    or text(e["userIdentity.onBehalfOf.userId"])
     or text(e["userIdentity.principalId"])
     or "unknown"
 end
