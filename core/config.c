@@ -174,8 +174,17 @@ static int log_conf(const cJSON *v, vigil_conf_t *conf, const char *path, char *
   const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(v, "format");
   int i;
 
+  const cJSON *k;
+
   if (!cJSON_IsObject(v))
     goto bad;
+  cJSON_ArrayForEach(k, v) {
+    if (strcmp(k->string, "level") != 0 && strcmp(k->string, "format") != 0) {
+      snprintf(err, errlen, "%s: log: unknown key \"%s\" (expected level, format)", path,
+               k->string);
+      return -1;
+    }
+  }
   for (i = 0; lv && levels[i]; i++) {
     if (cJSON_IsString(lv) && strcmp(lv->valuestring, levels[i]) == 0)
       break;

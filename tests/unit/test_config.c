@@ -115,6 +115,7 @@ static void log_level_names(void **state) {
   rejects("{\"log\":{\"level\":3}," MIN_IO "}", "\"log\" must be");
   rejects("{\"log\":{\"format\":\"xml\"}," MIN_IO "}", "\"log\" must be");
   rejects("{\"log\":\"debug\"," MIN_IO "}", "\"log\" must be");
+  rejects("{\"log\":{\"levl\":\"debug\"}," MIN_IO "}", "log: unknown key \"levl\"");
 }
 
 static void unknown_keys(void **state) {
