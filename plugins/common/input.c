@@ -208,8 +208,10 @@ static int read_gzip(vp_input_t *in, void *buf, size_t cap, size_t *got) {
       return VP_IN_OK;
     if (in->member_end || in->zs.avail_in > 0)
       continue;
-    if (in->raw_eof)
+    if (in->raw_eof) {
+      in->cut = 1;
       return fail(in, "zlib Z_BUF_ERROR", "unexpected end of file, the gzip data is cut");
+    }
     rc = refill(in);
     if (rc == VP_IN_ERR || rc == VP_IN_STOP)
       return rc;

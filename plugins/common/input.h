@@ -44,6 +44,8 @@ typedef struct vp_input_s {
   int member_end; /* between two gzip members */
   int raw_eof;
   int pending;        /* VP_IN_ERR or VP_IN_EOF to report on the next read */
+  int cut;            /* the VP_IN_ERR is a gzip stream that ends early: what came
+                       * before is sound (unlike a CRC or data error) */
   uint64_t out_bytes; /* decompressed bytes handed out so far */
   char err[256];
 } vp_input_t;

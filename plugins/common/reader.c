@@ -235,6 +235,32 @@ static void log_input_error(vp_emitter_t *em, framer_t *f, const char *stream, c
   em->svc->log(em->host, VIGIL_LOG_ERROR, "%s: %s; %s", stream, vp_input_error(f->in), what);
 }
 
+static int emit(vp_emitter_t *em, const char *stream, const char *p, size_t n, uint64_t line,
+                uint64_t off, uint64_t next);
+
+/*
+ * An input error ended a document or a first line early. When the stream
+ * was only cut short (a truncated gzip), what was read before is sound and
+ * handed on: the decoder keeps the complete records of a cut
+ * {"Records":[...]} and names the one that breaks, so a truncated
+ * CloudTrail object loses only its tail. Damaged data (a CRC or zlib data
+ * error) may be wrong anywhere before the error, so it is dropped.
+ */
+static int salvage(vp_emitter_t *em, framer_t *f, const char *stream, uint64_t line,
+                   uint64_t off, const char *dropped) {
+  const char *p = f->buf + f->start;
+  size_t n = f->len - f->start;
+
+  if (!f->in->cut) {
+    log_input_error(em, f, stream, dropped);
+    return VP_READ_DONE;
+  }
+  log_input_error(em, f, stream, "the text read before it is decoded as far as it goes");
+  if (n == 0 || is_blank(p, n))
+    return VP_READ_DONE;
+  return emit(em, stream, p, n, line, off, f->base + f->len);
+}
+
 static int read_lines(vp_emitter_t *em, framer_t *f, const char *stream) {
   line_t ln;
 
@@ -289,8 +315,7 @@ static int read_document(vp_emitter_t *em, framer_t *f, const char *stream, cons
   default:
     if (em->strict)
       return retry(em, vp_input_error(f->in));
-    log_input_error(em, f, stream, "the document was not emitted");
-    return VP_READ_DONE;
+    return salvage(em, f, stream, first->no, first->off, "the document was not emitted");
   }
 }
 
@@ -350,8 +375,7 @@ static int detect_and_read(vp_emitter_t *em, framer_t *f, const char *stream) {
   case LN_ERR:
     if (em->strict)
       return retry(em, vp_input_error(f->in));
-    log_input_error(em, f, stream, "nothing was emitted");
-    return VP_READ_DONE;
+    return salvage(em, f, stream, f->lineno + 1, f->base + f->start, "nothing was emitted");
   case LN_LONG:
     em->stats.errors++;
     em->svc->log(em->host, VIGIL_LOG_ERROR,

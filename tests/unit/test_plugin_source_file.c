@@ -393,6 +393,54 @@ static void test_truncated_gz(void **state) {
   free(next);
 }
 
+/* A cut CloudTrail object (one {"Records":[...]} document): the text read
+ * before the cut is handed on whole, from the document's start, so the
+ * decoder can keep its complete records; then the next file is read. */
+static void test_truncated_gz_document(void **state) {
+  fakehost_t *h = open_file_source();
+  char *cut = fh_path(dir, "cut.json.gz");
+  char *next = fh_path(dir, "next.jsonl");
+  char paths[2 * PATH_MAX], *gz, *doc;
+  size_t len = 0, gzlen, i;
+  uint32_t x = 12345;
+
+  (void)state;
+  doc = malloc(200000);
+  assert_non_null(doc);
+  len += (size_t)sprintf(doc, "{\"Records\":[");
+  for (i = 0; i < 100; i++) { /* pseudo-random hex so gzip cannot shrink it much */
+    size_t k;
+    len += (size_t)sprintf(doc + len, "%s{\"eventID\":\"e%zu\",\"pad\":\"", i ? "," : "", i);
+    for (k = 0; k < 1000; k++) {
+      x = x * 1103515245u + 12345u;
+      doc[len++] = "0123456789abcdef"[(x >> 16) & 15];
+    }
+    len += (size_t)sprintf(doc + len, "\"}");
+  }
+  len += (size_t)sprintf(doc + len, "]}");
+  fh_write_gz(cut, doc, len, "wb");
+  gz = fh_read(cut, &gzlen);
+  fh_write(cut, gz, gzlen / 2);
+  free(gz);
+  fh_write(next, "{\"after\":true}\n", 15);
+  snprintf(paths, sizeof(paths), "\"%s\",\"%s\"", cut, next);
+  run_paths(h, paths, NULL);
+
+  assert_int_equal(fh_logs_at(h, VIGIL_LOG_ERROR), 1);
+  assert_int_equal(fh_logs_with(h, VIGIL_LOG_ERROR, cut, "decoded as far as it goes"), 1);
+  assert_int_equal(h->nrecs, 2);
+  assert_string_equal(h->recs[0].stream, cut);
+  assert_true(h->recs[0].len > 1000 && h->recs[0].len < len);
+  assert_memory_equal(h->recs[0].data, doc, h->recs[0].len);
+  assert_int_equal(h->recs[0].line, 1);
+  assert_int_equal(h->recs[0].offset, 0);
+  fh_assert_rec(h, 1, next, "{\"after\":true}", 14, 1, 0);
+  free(doc);
+  fh_close(h);
+  free(cut);
+  free(next);
+}
+
 static void test_gz_bad_checksum(void **state) {
   fakehost_t *h = open_file_source();
   char *path = fh_path(dir, "crc.gz");
@@ -883,6 +931,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_long_line_within_limit, setup, teardown),
       cmocka_unit_test_setup_teardown(test_over_long_lines_skipped, setup, teardown),
       cmocka_unit_test_setup_teardown(test_truncated_gz, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_truncated_gz_document, setup, teardown),
       cmocka_unit_test_setup_teardown(test_gz_bad_checksum, setup, teardown),
       cmocka_unit_test_setup_teardown(test_folder_sorted_recursive_hidden_skipped, setup, teardown),
       cmocka_unit_test_setup_teardown(test_zip_members_read_as_streams, setup, teardown),
