@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "pipeline.h"
+#include "rule_test.h"
 #include "rules.h"
 
 typedef struct lint_s {
@@ -28,11 +29,15 @@ static void say(lint_t *l, const vigil_rule_t *r, int warn, const char *what) {
     l->problems++;
 }
 
-/* Counts the rule's tests that expect an alert and those that do not. */
-static void count_tests(vigil_ruleset_t *rs, const vigil_rule_t *r, int *yes, int *no) {
+/* Counts the rule's tests that expect an alert and those that do not,
+ * and names the fields of a test that no test knows (a misspelling). */
+static void count_tests(lint_t *l, vigil_ruleset_t *rs, const vigil_rule_t *r, int *yes,
+                        int *no) {
   lua_State *L = rs->L;
   lua_Integer i;
   lua_Integer n;
+  int top = lua_gettop(L);
+  char key[64], msg[160];
 
   *yes = *no = 0;
   if (r->tests_ref == LUA_NOREF)
@@ -40,11 +45,17 @@ static void count_tests(vigil_ruleset_t *rs, const vigil_rule_t *r, int *yes, in
   lua_rawgeti(L, LUA_REGISTRYINDEX, r->tests_ref);
   n = (lua_Integer)lua_rawlen(L, -1);
   for (i = 1; i <= n; i++) {
-    if (lua_rawgeti(L, -1, i) == LUA_TTABLE && lua_getfield(L, -1, "fires") == LUA_TBOOLEAN)
-      *(lua_toboolean(L, -1) ? yes : no) += 1;
-    lua_settop(L, 1);
+    if (lua_rawgeti(L, -1, i) == LUA_TTABLE) {
+      if (vigil_rule_test_unknown_key(L, key, sizeof(key))) {
+        snprintf(msg, sizeof(msg), "test %lld: unknown field '%s'", (long long)i, key);
+        say(l, r, 0, msg);
+      }
+      if (lua_getfield(L, -1, "fires") == LUA_TBOOLEAN)
+        *(lua_toboolean(L, -1) ? yes : no) += 1;
+    }
+    lua_settop(L, top + 1);
   }
-  lua_pop(L, 1);
+  lua_settop(L, top);
 }
 
 static int has_text(const cJSON *o, const char *key) {
@@ -61,7 +72,7 @@ static void lint_rule(lint_t *l, vigil_ruleset_t *rs, const vigil_rule_t *r) {
   int yes;
   int no;
 
-  count_tests(rs, r, &yes, &no);
+  count_tests(l, rs, r, &yes, &no);
   if (!yes)
     say(l, r, 0, "no test that fires (fires = true)");
   if (!no)

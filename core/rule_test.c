@@ -122,6 +122,23 @@ static int known_key(lua_State *L) {
   return 0;
 }
 
+int vigil_rule_test_unknown_key(lua_State *L, char *name, size_t cap) {
+  int bad = 0;
+
+  lua_pushnil(L);
+  while (!bad && lua_next(L, -2)) {
+    lua_pop(L, 1);
+    if (!known_key(L)) {
+      snprintf(name, cap, "%s", luaL_tolstring(L, -1, NULL));
+      lua_pop(L, 1); /* the string luaL_tolstring pushed */
+      bad = 1;
+    }
+  }
+  if (bad)
+    lua_pop(L, 1); /* the key lua_next left */
+  return bad;
+}
+
 /* The event at stack top: a file path (next to the rule) or a table. */
 static cJSON *event_at_top(tcase_t *t, char *err, size_t cap) {
   const char *why = NULL;

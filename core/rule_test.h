@@ -4,6 +4,8 @@
 
 #include <stdio.h>
 
+#include <lua.h>
+
 #include "rules.h"
 
 typedef struct vigil_test_report_s {
@@ -23,5 +25,10 @@ typedef struct vigil_test_report_s {
  * Writes one line per failure (and per pass when verbose) to out.
  */
 void vigil_rule_tests_run(vigil_ruleset_t *rs, int verbose, FILE *out, vigil_test_report_t *rep);
+
+/* 1 (its name in name[0..cap)) when the test table at the stack top has a
+ * field no test knows, else 0; the stack is left as it was. vigil lint
+ * uses it so a misspelled field is named without running anything. */
+int vigil_rule_test_unknown_key(lua_State *L, char *name, size_t cap);
 
 #endif

@@ -56,10 +56,12 @@ grep_in "$TMP/out" ' 0 problem\(s\)'
 mkdir -p "$TMP/l"
 cat > "$TMP/l/r.lua" <<'L'
 rule { id = "t.lint", title = "t", severity = "low", on = { eventName = "X" },
-  tests = { { name = "fires", event = { eventName = "X" }, fires = true } } }
+  tests = { { name = "fires", event = { eventName = "X" }, fires = true },
+            { name = "typo", event = { eventName = "Y" }, fire = false } } }
 L
 expect_status 1 "$VIGIL" lint "$TMP/l"
 grep_in "$TMP/out" "r\.lua:1: t\.lint: no test that stays quiet"
+grep_in "$TMP/out" "r\.lua:1: t\.lint: test 2: unknown field 'fire'"
 grep_in "$TMP/out" "r\.lua:1: t\.lint: no runbook"
 expect_status 0 "$VIGIL" lint --print-index "$TMP/l"
 grep_in "$TMP/out" "^\*	X$"
