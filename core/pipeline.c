@@ -81,6 +81,18 @@ static int svc_emit_acked(vigil_host_t *h, const void *data, size_t len, vigil_f
   return vigil_emit(h, data, len, pos, 0, ack, arg);
 }
 
+static int svc_try_emit_acked(vigil_host_t *h, const void *data, size_t len,
+                              vigil_format_t format, const vigil_position_t *pos,
+                              vigil_ack_cb ack, void *arg) {
+  if (atomic_load(&h->pl->closing))
+    return VIGIL_ECLOSED;
+  if (format != VIGIL_FORMAT_JSON || (!data && len) || !ack)
+    return VIGIL_EINVAL;
+  if (vigil_spool_wait_room(h->pl, 1) != VIGIL_OK)
+    return VIGIL_EAGAIN;
+  return vigil_emit(h, data, len, pos, 1, ack, arg);
+}
+
 static void svc_source_done(vigil_host_t *h) {
   atomic_store(&h->done, 1);
   uv_async_send(&h->pl->wakeup);
@@ -512,6 +524,7 @@ static int setup(vigil_pipeline_t *pl, const vigil_conf_t *conf) {
   pl->svc.instance_name = svc_instance_name;
   pl->svc.try_emit = svc_try_emit;
   pl->svc.emit_acked = svc_emit_acked;
+  pl->svc.try_emit_acked = svc_try_emit_acked;
   if ((rc = load_rules(pl)) != VIGIL_OK)
     return rc;
 

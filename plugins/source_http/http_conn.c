@@ -65,6 +65,10 @@ static void on_timer(uv_timer_t *t) {
     vh_conn_respond_text(c, 408, "{\"error\":\"the request did not arrive in time\"}\n");
     return;
   }
+  if (c->state == VH_EMITTING && c->ack != NULL && c->ack->sealed) {
+    vh_request_ack_late(c);
+    return;
+  }
   vh_conn_close(c); /* idle, or done lingering */
 }
 

@@ -1,7 +1,7 @@
 /*
  * What a request means. Routes:
  *
- *   POST /v1/events (and POST /)  events; 202 once try_emit() took them all
+ *   POST /v1/events (and POST /)  events; 202 once their alerts are safe (acked)
  *   GET|HEAD /healthz             200 "ok", without authentication
  *   GET|HEAD /metrics             404 naming metrics_listen, where the host serves them
  *
@@ -30,6 +30,7 @@ static vh_conn_t *conn_of(http_parser *p) {
 }
 
 void vh_request_reset(vh_conn_t *c) {
+  vh_ack_detach(c);
   free(c->body);
   free(c->decoded);
   vh_texts_free(&c->texts);
@@ -338,13 +339,12 @@ static void health(vh_conn_t *c) {
 }
 
 /*
- * Known limit: 202 means the texts are in the pipeline's memory, not that
- * their alerts reached a sink or the spool; a crash (SIGKILL, power loss)
- * in between loses them although the client holds a 202. The host's
- * emit_acked() would tell when they are safe, but it blocks, and this
- * source runs on the loop. A non-blocking acked emit in the services table
- * (the core's vigil_emit() already takes nonblock and an ack together)
- * would let it answer 202 after the acks, at the cost of a slower answer.
+ * With ack = "delivered" (the default, on a host with try_emit_acked) 202
+ * is sent once every text's alerts are with every sink or its spool, so a
+ * crash after the 202 loses nothing the client was promised. Known limit:
+ * with ack = "accepted", or on an ABI 1.1 host, 202 means only that the
+ * texts are in the pipeline's memory, and a crash (SIGKILL, power loss)
+ * right after it loses them.
  */
 static void accepted(vh_conn_t *c) {
   char body[128];
@@ -357,6 +357,51 @@ static void accepted(vh_conn_t *c) {
                    c->texts.n);
   vh_conn_respond(c, 202, NULL, "application/json", body, (size_t)n, 0);
   vh_request_reset(c);
+}
+
+/* Every text was taken but not all are safe: the client should resend. */
+static void not_kept(vh_conn_t *c, const char *why, int close) {
+  char extra[64], body[512];
+  int n;
+
+  c->srv->stats.busy++;
+  snprintf(extra, sizeof(extra), "Retry-After: %zu\r\n", c->srv->conf.retry_after_s);
+  n = snprintf(body, sizeof(body),
+               "{\"error\":\"%s; resend the body\",\"accepted\":0,\"total\":%zu,"
+               "\"request_id\":\"%llu\"}\n",
+               why, c->texts.n, (unsigned long long)c->id);
+  c->srv->svc->log(c->srv->host, VIGIL_LOG_WARN, "%s: 503 for %zu JSON texts: %s", c->stream,
+                   c->texts.n, why);
+  vh_conn_respond(c, 503, extra, "application/json", body, (size_t)n, close);
+  vh_request_reset(c);
+}
+
+static void answer_acked(vh_conn_t *c) {
+  int status = c->ack->status;
+
+  if (status == VIGIL_OK)
+    accepted(c);
+  else if (status == VIGIL_ECLOSED)
+    not_kept(c, "vigil stopped before the events were processed", 1);
+  else
+    not_kept(c, "an alert of these events could not be delivered or spooled", 0);
+}
+
+void vh_request_acked(vh_conn_t *c) {
+  answer_acked(c);
+  /* Answered outside the parser: carry on with pipelined input. */
+  if (c->state == VH_IDLE)
+    vh_conn_resume(c);
+}
+
+void vh_request_ack_late(vh_conn_t *c) {
+  char why[128];
+
+  snprintf(why, sizeof(why), "the alerts of these events were not confirmed within %zu ms",
+           c->srv->conf.ack_ms);
+  not_kept(c, why, 0);
+  if (c->state == VH_IDLE)
+    vh_conn_resume(c);
 }
 
 /*
@@ -396,7 +441,15 @@ static void emit_more(vh_conn_t *c) {
     t = &c->texts.v[c->next_text];
     pos.line = t->line;
     pos.offset = t->off;
-    rc = svc->try_emit(c->srv->host, base + t->off, t->len, VIGIL_FORMAT_JSON, &pos);
+    if (c->ack != NULL) {
+      c->ack->pending++;
+      rc = svc->try_emit_acked(c->srv->host, base + t->off, t->len, VIGIL_FORMAT_JSON, &pos,
+                               vh_ack_cb, c->ack);
+      if (rc != VIGIL_OK)
+        c->ack->pending--; /* no ack follows a failed call */
+    } else {
+      rc = svc->try_emit(c->srv->host, base + t->off, t->len, VIGIL_FORMAT_JSON, &pos);
+    }
     if (rc == VIGIL_OK) {
       c->next_text++;
     } else if (rc == VIGIL_EAGAIN && vh_now(c->srv) < c->busy_until_ms) {
@@ -411,7 +464,16 @@ static void emit_more(vh_conn_t *c) {
       return;
     }
   }
-  accepted(c);
+  if (c->ack == NULL) {
+    accepted(c);
+    return;
+  }
+  c->ack->sealed = 1;
+  if (c->ack->pending == 0) {
+    answer_acked(c); /* no texts: maybe inside the parser, so no resume */
+    return;
+  }
+  vh_conn_arm(c, c->srv->conf.ack_ms); /* on_timer: vh_request_ack_late() */
 }
 
 static void on_busy_timer(uv_timer_t *t) {
@@ -462,6 +524,10 @@ static void events(vh_conn_t *c) {
   c->state = VH_EMITTING;
   c->next_text = 0;
   c->busy_until_ms = vh_now(c->srv) + c->srv->conf.busy_ms;
+  if (c->srv->acked && (c->ack = vh_ack_new(c)) == NULL) {
+    refuse(c, 500, NULL, "out of memory");
+    return;
+  }
   emit_more(c);
 }
 

@@ -27,7 +27,9 @@ static const char schema[] = "{\"type\":\"object\",\"properties\":{"
                              "\"request_timeout_ms\":{\"type\":\"integer\"},"
                              "\"idle_timeout_ms\":{\"type\":\"integer\"},"
                              "\"busy_timeout_ms\":{\"type\":\"integer\"},"
-                             "\"retry_after_seconds\":{\"type\":\"integer\"}},"
+                             "\"retry_after_seconds\":{\"type\":\"integer\"},"
+                             "\"ack\":{\"type\":\"string\"},"
+                             "\"ack_timeout_ms\":{\"type\":\"integer\"}},"
                              "\"additionalProperties\":false}";
 
 static _Thread_local char create_err[512];
@@ -40,6 +42,7 @@ static void destroy(void *instance) {
   free(srv->conf.listen);
   free(srv->conf.token_file);
   free(srv->conf.token_env);
+  free(srv->conf.ack);
   vp_secret_free(srv->token);
   free(srv->rbuf);
   free(srv);
@@ -59,6 +62,8 @@ static int load_options(vh_server_t *srv, const char *json) {
       {"idle_timeout_ms", VP_OPT_SIZE, 0, &cf->idle_ms, NULL},
       {"busy_timeout_ms", VP_OPT_SIZE, 0, &cf->busy_ms, NULL},
       {"retry_after_seconds", VP_OPT_SIZE, 0, &cf->retry_after_s, NULL},
+      {"ack", VP_OPT_STRING, 0, &cf->ack, NULL},
+      {"ack_timeout_ms", VP_OPT_SIZE, 0, &cf->ack_ms, NULL},
   };
 
   cf->max_body = (size_t)16 << 20;
@@ -69,6 +74,7 @@ static int load_options(vh_server_t *srv, const char *json) {
   cf->idle_ms = 30000;
   cf->busy_ms = 5000;
   cf->retry_after_s = 1;
+  cf->ack_ms = 30000;
   if (vp_config_load(json, WHO, opts, sizeof(opts) / sizeof(opts[0]), create_err,
                      sizeof(create_err)) != 0)
     return -1;
@@ -79,6 +85,15 @@ static int load_options(vh_server_t *srv, const char *json) {
   /* Bodies are handed to zlib in one piece, whose lengths are 32-bit. */
   if (cf->max_body > (size_t)1 << 30) {
     snprintf(create_err, sizeof(create_err), WHO ": max_body_bytes must be at most 1 GiB");
+    return -1;
+  }
+  if (cf->ack != NULL && strcmp(cf->ack, "delivered") != 0 && strcmp(cf->ack, "accepted") != 0) {
+    snprintf(create_err, sizeof(create_err),
+             WHO ": ack must be \"delivered\" or \"accepted\", not \"%.100s\"", cf->ack);
+    return -1;
+  }
+  if (cf->ack_ms == 0) {
+    snprintf(create_err, sizeof(create_err), WHO ": ack_timeout_ms must be at least 1");
     return -1;
   }
   return 0;
@@ -127,6 +142,13 @@ static int create(const vigil_services_t *svc, vigil_host_t *host, const char *c
     destroy(srv);
     *errmsg = create_err;
     return VIGIL_EINVAL;
+  }
+  srv->acked = srv->conf.ack == NULL || strcmp(srv->conf.ack, "delivered") == 0;
+  if (srv->acked && !VP_SVC_HAS(svc, try_emit_acked)) {
+    srv->acked = 0;
+    svc->log(host, srv->conf.ack != NULL ? VIGIL_LOG_WARN : VIGIL_LOG_INFO,
+             WHO ": the host lacks try_emit_acked (plugin ABI 1.2): 202 will mean only "
+                 "accepted into memory");
   }
   *instance = srv;
   return VIGIL_OK;

@@ -1,10 +1,12 @@
 /*
  * The `http` source: an HTTP/1.1 server on the host's loop that takes
- * events by POST and hands them to the pipeline with try_emit().
+ * events by POST and hands them to the pipeline with try_emit_acked() (or
+ * try_emit() with ack = "accepted" or on an ABI 1.1 host).
  *
  *   http_source.c   descriptor, options, listener, connection limit, stop
  *   http_conn.c     one connection: reading, parsing, timeouts, writing
  *   http_request.c  what a request means: routes, auth, body, answers
+ *   http_ack.c      a request's acknowledgements, which may outlive it
  *   http_body.c     gunzip, JSON Lines or document, checking
  *   json_check.c    a strict JSON check that builds nothing
  *
@@ -35,6 +37,8 @@ typedef struct vh_conf_s {
   size_t idle_ms;        /* a kept-alive connection with no request */
   size_t busy_ms;        /* how long to wait for room in the pipeline */
   size_t retry_after_s;  /* sent with 503 */
+  char *ack;             /* "delivered" (default) or "accepted" */
+  size_t ack_ms;         /* how long a request waits for its acks */
 } vh_conf_t;
 
 typedef struct vh_stats_s {
@@ -42,6 +46,14 @@ typedef struct vh_stats_s {
 } vh_stats_t;
 
 struct vh_conn_s;
+
+/* The acks of one request's texts; see http_ack.c. */
+typedef struct vh_ack_s {
+  struct vh_conn_s *c; /* NULL once the connection let go */
+  size_t pending;      /* texts taken whose ack has not come */
+  int status;          /* VIGIL_OK, or the first other ack status */
+  int sealed;          /* every text was taken: the last ack answers */
+} vh_ack_t;
 
 typedef struct vh_server_s {
   const vigil_services_t *svc;
@@ -58,6 +70,7 @@ typedef struct vh_server_s {
   size_t nrefusing; /* refused connections still lingering */
   uint64_t next_id;
   int stopping;
+  int acked; /* answer 202 only after the host's acks (try_emit_acked) */
   vigil_stopped_cb stopped_cb;
   void *stopped_arg;
   vh_stats_t stats;
@@ -78,7 +91,8 @@ typedef enum vh_state_e {
   VH_IDLE = 0, /* between requests */
   VH_HEADERS,  /* reading a request line and headers */
   VH_BODY,     /* reading a body */
-  VH_EMITTING, /* body read; handing its texts over, maybe waiting for room */
+  VH_EMITTING, /* body read; handing its texts over, maybe waiting for room
+                * or (ack = "delivered") for their acks */
   VH_LINGER    /* answered and closing: the rest of the input is discarded */
 } vh_state_t;
 
@@ -126,6 +140,7 @@ typedef struct vh_conn_s {
   size_t next_text;
   uint64_t busy_until_ms;
   char stream[128];
+  vh_ack_t *ack; /* NULL unless answering after acks */
 
   /* input that arrived behind a request while it was being handled */
   char *rest;
@@ -174,6 +189,22 @@ void vh_request_reset(vh_conn_t *c);
 
 /* Milliseconds on the loop's clock. */
 uint64_t vh_now(const vh_server_t *srv);
+
+/* Every text of the request has been acked: answer 202 or 503. */
+void vh_request_acked(vh_conn_t *c);
+
+/* The acks did not all come within ack_timeout_ms: answer 503. */
+void vh_request_ack_late(vh_conn_t *c);
+
+/* ---- http_ack.c ---- */
+
+vh_ack_t *vh_ack_new(vh_conn_t *c);
+
+/* The connection is done with its request's record (answered or closing). */
+void vh_ack_detach(vh_conn_t *c);
+
+/* The host's ack of one text (vigil_ack_cb); arg is a vh_ack_t. */
+void vh_ack_cb(void *arg, int status);
 
 /* ---- http_source.c ---- */
 

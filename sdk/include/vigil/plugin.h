@@ -41,7 +41,7 @@ extern "C" {
 #endif
 
 #define VIGIL_ABI_MAJOR 1
-#define VIGIL_ABI_MINOR 1
+#define VIGIL_ABI_MINOR 2
 
 /* The one symbol a plugin exports. */
 #define VIGIL_PLUGIN_ENTRY_SYMBOL "vigil_plugin_entry"
@@ -192,6 +192,20 @@ typedef struct vigil_services_s {
    */
   int (*emit_acked)(vigil_host_t *host, const void *data, size_t len, vigil_format_t format,
                     const vigil_position_t *pos, vigil_ack_cb ack, void *arg);
+
+  /* ---- ABI 1.2 ---- */
+
+  /*
+   * emit_acked() that never waits, like try_emit(): VIGIL_EAGAIN, having
+   * taken nothing, when the pipeline cannot take the bytes right now; ack
+   * is then never called. Once it returns VIGIL_OK, ack(arg, status)
+   * follows on the loop thread exactly once, as for emit_acked(), possibly
+   * long after (a sink that retries). Lets a source on the loop thread
+   * (the HTTP server) answer only once its input is safe. Any thread.
+   */
+  int (*try_emit_acked)(vigil_host_t *host, const void *data, size_t len,
+                        vigil_format_t format, const vigil_position_t *pos, vigil_ack_cb ack,
+                        void *arg);
 } vigil_services_t;
 
 /*
