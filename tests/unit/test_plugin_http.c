@@ -644,6 +644,131 @@ static void test_stop_while_waiting(void **state) {
   fh_close(h);
 }
 
+/* ---- ack = "delivered": answers wait for the host's acks (ABI 1.2) -------------------------- */
+
+static fakehost_t *acked_server(const char *config, int *port) {
+  fakehost_t *h = fh_open("source_http.so", "http", VIGIL_PLUGIN_SOURCE);
+  const char *err = NULL;
+
+  fh_enable_acks(h, 1); /* held: the test says when each text is safe */
+  /* The fake's emit_acked never waits, so it serves as try_emit_acked. */
+  h->svc.try_emit_acked = fh_emit_acked;
+  h->svc.try_emit = try_emit;
+  if (fh_create(h, config, &err) != VIGIL_OK)
+    fail_msg("create(%s): %s", config, err ? err : "?");
+  assert_int_equal(h->plugin->start(h->inst), VIGIL_OK);
+  *port = port_of(h);
+  return h;
+}
+
+static void start_client(client_t *c, pthread_t *t, int port, const char *req, int want) {
+  c->port = port;
+  c->req = req;
+  c->req_len = strlen(req);
+  c->want = want;
+  atomic_init(&c->done, 0);
+  assert_int_equal(pthread_create(t, NULL, client_main, c), 0);
+}
+
+static void finish_client(fakehost_t *h, client_t *c, pthread_t t) {
+  while (!atomic_load(&c->done))
+    fh_pump(h, 1);
+  pthread_join(t, NULL);
+}
+
+static void test_acked_pipelined(void **state) {
+  int port;
+  fakehost_t *h = acked_server("{\"listen\":\"127.0.0.1:0\"}", &port);
+  char *one = post("/v1/events", "", "{\"n\":1}\n{\"n\":2}\n");
+  char *two = post("/v1/events", "", "{\"n\":3}");
+  char *all = malloc(strlen(one) + strlen(two) + 64);
+  client_t *c = calloc(1, sizeof(*c));
+  pthread_t t;
+  const char *second;
+
+  sprintf(all, "%s%sGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", one, two);
+  start_client(c, &t, port, all, 3);
+  FH_WAIT(h, fh_nrecs(h) == 2, 2000);
+  /* Both texts are in, unacked: no answer, and the next request waits. */
+  for (int i = 0; i < 10; i++)
+    fh_pump(h, 5);
+  assert_int_equal(fh_nrecs(h), 2);
+  assert_int_equal(fh_release_acks(h, 1, VIGIL_OK), 1);
+  for (int i = 0; i < 4; i++)
+    fh_pump(h, 5);
+  assert_int_equal(fh_nrecs(h), 2);
+  assert_int_equal(fh_release_acks(h, 1, VIGIL_OK), 1);
+  FH_WAIT(h, fh_nrecs(h) == 3, 2000);
+  assert_int_equal(fh_nrecs(h), 3);
+  assert_int_equal(fh_release_acks(h, 1, VIGIL_OK), 1);
+  finish_client(h, c, t);
+  assert_int_equal(c->got, 3);
+  assert_status(c, "HTTP/1.1 202 Accepted\r\n");
+  assert_has(c, "{\"accepted\":2,\"request_id\":\"1\"}");
+  second = strstr(c->resp, "{\"accepted\":1,\"request_id\":\"2\"}");
+  assert_non_null(second);
+  assert_non_null(strstr(second, "HTTP/1.1 200 OK\r\n"));
+  free(c);
+  free(one);
+  free(two);
+  free(all);
+  fh_close(h);
+}
+
+/* One request, its acks released with `status`; returns the client. */
+static client_t *acked_once(fakehost_t *h, int port, const char *req, int status) {
+  client_t *c = calloc(1, sizeof(*c));
+  size_t before = fh_nrecs(h);
+  pthread_t t;
+
+  start_client(c, &t, port, req, 1);
+  FH_WAIT(h, fh_nrecs(h) == before + 2, 2000);
+  assert_int_equal(fh_release_acks(h, 1, VIGIL_OK), 1);
+  assert_int_equal(fh_release_acks(h, 1, status), 1);
+  finish_client(h, c, t);
+  return c;
+}
+
+static void test_acked_failures(void **state) {
+  int port;
+  fakehost_t *h = acked_server("{\"listen\":\"127.0.0.1:0\",\"ack_timeout_ms\":100}", &port);
+  char *req = post("/v1/events", "", "{\"n\":1}\n{\"n\":2}\n");
+  client_t *c;
+  pthread_t t;
+
+  /* One text of two given up: the client is told to resend the body. */
+  c = acked_once(h, port, req, VIGIL_EIO);
+  assert_status(c, "HTTP/1.1 503 Service Unavailable\r\n");
+  assert_has(c, "Retry-After: 1\r\n");
+  assert_has(c, "could not be delivered or spooled; resend the body");
+  assert_has(c, "\"accepted\":0,\"total\":2");
+  free(c);
+  c = acked_once(h, port, req, VIGIL_ECLOSED);
+  assert_status(c, "HTTP/1.1 503 Service Unavailable\r\n");
+  assert_has(c, "vigil stopped before the events were processed");
+  free(c);
+  /* No acks within ack_timeout_ms: 503; the late acks find the request
+   * answered and only free its record (ASan checks). */
+  c = calloc(1, sizeof(*c));
+  start_client(c, &t, port, req, 1);
+  finish_client(h, c, t);
+  assert_status(c, "HTTP/1.1 503 Service Unavailable\r\n");
+  assert_has(c, "not confirmed within 100 ms");
+  assert_int_equal(fh_release_acks(h, 2, VIGIL_OK), 2);
+  free(c);
+  /* A request still waiting at stop: 503, and its acks come after. */
+  c = calloc(1, sizeof(*c));
+  start_client(c, &t, port, req, 1);
+  FH_WAIT(h, fh_nrecs(h) == 8, 2000);
+  fh_stop_destroy(h); /* acks the rest with VIGIL_ECLOSED */
+  finish_client(h, c, t);
+  assert_status(c, "HTTP/1.1 503 Service Unavailable\r\n");
+  assert_has(c, "vigil is stopping");
+  free(c);
+  free(req);
+  fh_close(h);
+}
+
 static void test_slow_client_timed_out(void **state) {
   int port;
   fakehost_t *h = server("{\"listen\":\"127.0.0.1:0\",\"header_timeout_ms\":100}", &port);
@@ -717,6 +842,8 @@ static void test_config_errors(void **state) {
   expect_create_error("{\"token_file\":\"/nonexistent/token\"}",
                       "cannot open token file \"/nonexistent/token\"");
   expect_create_error("{\"max_body_bytes\":0}", "must be a positive integer");
+  expect_create_error("{\"ack\":\"maybe\"}",
+                      "http source: ack must be \"delivered\" or \"accepted\", not \"maybe\"");
   /* Without try_emit (an ABI 1.0 host) the source refuses to run. */
   h = fh_open("source_http.so", "http", VIGIL_PLUGIN_SOURCE);
   h->svc.size = (uint32_t)offsetof(vigil_services_t, try_emit);
@@ -762,6 +889,8 @@ int main(void) {
       cmocka_unit_test_setup(test_keep_alive_and_pipelining, setup),
       cmocka_unit_test_setup(test_busy_gives_503_then_recovers, setup),
       cmocka_unit_test_setup(test_stop_while_waiting, setup),
+      cmocka_unit_test_setup(test_acked_pipelined, setup),
+      cmocka_unit_test_setup(test_acked_failures, setup),
       cmocka_unit_test_setup(test_slow_client_timed_out, setup),
       cmocka_unit_test_setup(test_connection_limit, setup),
       cmocka_unit_test_setup(test_config_errors, setup),
