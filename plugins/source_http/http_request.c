@@ -344,7 +344,10 @@ static void health(vh_conn_t *c) {
  * crash after the 202 loses nothing the client was promised. Known limit:
  * with ack = "accepted", or on an ABI 1.1 host, 202 means only that the
  * texts are in the pipeline's memory, and a crash (SIGKILL, power loss)
- * right after it loses them.
+ * right after it loses them. Also: the host acks a source's emits in emit
+ * order, so one request whose alert waits on a retrying sink holds back the
+ * 202 of every later request until it is settled (ack_timeout_ms bounds the
+ * wait); per-emit acks out of order in the core would lift that.
  */
 static void accepted(vh_conn_t *c) {
   char body[128];
