@@ -105,8 +105,8 @@ static void test_format_exact(void **state) {
 static void test_format_hostile_fields(void **state) {
   sl_format_t f = fmt();
   /* Actor with quote, backslash, bracket, a newline and a lone UTF-8 byte. */
-  vigil_alert_t a = alert("{\"actor\":\"x\\\"y\\\\z]w\\nv\\u00e9\"}", "r id\xc3\xa9", "line1\nline2",
-                          VIGIL_SEV_CRITICAL, &tokens[0]);
+  vigil_alert_t a = alert("{\"actor\":\"x\\\"y\\\\z]w\\nv\\u00e9\"}", "r id\xc3\xa9",
+                          "line1\nline2", VIGIL_SEV_CRITICAL, &tokens[0]);
   char bad_json[] = "{\"actor\":\"a\xff" "b\"}";
   int cut;
   char *s;
