@@ -335,3 +335,142 @@ int64_t vigil_pattern_cost(const char *s, size_t ls, const char *p, size_t lp, s
   }
   return w.steps;
 }
+
+/* The index just past the set [ ... ] starting at p[i] == '[', as Lua's
+ * class_end reads it, or -1 when it is not closed. */
+static ptrdiff_t set_end(const char *p, size_t lp, size_t i) {
+  i++;
+  if (i < lp && p[i] == '^')
+    i++;
+  do { /* the first character is a member even when it is ']' */
+    if (i >= lp)
+      return -1;
+    if (p[i++] == '%' && i < lp)
+      i++;
+  } while (i >= lp || p[i] != ']');
+  return (ptrdiff_t)i + 1;
+}
+
+/* Whether the item p[i] .. p[e - 1] (one character class) matches c. */
+static int item_has(const char *p, size_t i, size_t e, unsigned char c) {
+  switch (p[i]) {
+  case '.': return 1;
+  case '%': return in_class(c, (unsigned char)p[i + 1]);
+  case '[': return in_set(c, p + i, p + e - 1);
+  default: return (unsigned char)p[i] == c;
+  }
+}
+
+/* Whether the repetition of item p[i] .. p[e - 1], whose quantifier is at
+ * p[e], can only go on one way: the pattern ends after it (captures
+ * aside), or '$' ends it, or a literal character the item cannot match
+ * follows once (no '*', '-', '?'). Then of the lengths the repetition
+ * tries, only its whole run gets past what follows, every other length
+ * fails there in one step: its cost adds to the search, it does not
+ * multiply it. */
+static int guarded(const char *p, size_t lp, size_t i, size_t e) {
+  size_t k = e + 1;
+  size_t ke;
+  unsigned char c;
+
+  while (k < lp && (p[k] == '(' || p[k] == ')'))
+    k++;
+  if (k >= lp || (p[k] == '$' && k + 1 == lp))
+    return 1;
+  if (p[k] == '.' || p[k] == '[' ||
+      (p[k] == '%' && (k + 1 >= lp || isalnum((unsigned char)p[k + 1]))))
+    return 0;
+  c = (unsigned char)(p[k] == '%' ? p[k + 1] : p[k]);
+  ke = p[k] == '%' ? k + 2 : k + 1;
+  if (ke < lp && (p[ke] == '*' || p[ke] == '-' || p[ke] == '?'))
+    return 0;
+  return !item_has(p, i, e, c);
+}
+
+/* Reads the items in the order and with the cases of Lua's match(). */
+int vigil_pattern_reps(const char *p, size_t lp, int all, int *anchored, int *linear) {
+  int reps = 0;
+  size_t i = 0;
+  ptrdiff_t e;
+
+  *linear = 0;
+  *anchored = all != 2 && lp > 0 && *p == '^';
+  if (*anchored)
+    i = 1;
+  while (i < lp) {
+    if (p[i] == '(' || p[i] == ')' || (p[i] == '$' && i + 1 == lp)) {
+      i++;
+      continue;
+    }
+    if (p[i] == '%' && i + 1 >= lp)
+      return -1;
+    if (p[i] == '%' && p[i + 1] == 'b') {
+      if (i + 3 >= lp)
+        return -1;
+      reps++;
+      i += 4;
+      continue;
+    }
+    if (p[i] == '%' && p[i + 1] == 'f') {
+      if (i + 2 >= lp || p[i + 2] != '[' || (e = set_end(p, lp, i + 2)) < 0)
+        return -1;
+      i = (size_t)e;
+      continue;
+    }
+    if (p[i] == '%' && isdigit((unsigned char)p[i + 1])) {
+      reps++;
+      i += 2;
+      continue;
+    }
+    e = p[i] == '%' ? (ptrdiff_t)i + 2 : p[i] == '[' ? set_end(p, lp, i) : (ptrdiff_t)i + 1;
+    if (e < 0)
+      return -1;
+    if ((size_t)e < lp && (p[e] == '*' || p[e] == '+' || p[e] == '-' || p[e] == '?')) {
+      if (guarded(p, lp, i, (size_t)e))
+        (*linear)++;
+      else
+        reps++;
+      e++;
+    }
+    i = (size_t)e;
+  }
+  return reps;
+}
+
+/* Rules call a handful of constant patterns on every event, so shapes are
+ * kept, per thread (each worker has its own Lua state), in slots picked by
+ * the pattern's address and checked against a copy of its bytes: a
+ * collected string whose address a new pattern takes only misses. */
+#define SHAPE_SLOTS 64
+#define SHAPE_MAX 48
+
+typedef struct shape_s {
+  size_t lp; /* 0: empty slot */
+  int all;
+  int reps;
+  int anchored;
+  int linear;
+  char p[SHAPE_MAX];
+} shape_t;
+
+static _Thread_local shape_t shapes[SHAPE_SLOTS];
+
+int vigil_pattern_shape(const char *p, size_t lp, int all, int *anchored, int *linear) {
+  shape_t *sh = &shapes[((uintptr_t)p >> 4 ^ lp) % SHAPE_SLOTS];
+
+  if (sh->lp == lp && sh->all == all && lp > 0 && memcmp(sh->p, p, lp) == 0) {
+    *anchored = sh->anchored;
+    *linear = sh->linear;
+    return sh->reps;
+  }
+  sh->reps = vigil_pattern_reps(p, lp, all, anchored, linear);
+  sh->lp = 0;
+  if (lp == 0 || lp > SHAPE_MAX)
+    return sh->reps;
+  memcpy(sh->p, p, lp);
+  sh->lp = lp;
+  sh->all = all;
+  sh->anchored = *anchored;
+  sh->linear = *linear;
+  return sh->reps;
+}

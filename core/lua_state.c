@@ -37,8 +37,10 @@
  * (charge()): the iterations of rep and move, and for string.find, match,
  * gmatch and gsub a step count of the same search made by
  * core/lua_pattern.c before the stock matcher runs (patterns without
- * repetition are charged a bound, not walked). Each call may also
- * allocate at most churn_limit bytes in all, which bounds string building.
+ * repetition are charged a bound, and small searches, judged by a bound
+ * from the pattern's shape in small_search(), are not walked). Each call
+ * may also allocate at most churn_limit bytes in all, which bounds string
+ * building.
  *
  * Some single instructions cost in proportion to their operands (== on
  * two long strings compares every byte), so no count bounds time alone:
@@ -360,46 +362,39 @@ static int charged_move(lua_State *L) {
 }
 
 
-/* One pass over the pattern (NULs included: Lua reads past them): whether
- * it has any special character, and its repetitions ('*', '+', '-', '?',
- * %b and %1-%9, counted escaped or not: over-counting only costs a walk). */
-static int repetitions(const char *p, size_t lp, int *special) {
-  int reps = 0;
+/* Whether p has a character that makes Lua's find a pattern search (its
+ * SPECIALS; NULs included: Lua reads past them). */
+static int special_chars(const char *p, size_t lp) {
   size_t i;
 
-  *special = 0;
   for (i = 0; i < lp; i++) {
     switch (p[i]) {
-    case '*': case '+': case '-': case '?':
-      reps++;
-      *special = 1;
-      break;
-    case '%':
-      if (i + 1 < lp && (p[i + 1] == 'b' || isdigit((unsigned char)p[i + 1])))
-        reps++;
-      *special = 1;
-      break;
-    case '^': case '$': case '.': case '(': case '[':
-      *special = 1;
-      break;
+    case '^': case '$': case '*': case '+': case '?': case '.': case '(': case '[':
+    case '%': case '-':
+      return 1;
     default:
       break;
     }
   }
-  return reps;
+  return 0;
 }
 
 /* A search with r repetitions over n bytes tries at most (n + 1)^(r + 1)
- * paths of at most lp + 1 items. Under SMALL_SEARCH steps it takes a few
- * milliseconds at worst, and the time check every VIGIL_LUA_HOOK_STEP
- * instructions bounds how many run uncharged, so it is not walked: most
- * rule patterns (one repetition over an ARN) end here at no extra cost. */
+ * paths, (n + 1)^r when anchored (one start), of at most lp + 1 items; a
+ * repetition vigil_pattern_shape finds linear adds at most 2n + 3 steps to
+ * a path instead of multiplying the paths. Under SMALL_SEARCH steps it
+ * takes a few milliseconds at worst, and the time check every
+ * VIGIL_LUA_HOOK_STEP instructions bounds how many run uncharged, so it is
+ * not walked: most rule patterns (repetitions over an ARN up to the next
+ * ':' or '/') end here at no extra cost. */
 #define SMALL_SEARCH ((uint64_t)1 << 20)
 
-static int small_search(size_t n, size_t lp, int reps) {
-  uint64_t bound = (uint64_t)lp + 1;
+static int small_search(size_t n, size_t lp, int reps, int anchored, int linear) {
+  uint64_t bound = (uint64_t)lp + 1 + (uint64_t)linear * (2 * (uint64_t)n + 3);
 
-  for (; reps >= 0 && bound <= SMALL_SEARCH; reps--)
+  if (n >= SMALL_SEARCH || bound > SMALL_SEARCH)
+    return 0;
+  for (reps -= anchored; reps >= 0 && bound <= SMALL_SEARCH; reps--)
     bound *= n + 1;
   return bound <= SMALL_SEARCH;
 }
@@ -416,8 +411,10 @@ static int charged_pattern(lua_State *L) {
   const char *p = luaL_checklstring(L, 2, &lp);
   lua_Integer init = kind < 3 ? luaL_optinteger(L, 3, 1) : 1;
   int64_t left = ls->budget - ls->work - ls->instr;
-  int special;
+  int anchored;
+  int linear;
   int reps;
+  int all;
 
   if (init < 0)
     init = -init > (lua_Integer)n ? 1 : (lua_Integer)n + init + 1;
@@ -425,15 +422,18 @@ static int charged_pattern(lua_State *L) {
     init = 1;
   if (init > (lua_Integer)n + 1)
     return call_stock(L); /* nothing to search */
-  reps = repetitions(p, lp, &special);
-  if (kind == 0 && (lua_toboolean(L, 4) || !special))
+  if (kind == 0 && (lua_toboolean(L, 4) || !special_chars(p, lp))) {
     charge(L, 1 + (n >> 6) + (((uint64_t)n * lp) >> 8));
-  else if (reps == 0)
+    return call_stock(L);
+  }
+  all = kind == 2 ? 2 : kind == 3;
+  reps = vigil_pattern_shape(p, lp, all, &anchored, &linear);
+  if (reps == 0 && linear == 0)
     /* each start tries each item at most once: a bound, no walk */
     charge(L, 1 + (((uint64_t)n + 1) * lp >> 3));
-  else if (!small_search(n, lp, reps))
-    charge(L, (lua_Unsigned)vigil_pattern_cost(s, n, p, lp, (size_t)init - 1,
-                                               kind == 2 ? 2 : kind == 3, left));
+  else if (reps < 0 || !small_search(n, lp, reps, anchored, linear))
+    /* malformed patterns too: Lua may backtrack long before the fault */
+    charge(L, (lua_Unsigned)vigil_pattern_cost(s, n, p, lp, (size_t)init - 1, all, left));
   return call_stock(L);
 }
 

@@ -90,12 +90,90 @@ static void malformed_stops_without_hanging(void **state) {
   assert_true(cost("abc", "a)", 0) < 100);
 }
 
+static int reps(const char *p, int all, int *anchored, int *linear) {
+  return vigil_pattern_reps(p, strlen(p), all, anchored, linear);
+}
+
+/* The shape read as Lua reads the pattern: escapes and set members are no
+ * repetitions, a repetition is linear only when what follows stops it. */
+static void shape_follows_lua(void **state) {
+  int a;
+  int l;
+
+  (void)state;
+  assert_int_equal(reps("^arn:[%w%-]+:iam::(%d+)", 0, &a, &l), 0);
+  assert_int_equal(a, 1);
+  assert_int_equal(l, 2);
+  assert_int_equal(reps(":assumed%-role/[^/]+/i%-(%x+)$", 0, &a, &l), 0);
+  assert_int_equal(a, 0);
+  assert_int_equal(l, 2);
+  assert_int_equal(reps("%-%w%w%w%w%w%w$", 1, &a, &l), 0);
+  assert_int_equal(l, 0);
+  assert_int_equal(reps("[*+?-]%?", 0, &a, &l), 0);
+  assert_int_equal(l, 0);
+  /* gmatch reads '^' as a character. */
+  assert_int_equal(reps("^a", 2, &a, &l), 0);
+  assert_int_equal(a, 0);
+  /* Followed by what they match, by another repetition, by a class or
+   * across captures into one: they multiply. */
+  assert_int_equal(reps("a*a*a*a*b", 0, &a, &l), 3);
+  assert_int_equal(l, 1);
+  assert_int_equal(reps("(a*)(a*)b", 0, &a, &l), 1);
+  assert_int_equal(l, 1);
+  assert_int_equal(reps(".-b", 0, &a, &l), 1);
+  assert_int_equal(reps("[^/]*/?x", 0, &a, &l), 1);
+  assert_int_equal(reps("%d+%a", 0, &a, &l), 1);
+  assert_int_equal(reps("%d+%1", 0, &a, &l), 2);
+  assert_int_equal(reps("x%b()y", 0, &a, &l), 1);
+  assert_int_equal(reps("%f[%w]%w+", 0, &a, &l), 0);
+  assert_int_equal(l, 1);
+  /* Malformed: -1, to be walked. */
+  assert_int_equal(reps("a*[b", 0, &a, &l), -1);
+  assert_int_equal(reps("a*%", 0, &a, &l), -1);
+  assert_int_equal(reps("%bx", 0, &a, &l), -1);
+  assert_int_equal(reps("%fx", 0, &a, &l), -1);
+}
+
+/* The cache answers by the pattern's bytes, not its address: new bytes at
+ * an address it has seen (a collected string's, reused) are read anew. */
+static void shape_cache_follows_the_bytes(void **state) {
+  char p[64];
+  int a;
+  int l;
+  int ra;
+  int rl;
+
+  (void)state;
+  strcpy(p, "[^/]+/x");
+  assert_int_equal(vigil_pattern_shape(p, strlen(p), 0, &a, &l), 0);
+  assert_int_equal(l, 1);
+  assert_int_equal(vigil_pattern_shape(p, strlen(p), 0, &a, &l), 0);
+  assert_int_equal(l, 1);
+  strcpy(p, "[^/]+.x"); /* same length, same address, now a multiplier */
+  assert_int_equal(vigil_pattern_shape(p, strlen(p), 0, &a, &l), 1);
+  assert_int_equal(l, 0);
+  /* The kind is part of the key: '^' anchors find, not gmatch. */
+  strcpy(p, "^a*b");
+  assert_int_equal(vigil_pattern_shape(p, strlen(p), 0, &a, &l), 0);
+  assert_int_equal(a, 1);
+  assert_int_equal(vigil_pattern_shape(p, strlen(p), 2, &a, &l), 0);
+  assert_int_equal(a, 0);
+  /* Longer than a slot holds: parsed every time, same answer. */
+  memset(p, 'a', 60);
+  strcpy(p + 60, "*a");
+  assert_int_equal(vigil_pattern_shape(p, strlen(p), 0, &a, &l),
+                   vigil_pattern_reps(p, strlen(p), 0, &ra, &rl));
+  assert_int_equal(l, rl);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(everyday_patterns_are_cheap),
       cmocka_unit_test(bombs_go_over),
       cmocka_unit_test(linear_where_lua_is),
       cmocka_unit_test(malformed_stops_without_hanging),
+      cmocka_unit_test(shape_follows_lua),
+      cmocka_unit_test(shape_cache_follows_the_bytes),
   };
 
   return cmocka_run_group_tests(tests, NULL, NULL);
