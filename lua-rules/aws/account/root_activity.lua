@@ -79,6 +79,7 @@ rule {
                             error_code = "Client.UnauthorizedOperation" } } },
     { name = "root sign-in is aws/signin's", fires = false,
       event = "../signin/samples/console_login_root.json" },
-    { name = "IAM user call", fires = false, event = "samples/put_alternate_contact_security.json" },
+    { name = "IAM user call", fires = false,
+      event = "samples/put_alternate_contact_security.json" },
   },
 }

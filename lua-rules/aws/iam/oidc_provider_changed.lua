@@ -81,7 +81,8 @@ rule {
       event = "samples/add_client_id_oidc.json",
       alert = { context = { client_id = "attacker-app", via_console = false,
                             provider = "arn:aws:iam::111122223333:oidc-provider/oidc.eks."
-                              .. "us-east-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE" } } },
+                              .. "us-east-1.amazonaws.com/id/"
+                              .. "EXAMPLED539D4633E53DE1B71EXAMPLE" } } },
     { name = "denied call", fires = false, event = "samples/create_oidc_provider_denied.json" },
   },
 }

@@ -29,7 +29,8 @@ rule {
     "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_third-party.html",
     "https://attack.mitre.org/techniques/T1098/003/",
   },
-  on = { eventSource = "iam.amazonaws.com", eventName = { "UpdateAssumeRolePolicy", "CreateRole" } },
+  on = { eventSource = "iam.amazonaws.com",
+         eventName = { "UpdateAssumeRolePolicy", "CreateRole" } },
   when = function(e)
     return aws.succeeded(e) and not aws.is_aws_service(e) and exposure(e) == "external"
   end,

@@ -28,7 +28,8 @@ rule {
     "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_principal.html",
     "https://attack.mitre.org/techniques/T1098/003/",
   },
-  on = { eventSource = "iam.amazonaws.com", eventName = { "UpdateAssumeRolePolicy", "CreateRole" } },
+  on = { eventSource = "iam.amazonaws.com",
+         eventName = { "UpdateAssumeRolePolicy", "CreateRole" } },
   when = function(e)
     return aws.succeeded(e)
       and identity.trust_exposure(trust_doc(e), identity.own_account(e)) == "public"

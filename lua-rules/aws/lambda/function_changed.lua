@@ -63,7 +63,8 @@ rule {
     },
   },
   tests = {
-    { name = "function deleted by a user", fires = true, event = "samples/delete_function_user.json",
+    { name = "function deleted by a user", fires = true,
+      event = "samples/delete_function_user.json",
       alert = { severity = "info", context = { via_console = false } } },
     { name = "alias moved in the console", fires = true,
       event = "samples/alias_updated_console.json" },

@@ -15,7 +15,8 @@ rule {
   severity = "medium",
   description = "A principal in the management account asked AWS Organizations to create "
     .. "a new member account.",
-  tags = { "attack.t1136.003", "attack.persistence", "attack.t1583", "attack.resource_development" },
+  tags = { "attack.t1136.003", "attack.persistence", "attack.t1583",
+          "attack.resource_development" },
   references = {
     "https://docs.aws.amazon.com/organizations/latest/APIReference/API_CreateAccount.html",
     "https://attack.mitre.org/techniques/T1136/003/",

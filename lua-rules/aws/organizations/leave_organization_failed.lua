@@ -14,7 +14,8 @@ rule {
   tags = { "attack.t1562", "attack.defense_evasion" },
   references = {
     "https://docs.aws.amazon.com/organizations/latest/APIReference/API_LeaveOrganization.html",
-    "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps_examples_general.html",
+    "https://docs.aws.amazon.com/organizations/latest/userguide/"
+      .. "orgs_manage_policies_scps_examples_general.html",
     "https://attack.mitre.org/techniques/T1562/",
   },
   on = { eventSource = "organizations.amazonaws.com", eventName = "LeaveOrganization" },

@@ -60,6 +60,7 @@ rule {
                               .. "AppleWebKit/537.36 (KHTML, like Gecko) Chrome/125.0.0.0 "
                               .. "Safari/537.36" } } },
     { name = "successful root sign-in", fires = false, event = "samples/console_login_root.json" },
-    { name = "failed IAM user sign-in", fires = false, event = "samples/console_login_failed.json" },
+    { name = "failed IAM user sign-in", fires = false,
+      event = "samples/console_login_failed.json" },
   },
 }

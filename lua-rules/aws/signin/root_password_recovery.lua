@@ -47,7 +47,8 @@ rule {
     },
   },
   tests = {
-    { name = "recovery requested", fires = true, event = "samples/password_recovery_requested.json" },
+    { name = "recovery requested", fires = true,
+      event = "samples/password_recovery_requested.json" },
     { name = "not root", fires = false,
       event = { eventSource = "signin.amazonaws.com", eventName = "PasswordRecoveryRequested",
                 eventTime = "2024-06-11T10:00:00Z", userIdentity = { type = "IAMUser" } } },

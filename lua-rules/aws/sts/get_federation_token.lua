@@ -20,7 +20,8 @@ rule {
            "attack.persistence" },
   references = {
     "https://docs.aws.amazon.com/STS/latest/APIReference/API_GetFederationToken.html",
-    "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_temp_control-access_disable-perms.html",
+    "https://docs.aws.amazon.com/IAM/latest/UserGuide/"
+      .. "id_credentials_temp_control-access_disable-perms.html",
     "https://attack.mitre.org/techniques/T1550/001/",
   },
   on = { eventSource = "sts.amazonaws.com", eventName = "GetFederationToken" },
