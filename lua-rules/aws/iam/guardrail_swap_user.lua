@@ -10,24 +10,7 @@
 -- change as well as a person). Groups: aws.iam.guardrail_swap_group.
 local aws = require "vigil.aws"
 
-local ACTOR = "arn:aws:sts::111122223333:assumed-role/PlatformAdmin/dana@example.com"
-local DENY = "arn:aws:iam::111122223333:policy/DenyIAMChanges"
-local ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
-
--- A {Detach,Attach}UserPolicy call at minute `min` for the tests.
-local function call(name, policy, min, opts)
-  opts = opts or {}
-  return {
-    eventVersion = "1.09", eventSource = "iam.amazonaws.com", eventName = name,
-    eventTime = string.format("2024-06-11T%02d:%02d:00Z", 10 + min // 60, min % 60),
-    awsRegion = "us-east-1", sourceIPAddress = "198.51.100.23",
-    userAgent = "aws-cli/2.15.30 Python/3.11.8 Linux/6.5.0 exe/x86_64 prompt/off",
-    recipientAccountId = "111122223333", errorCode = opts.err,
-    userIdentity = { type = "AssumedRole", accountId = "111122223333",
-                     arn = opts.actor or ACTOR, invokedBy = opts.via },
-    requestParameters = { userName = opts.user or "svc-build", policyArn = policy },
-  }
-end
+local cases = require "vigil.iam_swap_cases"
 
 rule {
   id = "aws.iam.guardrail_swap_user",
@@ -91,37 +74,5 @@ rule {
         .. "AttributeKey=Username,AttributeValue=<user>",
     },
   },
-  tests = {
-    { name = "guardrail detached, admin attached 10 minutes later", fires = true, alerts = 1,
-      events = { call("DetachUserPolicy", DENY, 0), call("AttachUserPolicy", ADMIN, 10) },
-      alert = { severity = "critical", actor = ACTOR } },
-    { name = "attach alone", fires = false, alerts = 0,
-      events = { call("AttachUserPolicy", ADMIN, 10) } },
-    { name = "attach before the detach is not the sequence", fires = false, alerts = 0,
-      events = { call("AttachUserPolicy", ADMIN, 0), call("DetachUserPolicy", DENY, 10) } },
-    { name = "admin attached 40 minutes later", fires = false, alerts = 0,
-      events = { call("DetachUserPolicy", DENY, 0), call("AttachUserPolicy", ADMIN, 40) } },
-    { name = "ordinary policy detached first", fires = false, alerts = 0,
-      events = { call("DetachUserPolicy", "arn:aws:iam::aws:policy/ReadOnlyAccess", 0),
-                 call("AttachUserPolicy", ADMIN, 10) } },
-    { name = "an ordinary policy attached after the guardrail", fires = false, alerts = 0,
-      events = { call("DetachUserPolicy", DENY, 0),
-                 call("AttachUserPolicy", "arn:aws:iam::aws:policy/ReadOnlyAccess", 10) } },
-    { name = "admin attached to another user", fires = false, alerts = 0,
-      events = { call("DetachUserPolicy", DENY, 0),
-                 call("AttachUserPolicy", ADMIN, 10, { user = "svc-metrics" }) } },
-    { name = "another principal attached the admin policy", fires = false, alerts = 0,
-      events = { call("DetachUserPolicy", DENY, 0),
-                 call("AttachUserPolicy", ADMIN, 10,
-                      { actor = "arn:aws:iam::111122223333:user/alice" }) } },
-    { name = "the detach was denied", fires = false, alerts = 0,
-      events = { call("DetachUserPolicy", DENY, 0, { err = "AccessDenied" }),
-                 call("AttachUserPolicy", ADMIN, 10) } },
-    { name = "the attach was denied", fires = false, alerts = 0,
-      events = { call("DetachUserPolicy", DENY, 0),
-                 call("AttachUserPolicy", ADMIN, 10, { err = "AccessDenied" }) } },
-    { name = "both steps through a CloudFormation stack still fire", fires = true, alerts = 1,
-      events = { call("DetachUserPolicy", DENY, 0, { via = "cloudformation.amazonaws.com" }),
-                 call("AttachUserPolicy", ADMIN, 10, { via = "cloudformation.amazonaws.com" }) } },
-  },
+  tests = cases.tests("User", "svc-build", "svc-metrics"),
 }
