@@ -98,7 +98,7 @@ report() {
 }
 
 # start_receiver NAME ARGS...: webhook_receiver.py logging to $TMP/NAME.jsonl;
-# sets $rpid and $port. The caller's EXIT trap should kill "$rpid".
+# sets $rpid and $port. lib.sh's EXIT trap kills it.
 start_receiver() {
   local name=$1; shift
   rm -f "$TMP/port"

@@ -4,7 +4,18 @@ set -euo pipefail
 : "${VIGIL:?set by ctest}"
 : "${VIGIL_SOURCE_DIR:?set by ctest}"
 TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+
+# Whatever a test started in the background (receivers, vigil run) is killed
+# when the test exits, however it exits, so nothing outlives it and holds
+# ctest's output open; then the scratch folder goes.
+at_exit() {
+  local p
+  for p in $(jobs -p); do
+    { kill -KILL "$p" && wait "$p"; } 2>/dev/null || true # no "Killed" notice
+  done
+  rm -rf "$TMP"
+}
+trap at_exit EXIT
 
 fail() {
   echo "FAIL: $*" >&2

@@ -16,13 +16,6 @@
 rpid=
 vpid=
 spid=
-cleanup() {
-  [ -n "$vpid" ] && kill -KILL "$vpid" 2>/dev/null
-  [ -n "$rpid" ] && kill "$rpid" 2>/dev/null
-  [ -n "$spid" ] && kill "$spid" 2>/dev/null
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
 
 files=8
 per=500

@@ -19,12 +19,6 @@
 
 rpid=
 vpid=
-cleanup() {
-  [ -n "$vpid" ] && kill -KILL "$vpid" 2>/dev/null
-  [ -n "$rpid" ] && kill "$rpid" 2>/dev/null
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
 
 # conf NAME EXTRA: a config following $TMP/NAME-logs with state in
 # $TMP/NAME-state, alerts to the receiver; EXTRA adds top-level keys.

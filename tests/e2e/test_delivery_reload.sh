@@ -11,12 +11,6 @@
 
 rpid=
 vpid=
-cleanup() {
-  [ -n "$vpid" ] && kill -KILL "$vpid" 2>/dev/null
-  [ -n "$rpid" ] && kill "$rpid" 2>/dev/null
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
 
 # version K: the test rule titled vK, plus a second file that changes too.
 version() {

@@ -9,12 +9,6 @@
 
 spid=
 vpid=
-cleanup() {
-  [ -n "$vpid" ] && kill -KILL "$vpid" 2>/dev/null
-  [ -n "$spid" ] && kill "$spid" 2>/dev/null
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
 
 # syslog_up [PORT]: a TCP receiver appending to $TMP/syslog.jsonl; sets $sport.
 syslog_up() {

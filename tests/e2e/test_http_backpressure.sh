@@ -11,12 +11,6 @@ command -v curl >/dev/null || { echo "curl is not installed: skipped"; exit 77; 
 pid=
 rpid=
 # Every step may fail (a process already gone) without skipping the rest.
-cleanup() {
-  [ -z "$pid" ] || kill -9 "$pid" 2>/dev/null || true
-  [ -z "$rpid" ] || kill "$rpid" 2>/dev/null || true
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
 
 mkdir "$TMP/rules"
 cat >"$TMP/rules/t.lua" <<'L'

@@ -11,11 +11,6 @@
 
 rpid=
 vpid=
-cleanup() {
-  [ -z "$vpid" ] || kill -KILL "$vpid" 2>/dev/null || true
-  [ -z "$rpid" ] || kill "$rpid" 2>/dev/null || true
-  rm -rf "$TMP"
-}
 
 # stop_failed PID: SIGTERM; vigil must exit 2 (alerts it could not deliver).
 stop_failed() {
@@ -24,7 +19,6 @@ stop_failed() {
   wait "$1" || st=$?
   [ "$st" -eq 2 ] || { tail -20 "$TMP/run.err" >&2; fail "vigil run exited $st, expected 2"; }
 }
-trap cleanup EXIT
 
 # run_vigil EXTRA HTTP-EXTRA: starts vigil with the http source and the
 # webhook sink (to $port); sets $vpid and $hport.

@@ -25,13 +25,6 @@ hpid=
 spid=
 # Every step may fail (a process already gone) without skipping the rest:
 # a receiver left running would hold ctest's output pipe open.
-cleanup() {
-  [ -z "$pid" ] || kill -9 "$pid" 2>/dev/null || true
-  [ -z "$hpid" ] || kill "$hpid" 2>/dev/null || true
-  [ -z "$spid" ] || kill "$spid" 2>/dev/null || true
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
 
 mkdir "$TMP/rules" "$TMP/landing" "$TMP/state"
 cat >"$TMP/rules/t.lua" <<'L'

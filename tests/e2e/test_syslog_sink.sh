@@ -8,12 +8,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 rpid=
 vpid=
-cleanup() {
-  [ -n "$rpid" ] && kill "$rpid" 2>/dev/null
-  [ -n "$vpid" ] && kill -9 "$vpid" 2>/dev/null
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
 
 mkdir "$TMP/rules"
 cat >"$TMP/rules/t.lua" <<'L'

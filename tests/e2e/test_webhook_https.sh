@@ -7,11 +7,6 @@ here=$(cd "$(dirname "$0")" && pwd)
 command -v openssl >/dev/null || { echo "SKIP: openssl is not installed"; exit 77; }
 
 rpid=
-cleanup() {
-  [ -n "$rpid" ] && kill "$rpid" 2>/dev/null
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
 
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 1 \
   -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \

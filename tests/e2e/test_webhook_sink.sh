@@ -10,11 +10,6 @@
 here=$(cd "$(dirname "$0")" && pwd)
 
 rpid=
-cleanup() {
-  [ -n "$rpid" ] && kill "$rpid" 2>/dev/null
-  rm -rf "$TMP"
-}
-trap cleanup EXIT
 
 mkdir "$TMP/rules"
 cat >"$TMP/rules/t.lua" <<'L'
