@@ -14,6 +14,7 @@
 -- rule does not have.
 local aws = require "vigil.aws"
 local data = require "vigil.data"
+local cases = require "vigil.cases"
 
 local function in_vpc(e)
   local v = e["requestParameters.vPCOptions"] or e["requestParameters.vpcOptions"]
@@ -104,13 +105,6 @@ rule {
     { name = "denied", fires = false, event = domain(OPEN, { err = "AccessDeniedException" }) },
     { name = "update without a policy", fires = false, event = domain(nil, {}) },
     { name = "opened through a CloudFormation stack still fires", fires = true,
-      event = (function()
-        local e = domain(OPEN, {})
-        e.userIdentity = e.userIdentity or {}
-        e.userIdentity.invokedBy = "cloudformation.amazonaws.com"
-        e.sourceIPAddress = "cloudformation.amazonaws.com"
-        e.userAgent = "cloudformation.amazonaws.com"
-        return e
-      end)() },
+      event = cases.through_stack(domain(OPEN, {})) },
   },
 }

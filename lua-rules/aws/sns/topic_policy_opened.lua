@@ -10,6 +10,7 @@
 -- (attributes.Policy). Failed calls stay quiet; stacks are not skipped.
 local aws = require "vigil.aws"
 local data = require "vigil.data"
+local cases = require "vigil.cases"
 
 local function policy(e)
   if e.eventName == "SetTopicAttributes" then
@@ -106,13 +107,6 @@ rule {
     { name = "another attribute", fires = false,
       event = set("arn:aws:iam::111122223333:role/sns-log", { attr = "DeliveryPolicy" }) },
     { name = "opened through a CloudFormation stack still fires", fires = true,
-      event = (function()
-        local e = set(PUBLIC, {})
-        e.userIdentity = e.userIdentity or {}
-        e.userIdentity.invokedBy = "cloudformation.amazonaws.com"
-        e.sourceIPAddress = "cloudformation.amazonaws.com"
-        e.userAgent = "cloudformation.amazonaws.com"
-        return e
-      end)() },
+      event = cases.through_stack(set(PUBLIC, {})) },
   },
 }

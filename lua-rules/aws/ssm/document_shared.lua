@@ -10,6 +10,7 @@
 -- public document is just as public whoever made it so.
 local aws = require "vigil.aws"
 local data = require "vigil.data"
+local cases = require "vigil.cases"
 
 local function added(e)
   local public, foreign = false, {}
@@ -105,16 +106,8 @@ rule {
                 requestParameters = { name = "d", permissionType = "Share",
                                       accountIdsToRemove = { "All" } } } },
     { name = "published to All through a CloudFormation stack still fires", fires = true,
-      event = (function()
-        local e = share({ "All" })
-        e.userIdentity.invokedBy = "cloudformation.amazonaws.com"
-        return e
-      end)(), alert = { severity = "high" } },
+      event = cases.through_stack(share({ "All" })), alert = { severity = "high" } },
     { name = "shared with another account by a stack is routine", fires = false,
-      event = (function()
-        local e = share({ "444455556666" })
-        e.userIdentity.invokedBy = "cloudformation.amazonaws.com"
-        return e
-      end)() },
+      event = cases.through_stack(share({ "444455556666" })) },
   },
 }
