@@ -349,14 +349,12 @@ static void test_over_long_lines_skipped(void **state) {
 
 /* ---- broken gzip ---------------------------------------------------------------------------- */
 
-static void test_truncated_gz(void **state) {
-  fakehost_t *h = open_file_source();
-  char *cut = fh_path(dir, "cut.jsonl.gz");
-  char *next = fh_path(dir, "next.jsonl");
-  char paths[2 * PATH_MAX], *gz, *at;
-  uint64_t off[3000], bytes;
-  size_t len, gzlen, complete = 0, i;
-  char *text = make_lines(3000, &len, off);
+/* Gzips text into cut, keeps the first half of the compressed bytes, and
+ * runs the source over cut and then next (one good line). */
+static void run_cut_gz(fakehost_t *h, const char *cut, const char *text, size_t len,
+                       const char *next) {
+  char paths[2 * PATH_MAX], *gz;
+  size_t gzlen;
 
   fh_write_gz(cut, text, len, "wb");
   gz = fh_read(cut, &gzlen);
@@ -365,6 +363,18 @@ static void test_truncated_gz(void **state) {
   fh_write(next, "{\"after\":true}\n", 15);
   snprintf(paths, sizeof(paths), "\"%s\",\"%s\"", cut, next);
   run_paths(h, paths, NULL);
+}
+
+static void test_truncated_gz(void **state) {
+  fakehost_t *h = open_file_source();
+  char *cut = fh_path(dir, "cut.jsonl.gz");
+  char *next = fh_path(dir, "next.jsonl");
+  char *at;
+  uint64_t off[3000], bytes;
+  size_t len, complete = 0, i;
+  char *text = make_lines(3000, &len, off);
+
+  run_cut_gz(h, cut, text, len, next);
 
   /* One error naming the file, zlib's complaint and the bytes read. */
   assert_int_equal(fh_logs_at(h, VIGIL_LOG_ERROR), 1);
@@ -400,8 +410,8 @@ static void test_truncated_gz_document(void **state) {
   fakehost_t *h = open_file_source();
   char *cut = fh_path(dir, "cut.json.gz");
   char *next = fh_path(dir, "next.jsonl");
-  char paths[2 * PATH_MAX], *gz, *doc;
-  size_t len = 0, gzlen, i;
+  char *doc;
+  size_t len = 0, i;
   uint32_t x = 12345;
 
   (void)state;
@@ -418,13 +428,7 @@ static void test_truncated_gz_document(void **state) {
     len += (size_t)sprintf(doc + len, "\"}");
   }
   len += (size_t)sprintf(doc + len, "]}");
-  fh_write_gz(cut, doc, len, "wb");
-  gz = fh_read(cut, &gzlen);
-  fh_write(cut, gz, gzlen / 2);
-  free(gz);
-  fh_write(next, "{\"after\":true}\n", 15);
-  snprintf(paths, sizeof(paths), "\"%s\",\"%s\"", cut, next);
-  run_paths(h, paths, NULL);
+  run_cut_gz(h, cut, doc, len, next);
 
   assert_int_equal(fh_logs_at(h, VIGIL_LOG_ERROR), 1);
   assert_int_equal(fh_logs_with(h, VIGIL_LOG_ERROR, cut, "decoded as far as it goes"), 1);
