@@ -286,10 +286,7 @@ static int budget_error(lua_State *L) {
 }
 
 /* The coarse monotonic clock: no system call and a few ms of resolution,
- * cheap enough to read at every call and hook step. It is wall time (not
- * counting a suspended machine), so a call the scheduler stalled for
- * seconds could be stopped though it did little; the thread's CPU clock
- * would avoid that but costs a system call, too much at every call. */
+ * cheap enough to read at every call and hook step. */
 static int64_t clock_ns(void) {
   struct timespec ts;
 
@@ -297,8 +294,37 @@ static int64_t clock_ns(void) {
   return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/* The thread's CPU clock: a system call, so read only by calls that have
+ * already run for half their time limit. */
+static int64_t cpu_ns(void) {
+  struct timespec ts;
+
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/*
+ * Whether the call has used up its time. Wall time alone would stop a call
+ * the scheduler starved (a loaded machine, a sanitizer build) though it did
+ * little, and the CPU clock is too dear to read at every call. So the wall
+ * clock measures the first half of the limit and the thread's CPU clock the
+ * second: a call ends once it is half the limit old and has then spent the
+ * other half on the CPU (at full speed, the limit in wall time).
+ */
+static int over_time(vigil_lstate_t *ls) {
+  int64_t half = (int64_t)ls->time_limit_ms * 500000;
+
+  if (ls->cpu_mark_ns < 0) {
+    if (clock_ns() - ls->started_ns <= half)
+      return 0;
+    ls->cpu_mark_ns = cpu_ns();
+    return 0;
+  }
+  return cpu_ns() - ls->cpu_mark_ns > half;
+}
+
 /* Runs every VIGIL_LUA_HOOK_STEP instructions: the instruction budget
- * (with the work C functions charged) and the call's wall time. */
+ * (with the work C functions charged) and the call's time (over_time). */
 static void budget_hook(lua_State *L, lua_Debug *ar) {
   vigil_lstate_t *ls = vigil_lstate(L);
 
@@ -308,7 +334,7 @@ static void budget_hook(lua_State *L, lua_Debug *ar) {
     ls->exhausted = 1;
     luaL_where(L, 0); /* the running Lua function's file:line */
     lua_pushfstring(L, "instruction budget exceeded (%d VM instructions)", ls->budget);
-  } else if (clock_ns() - ls->started_ns > (int64_t)ls->time_limit_ms * 1000000) {
+  } else if (over_time(ls)) {
     ls->exhausted = 1;
     luaL_where(L, 0);
     lua_pushfstring(L, "time budget exceeded (%d ms)", ls->time_limit_ms);
@@ -547,6 +573,7 @@ int vigil_lstate_pcall(lua_State *L, int nargs, int nresults) {
   ls->churn = 0;
   ls->in_call = 1;
   ls->started_ns = clock_ns();
+  ls->cpu_mark_ns = -1;
   /* Re-arming the count hook resets its counter for this call. */
   lua_sethook(L, budget_hook, LUA_MASKCOUNT,
               ls->budget < VIGIL_LUA_HOOK_STEP ? ls->budget : VIGIL_LUA_HOOK_STEP);

@@ -41,6 +41,7 @@ typedef struct vigil_lstate_s {
   int64_t work;        /* work charged by C functions in this call */
   int64_t instr;       /* VM instructions run in this call (by hook steps) */
   int64_t started_ns;  /* when this call began (coarse monotonic clock) */
+  int64_t cpu_mark_ns; /* thread CPU clock at half the time limit, or -1 */
   int time_limit_ms;
   int exhausted;       /* the budget ran out: pcall inside rules re-raises */
 } vigil_lstate_t;
