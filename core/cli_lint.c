@@ -104,9 +104,11 @@ static int cmp_str(const void *a, const void *b) {
 
 /* One line per combination of `on` values some enabled rule is indexed
  * on: eventSource, eventName, then with --print-filters errorCode,
- * userIdentity.type and eventType, tab-separated; "*" for any, a trailing
- * '*' for a prefix, errorCode "+" for any failed call and "-" for
- * successful calls only. Benchmarks build equivalent filters from it. */
+ * userIdentity.type, eventType and unless, tab-separated; "*" for any, a
+ * trailing '*' for a prefix, errorCode "+" for any failed call and "-" for
+ * successful calls only; unless "-" for none, else a JSON array of
+ * [path, value] pairs (a string pattern or a boolean), any of which met
+ * skips the row. Benchmarks build equivalent filters from it. */
 static int add_line(char ***lines, size_t *n, size_t *cap, const char *line) {
   char **p;
 
@@ -125,8 +127,42 @@ static const char *nth(char **v, int n, int i) {
   return n ? v[i] : "*";
 }
 
+/* The unless column of r: "-" or a JSON array; a new string. */
+static char *unless_column(const vigil_rule_t *r) {
+  cJSON *a = cJSON_CreateArray();
+  cJSON *pair;
+  char *out;
+  int i;
+  int j;
+
+  if (r->nunless == 0 || !a) {
+    cJSON_Delete(a);
+    return strdup("-");
+  }
+  for (i = 0; i < r->nunless; i++) {
+    for (j = 0; j < r->unless[i].npats + 2; j++) {
+      if (j >= r->unless[i].npats &&
+          !(r->unless[i].bools & (j == r->unless[i].npats ? VIGIL_UNLESS_TRUE
+                                                          : VIGIL_UNLESS_FALSE)))
+        continue;
+      pair = cJSON_CreateArray();
+      cJSON_AddItemToArray(pair, cJSON_CreateString(r->unless[i].path));
+      cJSON_AddItemToArray(pair, j < r->unless[i].npats
+                                     ? cJSON_CreateString(r->unless[i].pats[j])
+                                     : cJSON_CreateBool(j == r->unless[i].npats));
+      cJSON_AddItemToArray(a, pair);
+    }
+  }
+  out = cJSON_PrintUnformatted(a);
+  cJSON_Delete(a);
+  return out;
+}
+
 static int index_lines(const vigil_rule_t *r, char ***lines, size_t *n, size_t *cap) {
-  char buf[1024];
+  char *unless = unless_column(r);
+  size_t size = (unless ? strlen(unless) : 0) + 1024;
+  char *buf = malloc(size);
+  int rc = 0;
   int s;
   int k;
   int e;
@@ -134,6 +170,11 @@ static int index_lines(const vigil_rule_t *r, char ***lines, size_t *n, size_t *
   int y;
   const char *err;
 
+  if (!unless || !buf) {
+    free(unless);
+    free(buf);
+    return -1;
+  }
   for (s = 0; s < (r->nsources ? r->nsources : 1); s++)
     for (k = 0; k < (r->nnames ? r->nnames : 1); k++)
       for (e = 0; e < (r->nerrors ? r->nerrors : 1); e++)
@@ -141,13 +182,15 @@ static int index_lines(const vigil_rule_t *r, char ***lines, size_t *n, size_t *
           for (y = 0; y < (r->nevent_types ? r->nevent_types : 1); y++) {
             err = r->error_need == 1 ? "+" : r->error_need == -1 ? "-"
                                                                : nth(r->errors, r->nerrors, e);
-            snprintf(buf, sizeof(buf), "%s\t%s\t%s\t%s\t%s", nth(r->sources, r->nsources, s),
+            snprintf(buf, size, "%s\t%s\t%s\t%s\t%s\t%s", nth(r->sources, r->nsources, s),
                      nth(r->names, r->nnames, k), err, nth(r->id_types, r->nid_types, t),
-                     nth(r->event_types, r->nevent_types, y));
-            if (add_line(lines, n, cap, buf) != 0)
-              return -1;
+                     nth(r->event_types, r->nevent_types, y), unless);
+            if (rc == 0 && add_line(lines, n, cap, buf) != 0)
+              rc = -1;
           }
-  return 0;
+  free(unless);
+  free(buf);
+  return rc;
 }
 
 static void print_index(const vigil_ruleset_t *rs, int full) {
@@ -187,8 +230,9 @@ static void help(FILE *out) {
           "  --print-index   print the eventSource<TAB>eventName pairs the enabled\n"
           "                  rules are indexed on (* = any, X* = prefix X) instead\n"
           "                  of linting\n"
-          "  --print-filters the same with errorCode, userIdentity.type and eventType\n"
-          "                  columns (errorCode + = any failed call, - = succeeded)\n"
+          "  --print-filters the same with errorCode, userIdentity.type, eventType and\n"
+          "                  unless columns (errorCode + = any failed call, - =\n"
+          "                  succeeded; unless - = none, else [path, value] pairs)\n"
           "  -h, --help      this text\n\n"
           "Exit status: 0 clean (warnings allowed), 1 problems found, 2 the rules did\n"
           "not load.\n");

@@ -14,6 +14,9 @@ static void gen_free(vigil_gen_t *g) {
   for (i = 0; g->rs && i < g->nworkers; i++)
     vigil_ruleset_free(g->rs[i]);
   free(g->rs);
+  for (i = 0; g->scratch && i < g->nworkers; i++)
+    vigil_ix_scratch_free(g->scratch[i]);
+  free(g->scratch);
   vigil_rule_index_free(g->index);
   free(g->stats);
   free(g);
@@ -41,7 +44,12 @@ vigil_gen_t *vigil_gen_load(const char *const *paths, int npaths, const char *co
   }
   g->index = vigil_rule_index_build(g->rs[0]);
   g->stats = calloc(g->rs[0]->nrules + 1, sizeof(*g->stats));
-  if (!g->index || !g->stats) {
+  g->scratch = calloc((size_t)nworkers, sizeof(*g->scratch));
+  for (i = 0; g->index && g->scratch && i < nworkers; i++) {
+    if (!(g->scratch[i] = vigil_ix_scratch_new(g->index)))
+      break;
+  }
+  if (!g->index || !g->stats || !g->scratch || i < nworkers) {
     snprintf(err, errlen, "out of memory");
     gen_free(g);
     return NULL;

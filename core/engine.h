@@ -50,6 +50,7 @@ typedef struct vigil_gen_s {
   int nworkers;
   vigil_ruleset_t **rs;        /* [nworkers] */
   vigil_rule_index_t *index;
+  vigil_ix_scratch_t **scratch; /* [nworkers]: each worker's room for on.unless */
   vigil_rule_stats_t **stats;  /* [nrules], bound by vigil_gen_bind */
 } vigil_gen_t;
 

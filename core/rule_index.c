@@ -2,6 +2,10 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+
+#include "field_pat.h"
+#include "scan.h"
 
 typedef struct slot_s {
   char *key;       /* NULL: empty slot */
@@ -31,6 +35,16 @@ typedef struct pats_s {
   int n; /* 0: any value */
 } pats_t;
 
+/* One on.unless entry of a rule, compiled: the path by its number in the
+ * index's path table, the patterns with their own copies of the text. */
+typedef struct cunless_s {
+  uint32_t path;
+  vigil_fpat_t *pats;
+  char **text;
+  int npats;
+  int bools;
+} cunless_t;
+
 /* What a rule found through a map or a list must still meet. */
 typedef struct filter_s {
   pats_t src;
@@ -38,7 +52,19 @@ typedef struct filter_s {
   pats_t type;
   pats_t etype;
   int error_need; /* 1: failed calls only, -1: successful only */
+  cunless_t *unless;
+  int nunless;
 } filter_t;
+
+/* A field path some rule's unless reads: its first name is top-level key
+ * number `top`; the rest are names of nested objects. */
+typedef struct ipath_s {
+  char *path;
+  uint32_t top;
+  const char *segs[VIGIL_UNLESS_MAX_DEPTH]; /* NUL-separated copies in `names` */
+  char *names;
+  int nsegs;
+} ipath_t;
 
 /* A rule filed under an eventName prefix. */
 typedef struct prefix_s {
@@ -56,6 +82,20 @@ struct vigil_rule_index_s {
   filter_t *filters;
   size_t nrules;
   int needs_type;
+  ipath_t *paths;     /* every path an unless reads, once */
+  size_t npaths;
+  char **top;         /* their distinct first names: one scan reads them all */
+  size_t ntop;
+  size_t paths_cap;
+  size_t top_cap;
+};
+
+struct vigil_ix_scratch_s {
+  vigil_jval_t *top;  /* ntop values of the record being checked */
+  vigil_jval_t *val;  /* npaths */
+  unsigned char *have; /* npaths: val resolved */
+  char *buf;          /* escaped strings, decoded */
+  size_t cap;
 };
 
 static uint64_t hash(const char *s, size_t len) {
@@ -183,6 +223,102 @@ static void free_pats(pats_t *p) {
   free(p->v);
 }
 
+static ssize_t find_str(char **v, size_t n, const char *s) {
+  size_t i;
+
+  for (i = 0; i < n; i++) {
+    if (strcmp(v[i], s) == 0)
+      return (ssize_t)i;
+  }
+  return -1;
+}
+
+/* Room for one more element in *arr (n used, *cap allocated). */
+static int grow_to(void **arr, size_t n, size_t *cap, size_t size) {
+  void *p;
+
+  if (n < *cap)
+    return 0;
+  p = realloc(*arr, (*cap ? *cap * 2 : 4) * size);
+  if (!p)
+    return -1;
+  *arr = p;
+  *cap = *cap ? *cap * 2 : 4;
+  return 0;
+}
+
+/* The number of path in ix->paths, added (with its first name in
+ * ix->top) when new. -1 when out of memory. */
+static ssize_t path_id(vigil_rule_index_t *ix, const char *path) {
+  ipath_t *ip;
+  char *seg;
+  char *dot;
+  ssize_t t;
+  size_t i;
+
+  for (i = 0; i < ix->npaths; i++) {
+    if (strcmp(ix->paths[i].path, path) == 0)
+      return (ssize_t)i;
+  }
+  if (grow_to((void **)&ix->paths, ix->npaths, &ix->paths_cap, sizeof(ipath_t)) != 0)
+    return -1;
+  ip = &ix->paths[ix->npaths];
+  memset(ip, 0, sizeof(*ip));
+  if (!(ip->path = strdup(path)) || !(ip->names = strdup(path)))
+    goto fail;
+  for (seg = ip->names; seg; seg = dot ? dot + 1 : NULL) {
+    dot = strchr(seg, '.');
+    if (dot)
+      *dot = '\0';
+    ip->segs[ip->nsegs++] = seg; /* rule_on.c caps the depth */
+  }
+  t = find_str(ix->top, ix->ntop, ip->segs[0]);
+  if (t < 0) {
+    if (grow_to((void **)&ix->top, ix->ntop, &ix->top_cap, sizeof(char *)) != 0 ||
+        !(ix->top[ix->ntop] = strdup(ip->segs[0])))
+      goto fail;
+    t = (ssize_t)ix->ntop++;
+  }
+  ip->top = (uint32_t)t;
+  return (ssize_t)ix->npaths++;
+fail:
+  free(ip->path);
+  free(ip->names);
+  return -1;
+}
+
+static int copy_unless(vigil_rule_index_t *ix, filter_t *f, const vigil_rule_t *r) {
+  const vigil_unless_t *u;
+  cunless_t *c;
+  ssize_t id;
+  int i;
+  int j;
+
+  if (r->nunless == 0)
+    return 0;
+  if (!(f->unless = calloc((size_t)r->nunless, sizeof(cunless_t))))
+    return -1;
+  for (i = 0; i < r->nunless; i++) {
+    u = &r->unless[i];
+    c = &f->unless[f->nunless++];
+    if ((id = path_id(ix, u->path)) < 0)
+      return -1;
+    c->path = (uint32_t)id;
+    c->bools = u->bools;
+    if (u->npats && (!(c->pats = calloc((size_t)u->npats, sizeof(vigil_fpat_t))) ||
+                     !(c->text = calloc((size_t)u->npats, sizeof(char *)))))
+      return -1;
+    for (j = 0; j < u->npats; j++) {
+      if (!(c->text[j] = strdup(u->pats[j])))
+        return -1;
+      c->npats++;
+      if (vigil_fpat_parse(c->text[j], &c->pats[j]) != 0)
+        return -1; /* rule_on.c parsed it already */
+    }
+  }
+  return 0;
+}
+
 static int copy_filter(filter_t *f, const vigil_rule_t *r) {
   f->error_need = r->error_need;
   if (copy_pats(&f->src, r->sources, r->nsources) != 0 ||
@@ -246,6 +382,8 @@ vigil_rule_index_t *vigil_rule_index_build(const vigil_ruleset_t *rs) {
       goto fail;
     if (!vigil_rule_enabled(r))
       continue; /* loaded (and tested), never run */
+    if (copy_unless(ix, &ix->filters[i], r) != 0)
+      goto fail;
     if (r->nid_types)
       ix->needs_type = 1;
     if (file_names(ix, r, (uint32_t)i, &pcap) != 0)
@@ -265,6 +403,19 @@ fail:
   return NULL;
 }
 
+static void free_unless(filter_t *f) {
+  int i;
+  int j;
+
+  for (i = 0; i < f->nunless; i++) {
+    for (j = 0; j < f->unless[i].npats; j++)
+      free(f->unless[i].text[j]);
+    free(f->unless[i].text);
+    free(f->unless[i].pats);
+  }
+  free(f->unless);
+}
+
 void vigil_rule_index_free(vigil_rule_index_t *ix) {
   size_t i;
 
@@ -281,8 +432,17 @@ void vigil_rule_index_free(vigil_rule_index_t *ix) {
     free_pats(&ix->filters[i].err);
     free_pats(&ix->filters[i].type);
     free_pats(&ix->filters[i].etype);
+    free_unless(&ix->filters[i]);
   }
   free(ix->filters);
+  for (i = 0; i < ix->npaths; i++) {
+    free(ix->paths[i].path);
+    free(ix->paths[i].names);
+  }
+  free(ix->paths);
+  for (i = 0; i < ix->ntop; i++)
+    free(ix->top[i]);
+  free(ix->top);
   free(ix);
 }
 
@@ -369,7 +529,183 @@ size_t vigil_rule_index_wildcards(const vigil_rule_index_t *ix) {
   return ix->nwild;
 }
 
+/* ---- on.unless, from the record's bytes ---- */
+
+int vigil_rule_index_has_unless(const vigil_rule_index_t *ix) {
+  return ix->npaths > 0;
+}
+
+vigil_ix_scratch_t *vigil_ix_scratch_new(const vigil_rule_index_t *ix) {
+  vigil_ix_scratch_t *sc = calloc(1, sizeof(*sc));
+  size_t n = ix->npaths ? ix->npaths : 1;
+
+  if (!sc)
+    return NULL;
+  sc->top = calloc(ix->ntop ? ix->ntop : 1, sizeof(vigil_jval_t));
+  sc->val = calloc(n, sizeof(vigil_jval_t));
+  sc->have = calloc(n, 1);
+  sc->cap = 1024;
+  sc->buf = malloc(sc->cap);
+  if (!sc->top || !sc->val || !sc->have || !sc->buf) {
+    vigil_ix_scratch_free(sc);
+    return NULL;
+  }
+  return sc;
+}
+
+void vigil_ix_scratch_free(vigil_ix_scratch_t *sc) {
+  if (!sc)
+    return;
+  free(sc->top);
+  free(sc->val);
+  free(sc->have);
+  free(sc->buf);
+  free(sc);
+}
+
+/* The value at path k of the record: one scan reads every top-level name
+ * any path starts with (on first need); nested names are read from their
+ * object's bytes on demand. The record was validated when it was decoded;
+ * a scan that fails anyway leaves the value absent. */
+static const vigil_jval_t *path_val(const vigil_rule_index_t *ix, vigil_ix_scratch_t *sc,
+                                    const char *json, size_t len, int *top_read, uint32_t k) {
+  const ipath_t *ip = &ix->paths[k];
+  vigil_jval_t v;
+  int i;
+
+  if (sc->have[k])
+    return &sc->val[k];
+  if (!*top_read) {
+    if (vigil_scan_object(json, len, (const char *const *)ix->top, ix->ntop, sc->top, NULL))
+      memset(sc->top, 0, ix->ntop * sizeof(vigil_jval_t));
+    *top_read = 1;
+  }
+  v = sc->top[ip->top];
+  for (i = 1; i < ip->nsegs && v.type != VIGIL_J_NONE; i++) {
+    if (v.type != VIGIL_J_OBJECT || vigil_scan_object(v.p, v.len, &ip->segs[i], 1, &v, NULL))
+      v.type = VIGIL_J_NONE;
+  }
+  sc->val[k] = v;
+  sc->have[k] = 1;
+  return &sc->val[k];
+}
+
+/* The decoded text of string v as cJSON would hold it: escapes decoded,
+ * cut at a NUL (its strings are C strings). Borrowed when unescaped. */
+static const char *jtext(vigil_ix_scratch_t *sc, const vigil_jval_t *v, size_t *len) {
+  size_t n;
+  char *p;
+  const char *nul;
+
+  if (!v->escaped) {
+    *len = v->len;
+    return v->p;
+  }
+  n = vigil_jval_str(v, sc->buf, sc->cap);
+  if (n >= sc->cap) {
+    if (!(p = realloc(sc->buf, n + 1)))
+      return NULL;
+    sc->buf = p;
+    sc->cap = n + 1;
+    n = vigil_jval_str(v, sc->buf, sc->cap);
+  }
+  nul = memchr(sc->buf, '\0', n);
+  *len = nul ? (size_t)(nul - sc->buf) : n;
+  return sc->buf;
+}
+
+/* 1 when value v meets entry c (a string one of its patterns, a boolean
+ * one of its booleans). */
+static int unless_hit(const cunless_t *c, const char *s, size_t len, vigil_jtype_t t) {
+  int i;
+
+  if (t == VIGIL_J_TRUE)
+    return (c->bools & VIGIL_UNLESS_TRUE) != 0;
+  if (t == VIGIL_J_FALSE)
+    return (c->bools & VIGIL_UNLESS_FALSE) != 0;
+  for (i = 0; s && i < c->npats; i++) {
+    if (vigil_fpat_hit(&c->pats[i], s, len))
+      return 1;
+  }
+  return 0;
+}
+
+size_t vigil_rule_index_unless(const vigil_rule_index_t *ix, vigil_ix_scratch_t *sc,
+                               const char *json, size_t len, uint32_t *cand, size_t n) {
+  const filter_t *f;
+  const vigil_jval_t *v;
+  const char *s;
+  size_t slen;
+  size_t i;
+  size_t kept = 0;
+  int top_read = 0;
+  int j;
+  int skip;
+
+  if (ix->npaths == 0)
+    return n;
+  memset(sc->have, 0, ix->npaths);
+  for (i = 0; i < n; i++) {
+    f = &ix->filters[cand[i]];
+    skip = 0;
+    for (j = 0; j < f->nunless && !skip; j++) {
+      v = path_val(ix, sc, json, len, &top_read, f->unless[j].path);
+      s = NULL;
+      slen = 0;
+      if (v->type == VIGIL_J_STRING)
+        s = jtext(sc, v, &slen);
+      else if (v->type != VIGIL_J_TRUE && v->type != VIGIL_J_FALSE)
+        continue;
+      skip = unless_hit(&f->unless[j], s, slen, v->type);
+    }
+    if (!skip)
+      cand[kept++] = cand[i];
+  }
+  return kept;
+}
+
 /* ---- the reference: one rule against a parsed event ---- */
+
+/* The node at a dotted path, through objects only, as the fast path reads it. */
+static const cJSON *at_path(const cJSON *o, const char *path) {
+  char name[256];
+  const char *dot;
+  size_t n;
+
+  for (;;) {
+    dot = strchr(path, '.');
+    n = dot ? (size_t)(dot - path) : strlen(path);
+    if (!cJSON_IsObject(o) || n >= sizeof(name))
+      return NULL;
+    memcpy(name, path, n);
+    name[n] = '\0';
+    o = cJSON_GetObjectItemCaseSensitive(o, name);
+    if (!dot || !o)
+      return o;
+    path = dot + 1;
+  }
+}
+
+/* 1 when some on.unless entry of r is met by ev. */
+static int unless_met(const vigil_rule_t *r, const cJSON *ev) {
+  const cJSON *v;
+  vigil_fpat_t fp;
+  int i;
+  int j;
+
+  for (i = 0; i < r->nunless; i++) {
+    v = at_path(ev, r->unless[i].path);
+    if (cJSON_IsBool(v) &&
+        (r->unless[i].bools & (cJSON_IsTrue(v) ? VIGIL_UNLESS_TRUE : VIGIL_UNLESS_FALSE)))
+      return 1;
+    for (j = 0; cJSON_IsString(v) && j < r->unless[i].npats; j++) {
+      if (vigil_fpat_parse(r->unless[i].pats[j], &fp) == 0 &&
+          vigil_fpat_hit(&fp, v->valuestring, strlen(v->valuestring)))
+        return 1;
+    }
+  }
+  return 0;
+}
 
 static const char *str_at(const cJSON *o, const char *key) {
   const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
@@ -399,6 +735,8 @@ int vigil_rule_admits(const vigil_rule_t *r, const cJSON *ev) {
   if (err && !err[0])
     err = NULL; /* an empty errorCode is no error */
   if ((r->error_need == 1 && !err) || (r->error_need == -1 && err))
+    return 0;
+  if (unless_met(r, ev))
     return 0;
   return listed(r->sources, r->nsources, str_at(ev, "eventSource")) &&
          listed(r->names, r->nnames, str_at(ev, "eventName")) &&

@@ -4,7 +4,8 @@
  * by exact eventName (a hash map), by eventName prefix (a short list), by
  * eventSource for rules that name no eventName (a hash map), and in a list
  * for rules that name neither; every rule found is then checked against
- * the rest of its `on` (source, errorCode, userIdentity.type, eventType). Read-only
+ * the rest of its `on` (source, errorCode, userIdentity.type, eventType;
+ * then unless, from the bytes, vigil_rule_index_unless). Read-only
  * once built, so every thread may use it at once.
  */
 #ifndef VIGIL_RULE_INDEX_H
@@ -46,6 +47,23 @@ void vigil_rule_index_free(vigil_rule_index_t *ix);
  */
 size_t vigil_rule_index_match(const vigil_rule_index_t *ix, const vigil_ix_event_t *ev,
                               uint32_t *out, size_t cap);
+
+/*
+ * on.unless, applied to the rules vigil_rule_index_match() found for the
+ * record json[0..len) (already validated by the scanner): removes from
+ * cand[0..n) every rule one of whose unless fields the record meets, keeps
+ * the order, returns how many are left. The fields are read from the bytes
+ * (top-level names in one scan, nested objects on demand), only when a
+ * candidate has an unless. sc is per thread (vigil_ix_scratch_new); it
+ * grows only for escaped strings longer than 1 KiB.
+ */
+typedef struct vigil_ix_scratch_s vigil_ix_scratch_t;
+vigil_ix_scratch_t *vigil_ix_scratch_new(const vigil_rule_index_t *ix);
+void vigil_ix_scratch_free(vigil_ix_scratch_t *sc);
+size_t vigil_rule_index_unless(const vigil_rule_index_t *ix, vigil_ix_scratch_t *sc,
+                               const char *json, size_t len, uint32_t *cand, size_t n);
+/* 1 when some enabled rule has an unless. */
+int vigil_rule_index_has_unless(const vigil_rule_index_t *ix);
 
 /* 1 when some enabled rule filters on userIdentity.type. */
 int vigil_rule_index_needs_type(const vigil_rule_index_t *ix);

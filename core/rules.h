@@ -65,6 +65,19 @@ typedef struct vigil_exception_s {
   char *where;           /* file:line that added it, for errors */
 } vigil_exception_t;
 
+/* One field of on.unless: the rule is skipped for an event whose field at
+ * path (dotted, through objects) is a string matching one of pats
+ * (core/field_pat.h) or a boolean named in bools. */
+#define VIGIL_UNLESS_TRUE 1
+#define VIGIL_UNLESS_FALSE 2
+#define VIGIL_UNLESS_MAX_DEPTH 8
+typedef struct vigil_unless_s {
+  char *path;
+  char **pats;           /* as written */
+  int npats;
+  int bools;             /* VIGIL_UNLESS_TRUE | VIGIL_UNLESS_FALSE */
+} vigil_unless_t;
+
 typedef struct vigil_rule_s {
   char *id;
   char *title;
@@ -85,6 +98,8 @@ typedef struct vigil_rule_s {
   int nid_types;
   char **event_types;    /* on.eventType values (AwsApiCall, AwsVpceEvent...); none = any */
   int nevent_types;
+  vigil_unless_t *unless; /* on.unless, sorted by path; any entry met skips the rule */
+  int nunless;
   char *output;          /* message template, or NULL */
   cJSON *meta;           /* description, tags, references, runbook */
   int when_ref;          /* registry refs, LUA_NOREF when absent */

@@ -33,6 +33,7 @@ typedef struct ingest_s {
   vigil_scan_out_t *out;
   int nworkers;
   uint64_t candidates;
+  vigil_ix_scratch_t *scratch; /* this worker's, for on.unless */
 } ingest_t;
 
 /* The string value of v: borrowed bytes when unescaped, else decoded
@@ -100,6 +101,7 @@ static size_t fast_match(ingest_t *in, const vigil_record_t *rec, uint32_t *cand
   char tbuf[64];
   char ybuf[64];
   vigil_ix_event_t ev;
+  size_t n;
 
   ev.src = text(&rec->f[VIGIL_K_EVENT_SOURCE], sbuf, sizeof(sbuf), &ev.srclen);
   ev.name = text(&rec->f[VIGIL_K_EVENT_NAME], nbuf, sizeof(nbuf), &ev.namelen);
@@ -109,9 +111,14 @@ static size_t fast_match(ingest_t *in, const vigil_record_t *rec, uint32_t *cand
   ev.etype = text(&rec->f[VIGIL_K_EVENT_TYPE], ybuf, sizeof(ybuf), &ev.etypelen);
   ev.type = NULL;
   ev.typelen = 0;
+
   if (vigil_rule_index_needs_type(in->gen->index))
     ev.type = identity_type(&rec->f[VIGIL_K_USER_IDENTITY], tbuf, sizeof(tbuf), &ev.typelen);
-  return vigil_rule_index_match(in->gen->index, &ev, cand, MAX_CANDIDATES);
+  n = vigil_rule_index_match(in->gen->index, &ev, cand, MAX_CANDIDATES);
+  if (n > 0)
+    n = vigil_rule_index_unless(in->gen->index, in->scratch, rec->p, rec->len, cand,
+                                n < MAX_CANDIDATES ? n : MAX_CANDIDATES);
+  return n;
 }
 
 /* VIGIL_FAST_PATH=off: every record is parsed with cJSON and each enabled
@@ -223,7 +230,7 @@ void vigil_scan_batch(vigil_worker_t *w, vigil_batch_t *b, vigil_gen_t *gen,
                       vigil_scan_out_t *out) {
   vigil_pipeline_t *pl = w->pl;
   vigil_host_t *h = b->src;
-  ingest_t in = {w, h, "", NULL, gen, out, pl->nworkers, 0};
+  ingest_t in = {w, h, "", NULL, gen, out, pl->nworkers, 0, gen->scratch[w->id]};
   vigil_decode_cb_t cb = {on_record, on_error, &in};
   vigil_decode_stats_t st = {0};
   const vigil_entry_t *e;

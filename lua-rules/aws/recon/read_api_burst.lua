@@ -18,22 +18,12 @@
 -- for their role in your local rules (override{}), as docs/rules.md shows.
 --
 -- Fast path: `on` keys this rule on eventName prefixes (List*, Describe*,
--- Get*) and on calls that succeeded (errorCode = false), which the stage-1
--- scanner reads without parsing, so writes and refused calls never reach
--- it. Successful reads still all do (most of a busy account's records),
--- and each needs its caller checked in Lua: the cost measured on real logs
--- is in lua-rules/aws/recon/README.md.
+-- Get*), on calls that succeeded (errorCode = false) and on the quiet
+-- callers above (on.unless), all read by the stage-1 scanner without
+-- parsing, so writes, refused calls, Terraform, the console and AWS
+-- services never reach Lua. What is left (most of it counted) pays a parse
+-- and one short Lua call: lua-rules/aws/recon/README.md has the figures.
 local net = require "vigil.net"
-local identity = require "vigil.identity"
-
-local B_L, B_D, B_G = string.byte("L"), string.byte("D"), string.byte("G")
-
-local function is_read(name)
-  local b = name:byte(1)
-  return (b == B_L and name:sub(1, 4) == "List")
-    or (b == B_D and name:sub(1, 8) == "Describe")
-    or (b == B_G and name:sub(1, 3) == "Get")
-end
 
 local apis = {
   "iam:ListUsers", "iam:ListRoles", "iam:ListPolicies", "iam:GetAccountSummary",
@@ -82,47 +72,32 @@ rule {
     "https://attack.mitre.org/techniques/T1526/",
     "https://github.com/RhinoSecurityLabs/pacu",
   },
-  -- The same exclusions as aws.is_aws_service, aws.is_console, net.is_iac and
-  -- identity.is_service_linked, inlined and ordered by cost: this runs on
-  -- every read record, and the helpers' separate lookups of the same fields
-  -- doubled the rule's time on the benchmark corpus.
-  on = { eventName = { "List*", "Describe*", "Get*" }, errorCode = false },
+  -- The callers that are quiet on purpose are skipped by `on.unless`, which
+  -- the stage-1 scanner checks on the record's bytes: the events it skips
+  -- (a Terraform plan, the console, AWS services) are never parsed or
+  -- handed to Lua. They are the exclusions of aws.is_aws_service,
+  -- aws.is_console and identity.is_service_linked written as field values.
+  on = {
+    eventName = { "List*", "Describe*", "Get*" }, errorCode = false,
+    unless = {
+      userAgent = { "*Terraform/*", "console.amazonaws.com", "signin.amazonaws.com",
+                    "*Console/*", "*Console,*" },
+      sessionCredentialFromConsole = { "true", true },
+      ["userIdentity.type"] = "AWSService",
+      ["userIdentity.invokedBy"] = "*",
+      ["userIdentity.sessionContext.sessionIssuer.arn"] = "*:role/aws-service-role/*",
+      -- Data events (S3 GetObject, DynamoDB GetItem/GetRecords, ...) read
+      -- contents, not what exists: collection, not discovery.
+      managementEvent = false,
+      eventCategory = "Data",
+    },
+  },
+  -- What `unless` cannot say: net.is_iac's site list of agent patterns,
+  -- matched case-insensitively.
   when = function(e)
-    local name = e.eventName
-    if type(name) ~= "string" or not is_read(name) or e.errorCode ~= nil then
-      return false
-    end
-    -- A shortcut for the commonest IaC agent, before the other lookups: a
-    -- Terraform plan reads every resource it manages, and was 60% of the
-    -- reads in the benchmark corpus. The full, case-insensitive list is
-    -- checked at the end.
     local ua = e.userAgent
     if type(ua) ~= "string" then
-      ua = ""
-    elseif ua:find("Terraform/", 1, true) then
-      return false
-    end
-    -- Data events (S3 GetObject, DynamoDB GetItem/GetRecords, ...) read
-    -- contents, not what exists: collection, not discovery.
-    if e.managementEvent == false or e.eventCategory == "Data" then
-      return false
-    end
-    local t = e["userIdentity.type"]
-    -- invokedBy: an AWS service acting for you, or a console session
-    -- (signin.amazonaws.com); neither is a discovery tool.
-    if t == "AWSService" or e["userIdentity.invokedBy"] ~= nil then
-      return false
-    end
-    local flag = e.sessionCredentialFromConsole
-    if flag == "true" or flag == true then
-      return false
-    end
-    if ua == "console.amazonaws.com" or ua == "signin.amazonaws.com"
-      or ua:find("Console[/,]") then
-      return false
-    end
-    if t == "AssumedRole" and identity.is_service_linked(e) then
-      return false
+      return true
     end
     ua = ua:lower()
     for _, pat in ipairs(net.iac_agent_patterns) do
