@@ -56,15 +56,17 @@ typedef struct filter_s {
   int nunless;
 } filter_t;
 
-/* A field path some rule's unless reads: its first name is top-level key
- * number `top`; the rest are names of nested objects. */
-typedef struct ipath_s {
-  char *path;
-  uint32_t top;
-  const char *segs[VIGIL_UNLESS_MAX_DEPTH]; /* NUL-separated copies in `names` */
-  char *names;
-  int nsegs;
-} ipath_t;
+/* The fields unless reads, as a tree of names: node 0 is the record, the
+ * others a member of their parent's object. The members of one object are
+ * all read in one scan of its bytes. */
+typedef struct fnode_s {
+  char *name;          /* NULL for the root */
+  uint32_t parent;
+  char **kids;         /* the children's names (their own pointers) */
+  uint32_t *kid_id;
+  size_t nkids;
+  size_t kcap;
+} fnode_t;
 
 /* A rule filed under an eventName prefix. */
 typedef struct prefix_s {
@@ -82,18 +84,16 @@ struct vigil_rule_index_s {
   filter_t *filters;
   size_t nrules;
   int needs_type;
-  ipath_t *paths;     /* every path an unless reads, once */
-  size_t npaths;
-  char **top;         /* their distinct first names: one scan reads them all */
-  size_t ntop;
-  size_t paths_cap;
-  size_t top_cap;
+  fnode_t *nodes;     /* every path an unless reads; cunless_t.path is its leaf */
+  size_t nnodes;
+  size_t ncap;
+  size_t maxkids;
 };
 
 struct vigil_ix_scratch_s {
-  vigil_jval_t *top;  /* ntop values of the record being checked */
-  vigil_jval_t *val;  /* npaths */
-  unsigned char *have; /* npaths: val resolved */
+  vigil_jval_t *val;  /* [nnodes]: the record being checked */
+  unsigned char *have; /* [nnodes]: val read */
+  vigil_jval_t *tmp;  /* [maxkids] */
   char *buf;          /* escaped strings, decoded */
   size_t cap;
 };
@@ -223,16 +223,6 @@ static void free_pats(pats_t *p) {
   free(p->v);
 }
 
-static ssize_t find_str(char **v, size_t n, const char *s) {
-  size_t i;
-
-  for (i = 0; i < n; i++) {
-    if (strcmp(v[i], s) == 0)
-      return (ssize_t)i;
-  }
-  return -1;
-}
-
 /* Room for one more element in *arr (n used, *cap allocated). */
 static int grow_to(void **arr, size_t n, size_t *cap, size_t size) {
   void *p;
@@ -247,44 +237,68 @@ static int grow_to(void **arr, size_t n, size_t *cap, size_t size) {
   return 0;
 }
 
-/* The number of path in ix->paths, added (with its first name in
- * ix->top) when new. -1 when out of memory. */
-static ssize_t path_id(vigil_rule_index_t *ix, const char *path) {
-  ipath_t *ip;
-  char *seg;
-  char *dot;
-  ssize_t t;
+/* The child of node `at` called name, made when missing: its id, or -1
+ * when out of memory. */
+static ssize_t kid(vigil_rule_index_t *ix, uint32_t at, const char *name, size_t len) {
+  fnode_t *n = &ix->nodes[at];
+  fnode_t *k;
   size_t i;
+  uint32_t id;
 
-  for (i = 0; i < ix->npaths; i++) {
-    if (strcmp(ix->paths[i].path, path) == 0)
-      return (ssize_t)i;
+  for (i = 0; i < n->nkids; i++) {
+    if (strlen(n->kids[i]) == len && memcmp(n->kids[i], name, len) == 0)
+      return n->kid_id[i];
   }
-  if (grow_to((void **)&ix->paths, ix->npaths, &ix->paths_cap, sizeof(ipath_t)) != 0)
+  if (grow_to((void **)&ix->nodes, ix->nnodes, &ix->ncap, sizeof(fnode_t)) != 0)
     return -1;
-  ip = &ix->paths[ix->npaths];
-  memset(ip, 0, sizeof(*ip));
-  if (!(ip->path = strdup(path)) || !(ip->names = strdup(path)))
-    goto fail;
-  for (seg = ip->names; seg; seg = dot ? dot + 1 : NULL) {
-    dot = strchr(seg, '.');
-    if (dot)
-      *dot = '\0';
-    ip->segs[ip->nsegs++] = seg; /* rule_on.c caps the depth */
+  n = &ix->nodes[at]; /* moved */
+  if (n->nkids == n->kcap) {
+    size_t cap = n->kcap ? n->kcap * 2 : 4;
+    char **names = realloc(n->kids, cap * sizeof(char *));
+    uint32_t *ids;
+
+    if (!names)
+      return -1;
+    n->kids = names;
+    if (!(ids = realloc(n->kid_id, cap * sizeof(uint32_t))))
+      return -1;
+    n->kid_id = ids;
+    n->kcap = cap;
   }
-  t = find_str(ix->top, ix->ntop, ip->segs[0]);
-  if (t < 0) {
-    if (grow_to((void **)&ix->top, ix->ntop, &ix->top_cap, sizeof(char *)) != 0 ||
-        !(ix->top[ix->ntop] = strdup(ip->segs[0])))
-      goto fail;
-    t = (ssize_t)ix->ntop++;
+  id = (uint32_t)ix->nnodes;
+  k = &ix->nodes[id];
+  memset(k, 0, sizeof(*k));
+  if (!(k->name = strndup(name, len)))
+    return -1;
+  k->parent = at;
+  ix->nnodes++;
+  n->kids[n->nkids] = k->name;
+  n->kid_id[n->nkids] = id;
+  n->nkids++;
+  if (n->nkids > ix->maxkids)
+    ix->maxkids = n->nkids;
+  return id;
+}
+
+/* The leaf node of a dotted path (rule_on.c checked its shape), made when
+ * new; -1 when out of memory. */
+static ssize_t path_id(vigil_rule_index_t *ix, const char *path) {
+  const char *dot;
+  ssize_t at = 0;
+
+  if (ix->nnodes == 0) {
+    if (grow_to((void **)&ix->nodes, 0, &ix->ncap, sizeof(fnode_t)) != 0)
+      return -1;
+    memset(&ix->nodes[0], 0, sizeof(fnode_t));
+    ix->nnodes = 1;
   }
-  ip->top = (uint32_t)t;
-  return (ssize_t)ix->npaths++;
-fail:
-  free(ip->path);
-  free(ip->names);
-  return -1;
+  for (;;) {
+    dot = strchr(path, '.');
+    at = kid(ix, (uint32_t)at, path, dot ? (size_t)(dot - path) : strlen(path));
+    if (at < 0 || !dot)
+      return at;
+    path = dot + 1;
+  }
 }
 
 static int copy_unless(vigil_rule_index_t *ix, filter_t *f, const vigil_rule_t *r) {
@@ -435,14 +449,12 @@ void vigil_rule_index_free(vigil_rule_index_t *ix) {
     free_unless(&ix->filters[i]);
   }
   free(ix->filters);
-  for (i = 0; i < ix->npaths; i++) {
-    free(ix->paths[i].path);
-    free(ix->paths[i].names);
+  for (i = 0; i < ix->nnodes; i++) {
+    free(ix->nodes[i].name);
+    free(ix->nodes[i].kids);
+    free(ix->nodes[i].kid_id);
   }
-  free(ix->paths);
-  for (i = 0; i < ix->ntop; i++)
-    free(ix->top[i]);
-  free(ix->top);
+  free(ix->nodes);
   free(ix);
 }
 
@@ -532,21 +544,21 @@ size_t vigil_rule_index_wildcards(const vigil_rule_index_t *ix) {
 /* ---- on.unless, from the record's bytes ---- */
 
 int vigil_rule_index_has_unless(const vigil_rule_index_t *ix) {
-  return ix->npaths > 0;
+  return ix->nnodes > 0;
 }
 
 vigil_ix_scratch_t *vigil_ix_scratch_new(const vigil_rule_index_t *ix) {
   vigil_ix_scratch_t *sc = calloc(1, sizeof(*sc));
-  size_t n = ix->npaths ? ix->npaths : 1;
+  size_t n = ix->nnodes ? ix->nnodes : 1;
 
   if (!sc)
     return NULL;
-  sc->top = calloc(ix->ntop ? ix->ntop : 1, sizeof(vigil_jval_t));
   sc->val = calloc(n, sizeof(vigil_jval_t));
   sc->have = calloc(n, 1);
+  sc->tmp = calloc(ix->maxkids ? ix->maxkids : 1, sizeof(vigil_jval_t));
   sc->cap = 1024;
   sc->buf = malloc(sc->cap);
-  if (!sc->top || !sc->val || !sc->have || !sc->buf) {
+  if (!sc->val || !sc->have || !sc->tmp || !sc->buf) {
     vigil_ix_scratch_free(sc);
     return NULL;
   }
@@ -556,38 +568,35 @@ vigil_ix_scratch_t *vigil_ix_scratch_new(const vigil_rule_index_t *ix) {
 void vigil_ix_scratch_free(vigil_ix_scratch_t *sc) {
   if (!sc)
     return;
-  free(sc->top);
   free(sc->val);
   free(sc->have);
+  free(sc->tmp);
   free(sc->buf);
   free(sc);
 }
 
-/* The value at path k of the record: one scan reads every top-level name
- * any path starts with (on first need); nested names are read from their
- * object's bytes on demand. The record was validated when it was decoded;
- * a scan that fails anyway leaves the value absent. */
-static const vigil_jval_t *path_val(const vigil_rule_index_t *ix, vigil_ix_scratch_t *sc,
-                                    const char *json, size_t len, int *top_read, uint32_t k) {
-  const ipath_t *ip = &ix->paths[k];
-  vigil_jval_t v;
-  int i;
+/* The value of node id in the record (node 0, set by the caller): its
+ * parent's object is scanned once for all of the parent's children, on
+ * first need. The record was validated when it was decoded; a scan that
+ * fails anyway leaves the values absent. Recursion is as deep as the
+ * path (at most VIGIL_UNLESS_MAX_DEPTH). */
+static const vigil_jval_t *node_val(const vigil_rule_index_t *ix, vigil_ix_scratch_t *sc,
+                                    uint32_t id) {
+  const fnode_t *p = &ix->nodes[ix->nodes[id].parent];
+  const vigil_jval_t *pv;
+  size_t i;
 
-  if (sc->have[k])
-    return &sc->val[k];
-  if (!*top_read) {
-    if (vigil_scan_object(json, len, (const char *const *)ix->top, ix->ntop, sc->top, NULL))
-      memset(sc->top, 0, ix->ntop * sizeof(vigil_jval_t));
-    *top_read = 1;
+  if (sc->have[id])
+    return &sc->val[id];
+  pv = node_val(ix, sc, ix->nodes[id].parent);
+  if (pv->type != VIGIL_J_OBJECT ||
+      vigil_scan_object(pv->p, pv->len, (const char *const *)p->kids, p->nkids, sc->tmp, NULL))
+    memset(sc->tmp, 0, p->nkids * sizeof(vigil_jval_t));
+  for (i = 0; i < p->nkids; i++) {
+    sc->val[p->kid_id[i]] = sc->tmp[i];
+    sc->have[p->kid_id[i]] = 1;
   }
-  v = sc->top[ip->top];
-  for (i = 1; i < ip->nsegs && v.type != VIGIL_J_NONE; i++) {
-    if (v.type != VIGIL_J_OBJECT || vigil_scan_object(v.p, v.len, &ip->segs[i], 1, &v, NULL))
-      v.type = VIGIL_J_NONE;
-  }
-  sc->val[k] = v;
-  sc->have[k] = 1;
-  return &sc->val[k];
+  return &sc->val[id];
 }
 
 /* The decoded text of string v as cJSON would hold it: escapes decoded,
@@ -638,18 +647,19 @@ size_t vigil_rule_index_unless(const vigil_rule_index_t *ix, vigil_ix_scratch_t 
   size_t slen;
   size_t i;
   size_t kept = 0;
-  int top_read = 0;
   int j;
   int skip;
 
-  if (ix->npaths == 0)
+  if (ix->nnodes == 0)
     return n;
-  memset(sc->have, 0, ix->npaths);
+  memset(sc->have, 0, ix->nnodes);
+  sc->val[0] = (vigil_jval_t){VIGIL_J_OBJECT, 0, json, len};
+  sc->have[0] = 1;
   for (i = 0; i < n; i++) {
     f = &ix->filters[cand[i]];
     skip = 0;
     for (j = 0; j < f->nunless && !skip; j++) {
-      v = path_val(ix, sc, json, len, &top_read, f->unless[j].path);
+      v = node_val(ix, sc, f->unless[j].path);
       s = NULL;
       slen = 0;
       if (v->type == VIGIL_J_STRING)

@@ -19,6 +19,7 @@
 local aws = require "vigil.aws"
 local net = require "vigil.net"
 local identity = require "vigil.identity"
+local unless = require "vigil.unless"
 
 local function is_read(n)
   return type(n) == "string" and (n:find("^Get") ~= nil or n:find("^List") ~= nil)
@@ -65,7 +66,8 @@ rule {
     "https://attack.mitre.org/techniques/T1069/003/",
     "https://docs.aws.amazon.com/IAM/latest/APIReference/API_GetAccountAuthorizationDetails.html",
   },
-  on = { eventSource = "iam.amazonaws.com", eventName = { "Get*", "List*" }, errorCode = false },
+  on = { eventSource = "iam.amazonaws.com", eventName = { "Get*", "List*" }, errorCode = false,
+         unless = unless.of("aws_service", "console", "iac", "service_linked") },
   when = function(e)
     return is_read(e.eventName) and aws.succeeded(e) and not aws.is_aws_service(e)
       and not aws.is_console(e) and not net.is_iac(e) and not identity.is_service_linked(e)

@@ -20,6 +20,7 @@
 local aws = require "vigil.aws"
 local net = require "vigil.net"
 local identity = require "vigil.identity"
+local unless = require "vigil.unless"
 
 local function is_write(e)
   local ro = e.readOnly
@@ -74,7 +75,9 @@ rule {
     "https://docs.aws.amazon.com/IAM/latest/UserGuide/cloudtrail-integration.html",
     "https://attack.mitre.org/techniques/T1098/",
   },
-  on = { eventSource = "iam.amazonaws.com", errorCode = false },
+  on = { eventSource = "iam.amazonaws.com", errorCode = false,
+         unless = unless.of("aws_service", "iac", "service_linked",
+                            { readOnly = { true, "true" } }) },
   when = function(e)
     return aws.succeeded(e) and is_write(e) and not aws.is_aws_service(e)
       and not net.is_iac(e) and not identity.is_service_linked(e)
