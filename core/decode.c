@@ -12,7 +12,11 @@ static const char *const keys[VIGIL_K_COUNT] = {
     [VIGIL_K_EVENT_TYPE] = "eventType"};
 
 /* Line bookkeeping over one text: lines are counted lazily, forward only. */
+#define NALL (VIGIL_K_COUNT + VIGIL_K_EXTRA_MAX)
+
 typedef struct ctx_s {
+  const char *const *keys; /* the fixed keys, then the caller's */
+  size_t nkeys;
   const char *buf;
   const char *counted; /* lines are known up to here */
   uint64_t line;       /* line of *counted */
@@ -52,7 +56,7 @@ static void deliver(ctx_t *c, const vigil_jval_t *obj, vigil_jval_t *f, uint64_t
 
   rec.p = obj->p;
   rec.len = obj->len;
-  memcpy(rec.f, f, sizeof(rec.f));
+  memcpy(rec.f, f, c->nkeys * sizeof(vigil_jval_t));
   rec.line = line_at(c, obj->p);
   rec.index = index;
   c->st->records++;
@@ -62,7 +66,7 @@ static void deliver(ctx_t *c, const vigil_jval_t *obj, vigil_jval_t *f, uint64_t
 /* One object that should be a record, possibly wrapped by EventBridge.
  * f holds its scanned fields. */
 static void classify(ctx_t *c, const vigil_jval_t *obj, vigil_jval_t *f, uint64_t index) {
-  vigil_jval_t inner[VIGIL_K_COUNT];
+  vigil_jval_t inner[NALL];
   vigil_scan_err_t err;
 
   if (is_record(f)) {
@@ -73,7 +77,7 @@ static void classify(ctx_t *c, const vigil_jval_t *obj, vigil_jval_t *f, uint64_
     fail_at(c, f[VIGIL_K_EVENT_NAME].p, (int64_t)index, "%s", "eventName is not a string");
   } else if (f[VIGIL_K_DETAIL].type == VIGIL_J_OBJECT &&
              f[VIGIL_K_DETAIL_TYPE].type == VIGIL_J_STRING) {
-    if (vigil_scan_object(f[VIGIL_K_DETAIL].p, f[VIGIL_K_DETAIL].len, keys, VIGIL_K_COUNT, inner,
+    if (vigil_scan_object(f[VIGIL_K_DETAIL].p, f[VIGIL_K_DETAIL].len, c->keys, c->nkeys, inner,
                           &err) == 0 && is_record(inner))
       deliver(c, &f[VIGIL_K_DETAIL], inner, index);
     else
@@ -91,7 +95,7 @@ static int64_t walk(ctx_t *c, const vigil_jval_t *arr, int report) {
   vigil_scan_iter_t it;
   vigil_scan_err_t err;
   vigil_jval_t elem;
-  vigil_jval_t f[VIGIL_K_COUNT];
+  vigil_jval_t f[NALL];
   int rc;
 
   vigil_scan_array_begin(&it, arr);
@@ -102,7 +106,7 @@ static int64_t walk(ctx_t *c, const vigil_jval_t *arr, int report) {
       continue;
     }
     /* The iterator validated the element; this pass picks its fields. */
-    vigil_scan_object(elem.p, elem.len, keys, VIGIL_K_COUNT, f, NULL);
+    vigil_scan_object(elem.p, elem.len, c->keys, c->nkeys, f, NULL);
     classify(c, &elem, f, it.index - 1);
   }
   if (rc < 0) {
@@ -148,13 +152,23 @@ static void salvage(ctx_t *c, const char *p, const char *end, const vigil_scan_e
 
 void vigil_decode(const char *buf, size_t len, uint64_t first_line, const vigil_decode_cb_t *cb,
                   vigil_decode_stats_t *st) {
-  ctx_t c = {buf, buf, first_line, cb, st};
+  vigil_decode_ex(buf, len, first_line, NULL, 0, cb, st);
+}
+
+void vigil_decode_ex(const char *buf, size_t len, uint64_t first_line,
+                     const char *const *extra, size_t nextra, const vigil_decode_cb_t *cb,
+                     vigil_decode_stats_t *st) {
+  const char *all[NALL];
+  ctx_t c = {all, VIGIL_K_COUNT, buf, buf, first_line, cb, st};
   const char *p = buf;
   const char *end = buf + len;
-  vigil_jval_t f[VIGIL_K_COUNT];
+  vigil_jval_t f[NALL];
   vigil_jval_t whole;
   vigil_scan_err_t err;
 
+  memcpy(all, keys, sizeof(keys));
+  for (; extra && c.nkeys < NALL && nextra > 0; nextra--)
+    all[c.nkeys++] = *extra++;
   while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
     p++;
   if (p == end)
@@ -166,7 +180,7 @@ void vigil_decode(const char *buf, size_t len, uint64_t first_line, const vigil_
     walk(&c, &whole, 1);
   } else if (*p != '{') {
     fail_at(&c, p, -1, "%s", "not JSON: expected an object or an array");
-  } else if (vigil_scan_object(buf, len, keys, VIGIL_K_COUNT, f, &err) != 0) {
+  } else if (vigil_scan_object(buf, len, c.keys, c.nkeys, f, &err) != 0) {
     salvage(&c, p, end, &err);
   } else if (f[VIGIL_K_RECORDS].type == VIGIL_J_ARRAY) {
     walk(&c, &f[VIGIL_K_RECORDS], 1);

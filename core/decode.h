@@ -31,11 +31,15 @@ enum {
   VIGIL_K_COUNT
 };
 
-/* One record found in the text: its bytes and the scanned fields. */
+/* Top-level fields a caller may add to the ones above (vigil_decode_ex). */
+#define VIGIL_K_EXTRA_MAX 24
+
+/* One record found in the text: its bytes and the scanned fields, the
+ * caller's extra ones from f[VIGIL_K_COUNT] on. */
 typedef struct vigil_record_s {
   const char *p;
   size_t len;
-  vigil_jval_t f[VIGIL_K_COUNT];
+  vigil_jval_t f[VIGIL_K_COUNT + VIGIL_K_EXTRA_MAX];
   uint64_t line;   /* line of the record's first byte */
   uint64_t index;  /* 0-based position in its document */
 } vigil_record_t;
@@ -58,5 +62,12 @@ typedef struct vigil_decode_cb_s {
  * into st (added to). */
 void vigil_decode(const char *buf, size_t len, uint64_t first_line, const vigil_decode_cb_t *cb,
                   vigil_decode_stats_t *st);
+
+/* The same, also reading the top-level members named extra[0..nextra)
+ * (at most VIGIL_K_EXTRA_MAX; more are ignored) of each record into
+ * rec->f[VIGIL_K_COUNT + i], in the same pass over its bytes. */
+void vigil_decode_ex(const char *buf, size_t len, uint64_t first_line,
+                     const char *const *extra, size_t nextra, const vigil_decode_cb_t *cb,
+                     vigil_decode_stats_t *st);
 
 #endif

@@ -639,8 +639,14 @@ static int unless_hit(const cunless_t *c, const char *s, size_t len, vigil_jtype
   return 0;
 }
 
+size_t vigil_rule_index_top_names(const vigil_rule_index_t *ix, const char *const **names) {
+  *names = ix->nnodes ? (const char *const *)ix->nodes[0].kids : NULL;
+  return ix->nnodes ? ix->nodes[0].nkids : 0;
+}
+
 size_t vigil_rule_index_unless(const vigil_rule_index_t *ix, vigil_ix_scratch_t *sc,
-                               const char *json, size_t len, uint32_t *cand, size_t n) {
+                               const char *json, size_t len, const vigil_jval_t *top,
+                               size_t ntop, uint32_t *cand, size_t n) {
   const filter_t *f;
   const vigil_jval_t *v;
   const char *s;
@@ -655,6 +661,10 @@ size_t vigil_rule_index_unless(const vigil_rule_index_t *ix, vigil_ix_scratch_t 
   memset(sc->have, 0, ix->nnodes);
   sc->val[0] = (vigil_jval_t){VIGIL_J_OBJECT, 0, json, len};
   sc->have[0] = 1;
+  for (i = 0; top && i < ntop && i < ix->nodes[0].nkids; i++) {
+    sc->val[ix->nodes[0].kid_id[i]] = top[i];
+    sc->have[ix->nodes[0].kid_id[i]] = 1;
+  }
   for (i = 0; i < n; i++) {
     f = &ix->filters[cand[i]];
     skip = 0;

@@ -17,6 +17,7 @@
 #include <cjson/cJSON.h>
 
 #include "rules.h"
+#include "scan.h"
 
 typedef struct vigil_rule_index_s vigil_rule_index_t;
 
@@ -61,7 +62,13 @@ typedef struct vigil_ix_scratch_s vigil_ix_scratch_t;
 vigil_ix_scratch_t *vigil_ix_scratch_new(const vigil_rule_index_t *ix);
 void vigil_ix_scratch_free(vigil_ix_scratch_t *sc);
 size_t vigil_rule_index_unless(const vigil_rule_index_t *ix, vigil_ix_scratch_t *sc,
-                               const char *json, size_t len, uint32_t *cand, size_t n);
+                               const char *json, size_t len, const vigil_jval_t *top,
+                               size_t ntop, uint32_t *cand, size_t n);
+/* The top-level names unless reads (*names, the count returned): a caller
+ * that reads the first ntop of them while scanning the record passes their
+ * values as top[0..ntop) above, and the record is not scanned again (top
+ * NULL, ntop 0: unless scans for them itself). */
+size_t vigil_rule_index_top_names(const vigil_rule_index_t *ix, const char *const **names);
 /* 1 when some enabled rule has an unless. */
 int vigil_rule_index_has_unless(const vigil_rule_index_t *ix);
 

@@ -34,6 +34,7 @@ typedef struct ingest_s {
   int nworkers;
   uint64_t candidates;
   vigil_ix_scratch_t *scratch; /* this worker's, for on.unless */
+  size_t nextra;               /* unless names the decoder reads, from rec->f[VIGIL_K_COUNT] */
 } ingest_t;
 
 /* The string value of v: borrowed bytes when unescaped, else decoded
@@ -116,7 +117,8 @@ static size_t fast_match(ingest_t *in, const vigil_record_t *rec, uint32_t *cand
     ev.type = identity_type(&rec->f[VIGIL_K_USER_IDENTITY], tbuf, sizeof(tbuf), &ev.typelen);
   n = vigil_rule_index_match(in->gen->index, &ev, cand, MAX_CANDIDATES);
   if (n > 0)
-    n = vigil_rule_index_unless(in->gen->index, in->scratch, rec->p, rec->len, cand,
+    n = vigil_rule_index_unless(in->gen->index, in->scratch, rec->p, rec->len,
+                                rec->f + VIGIL_K_COUNT, in->nextra, cand,
                                 n < MAX_CANDIDATES ? n : MAX_CANDIDATES);
   return n;
 }
@@ -230,7 +232,8 @@ void vigil_scan_batch(vigil_worker_t *w, vigil_batch_t *b, vigil_gen_t *gen,
                       vigil_scan_out_t *out) {
   vigil_pipeline_t *pl = w->pl;
   vigil_host_t *h = b->src;
-  ingest_t in = {w, h, "", NULL, gen, out, pl->nworkers, 0, gen->scratch[w->id]};
+  ingest_t in = {w, h, "", NULL, gen, out, pl->nworkers, 0, gen->scratch[w->id], 0};
+  const char *const *extra;
   vigil_decode_cb_t cb = {on_record, on_error, &in};
   vigil_decode_stats_t st = {0};
   const vigil_entry_t *e;
@@ -238,6 +241,10 @@ void vigil_scan_batch(vigil_worker_t *w, vigil_batch_t *b, vigil_gen_t *gen,
   uint64_t digests;
 
   pthread_once(&fast_path_init, fast_path_once);
+  /* The decoder reads unless's top-level fields in its own pass. */
+  in.nextra = vigil_rule_index_top_names(gen->index, &extra);
+  if (in.nextra > VIGIL_K_EXTRA_MAX)
+    in.nextra = VIGIL_K_EXTRA_MAX;
   while (off < b->used) {
     e = (const vigil_entry_t *)(b->data + off);
     off += sizeof(*e) + ((e->len + 1u + 7u) & ~(size_t)7u);
@@ -247,7 +254,7 @@ void vigil_scan_batch(vigil_worker_t *w, vigil_batch_t *b, vigil_gen_t *gen,
     }
     in.track = e->track;
     digests = st.digests;
-    vigil_decode((const char *)(e + 1), e->len, e->line, &cb, &st);
+    vigil_decode_ex((const char *)(e + 1), e->len, e->line, extra, in.nextra, &cb, &st);
     if (st.digests != digests)
       vigil_info(h->name, "%s: CloudTrail digest skipped", in.stream);
     if (e->track)

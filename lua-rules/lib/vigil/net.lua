@@ -118,26 +118,42 @@ local function same_prefix(a, b, width, bits)
   return true
 end
 
--- True when `ip` (a literal) lies in `cidr` ("10.0.0.0/8", "2001:db8::/32",
--- or a bare address). Mixed families never match.
-function M.in_cidr(ip, cidr)
-  local a, wa = parse_ip(ip)
+-- A CIDR ("10.0.0.0/8", "2001:db8::/32", or a bare address) as its parsed
+-- base, the base's group width and the prefix length; nil when it is not one.
+local function parse_cidr(cidr)
   local base, bits, b, wb
 
-  if not a or type(cidr) ~= "string" then
-    return false
+  if type(cidr) ~= "string" then
+    return nil
   end
   base, bits = cidr:match("^([^/]+)/(%d+)$")
   base = base or cidr
   b, wb = parse_ip(base)
-  if not b or wa ~= wb then
+  if not b then
+    return nil
+  end
+  bits = tonumber(bits) or #b * wb
+  if bits > #b * wb then
+    return nil
+  end
+  return b, wb, bits
+end
+
+-- True when the parsed address a (groups of width wa) lies in the parsed
+-- CIDR b, wb, bits. Mixed families never match.
+local function in_parsed(a, wa, b, wb, bits)
+  return b ~= nil and wa == wb and same_prefix(a, b, wa, bits)
+end
+
+-- True when `ip` (a literal) lies in `cidr` ("10.0.0.0/8", "2001:db8::/32",
+-- or a bare address). Mixed families never match.
+function M.in_cidr(ip, cidr)
+  local a, wa = parse_ip(ip)
+
+  if not a then
     return false
   end
-  bits = tonumber(bits) or #a * wa
-  if bits > #a * wa then
-    return false
-  end
-  return same_prefix(a, b, wa, bits)
+  return in_parsed(a, wa, parse_cidr(cidr))
 end
 
 -- Addresses that never route on the internet: RFC 1918, shared (carrier
@@ -153,9 +169,34 @@ M.private_cidrs = {
 -- "from outside" for the instance-credential and VPC endpoint rules.
 M.trusted_cidrs = {}
 
+-- The entries of the site's CIDR lists, parsed once each: these lists are
+-- checked on every candidate event of several rules. Keyed by the entry's
+-- text, so an entry a site adds later is parsed when first seen; only list
+-- entries are kept, never addresses from events.
+local parsed_entries = {}
+
+local function entry(c)
+  local p = parsed_entries[c]
+
+  if p == nil then
+    local b, wb, bits = parse_cidr(c)
+    p = b and { b, wb, bits } or false
+    if type(c) == "string" then
+      parsed_entries[c] = p
+    end
+  end
+  return p
+end
+
 local function in_any(ip, list)
+  local a, wa = parse_ip(ip)
+
+  if not a then
+    return false
+  end
   for _, c in ipairs(list) do
-    if M.in_cidr(ip, c) then
+    local p = entry(c)
+    if p and in_parsed(a, wa, p[1], p[2], p[3]) then
       return true
     end
   end
