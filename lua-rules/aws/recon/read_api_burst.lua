@@ -95,17 +95,7 @@ rule {
   -- What `unless` cannot say: net.is_iac's site list of agent patterns,
   -- matched case-insensitively.
   when = function(e)
-    local ua = e.userAgent
-    if type(ua) ~= "string" then
-      return true
-    end
-    ua = ua:lower()
-    for _, pat in ipairs(net.iac_agent_patterns) do
-      if ua:find(pat) then
-        return false
-      end
-    end
-    return true
+    return not net.is_iac(e)
   end,
   distinct = { count = 25, window = "10m", field = "eventName" },
   dedup = { window = "1h" },

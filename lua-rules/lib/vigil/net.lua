@@ -404,13 +404,30 @@ M.deployer_patterns = {
   "terraform", "codebuild", "codepipeline", "automation",
 }
 
+-- A pattern with no magic characters once its escapes are read ("aws%-cdk")
+-- as the plain text it matches ("aws-cdk"), else false. Plain finds skip the
+-- sandbox's costing of a pattern search; the site lists are searched on
+-- every candidate event of the burst rules. Keyed by the pattern's text.
+local plain_of = {}
+
+local function plain(pat)
+  local p = plain_of[pat]
+
+  if p == nil then
+    p = not pat:gsub("%%%p", ""):find("[%^%$%(%)%%%.%[%]%*%+%-%?]") and pat:gsub("%%(%p)", "%1")
+    plain_of[pat] = p
+  end
+  return p
+end
+
 local function matches_any(s, patterns)
   if not s then
     return false
   end
   s = s:lower()
   for _, pat in ipairs(patterns) do
-    if s:find(pat) then
+    local text = plain(pat)
+    if text and s:find(text, 1, true) or not text and s:find(pat) then
       return true
     end
   end
