@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The Python contender of bench/run: json.loads on every NDJSON line, then
 the rule index's test (the filter rows the floor reads, filed by eventName
-and eventSource as vigil files them). Standard library only.
+and eventSource as vigil files them; a row's unless pairs are tested on the
+parsed event, harness/ruleindex.py). Standard library only.
 
     py_filter.py INDEX [FILE|-]
 
@@ -12,7 +13,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from harness.ruleindex import COLUMNS, group, row_matches  # noqa: E402
+from harness.ruleindex import COLUMNS, group, pad, row_matches, unless_fields  # noqa: E402
 
 
 def load_index(path):
@@ -23,10 +24,15 @@ def load_index(path):
             if not line:
                 continue
             cols = line.split("\t")
-            if len(cols) != COLUMNS:
-                sys.exit(f"{path}:{lineno}: want {COLUMNS} tab-separated columns "
-                         "(vigil lint --print-filters)")
-            rows.append(tuple(cols))
+            row = pad(cols) if len(cols) in (COLUMNS - 1, COLUMNS) else None
+            if row is None:
+                sys.exit(f"{path}:{lineno}: want {COLUMNS} tab-separated columns, or "
+                         f"{COLUMNS - 1} without unless (vigil lint --print-filters)")
+            try:
+                unless_fields(row[5])
+            except ValueError as e:
+                sys.exit(f"{path}:{lineno}: {e}")
+            rows.append(row)
     return group(rows)
 
 
@@ -61,7 +67,7 @@ def main():
         etype = text(event.get("eventType"))
         for rows in (names.get(name, none), sources.get(src, none), errors.get(err, none),
                      types.get(utype, none), rest):
-            if any(row_matches(r, src, name, err, utype, etype) for r in rows):
+            if any(row_matches(r, event, src, name, err, utype, etype) for r in rows):
                 matched += 1
                 break
     print(f"records {records} matched {matched} refused {refused}")

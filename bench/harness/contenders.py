@@ -8,13 +8,23 @@ from . import ruleindex
 
 # jq's equivalent of the rule index: the rows of harness/ruleindex.py, filed
 # by exact eventName and by eventSource (name '*'), the rest in a list; an
-# event is a candidate when it meets every column of one row it reaches.
+# event is a candidate when it meets every check of one row it reaches: the
+# column checks, then each unless field's (none of its tests matches the
+# value at its path). at walks the path itself: getpath errors on a string
+# or a number on the way, where a path through a non-object is absent.
 JQ_PROGRAM = r"""
 def str: if type == "string" then . else null end;
-def ok($v): $v[.[0]] as $x | .[2] as $p
-  | if .[1] == "=" then $x == $p elif .[1] == "^" then ($x != null and ($x | startswith($p)))
-    elif .[1] == "+" then $x != null else $x == null end;
-def hit: (.eventSource | str) as $s | (.eventName | str) as $n
+def at($p): reduce $p[] as $k (.; if type == "object" then .[$k] else null end);
+def met($x): .[1] as $p
+  | if .[0] == "=" then $x == $p elif ($x | type) != "string" then false
+    elif .[0] == "^" then $x | startswith($p) elif .[0] == "$" then $x | endswith($p)
+    elif .[0] == "~" then $x | contains($p) else true end;
+def ok($v; $ev): .[2] as $p
+  | if .[1] == "!" then .[0] as $path | ($ev | at($path)) as $x | isempty($p[] | select(met($x)))
+    else $v[.[0]] as $x
+    | if .[1] == "=" then $x == $p elif .[1] == "^" then ($x != null and ($x | startswith($p)))
+      elif .[1] == "+" then $x != null else $x == null end end;
+def hit: . as $ev | (.eventSource | str) as $s | (.eventName | str) as $n
   | (.errorCode | str | if . == "" then null else . end) as $e
   | ((.userIdentity | if type == "object" then .type else null end) | str) as $t
   | [$s, $n, $e, $t, (.eventType | str)] as $v
@@ -22,7 +32,7 @@ def hit: (.eventSource | str) as $s | (.eventName | str) as $n
               (if $s != null then $sources[$s] // empty else empty end)[],
               (if $e != null then $errors[$e] // empty else empty end)[],
               (if $t != null then $types[$t] // empty else empty end)[],
-              $rest[]) | select(isempty(.[] | select(ok($v) | not)))) | not;
+              $rest[]) | select(isempty(.[] | select(ok($v; $ev) | not)))) | not;
 reduce inputs as $e ([0, 0];
   [.[0] + 1, .[1] + (if ($e | type) == "object" and ($e | hit) then 1 else 0 end)])
 | "records \(.[0]) matched \(.[1]) refused 0"

@@ -27,13 +27,15 @@ class Corpus:
         """Matching events by the manifest's own counts, when it says which
         source each eventName comes from (bench/gen_corpus.py does) and no
         row filters on more than eventSource and eventName (the manifest
-        does not count errorCode or identity types)."""
+        does not count errorCode, identity types or unless fields)."""
         out = self.manifest["output"]
         counts, origin = out.get("eventName_counts"), out.get("eventSource_of_eventName")
-        if counts is None or origin is None or any(r[2:] != ("*", "*", "*") for r in rows):
+        if counts is None or origin is None or any(
+                r[2:] != ("*", "*", "*", ruleindex.NO_UNLESS) for r in rows):
             return None
         return sum(n for name, n in counts.items()
-                   if any(ruleindex.row_matches(r, origin.get(name), name, None, None, None)
+                   if any(ruleindex.row_matches(r, {}, origin.get(name), name, None, None,
+                                                None)
                           for r in rows))
 
     def describe(self):

@@ -1,16 +1,28 @@
 """The filter rows the shipped rule pack is indexed on: every contender
 counts the events that meet one of them, and all counts must agree.
 
-A row is (eventSource, eventName, errorCode, userIdentity.type, eventType)
-as `vigil lint --print-filters` prints them: '*' stands for any value, a
-value ending in '*' for a prefix; errorCode '+' means any failed call and
-'-' a call that succeeded (a call failed when errorCode is a non-empty
-string). An event meets a row when it meets every column."""
+A row is (eventSource, eventName, errorCode, userIdentity.type, eventType,
+unless) as `vigil lint --print-filters` prints them, all strings: '*'
+stands for any value, a value ending in '*' for a prefix; errorCode '+'
+means any failed call and '-' a call that succeeded (a call failed when
+errorCode is a non-empty string). unless is '-' for none, else the JSON
+text of an array of [path, value] pairs. A pair matches when the field at
+the dotted path (through JSON objects only, by exact member name; absent
+when a step is not an object or is missing) is a string the string value
+matches as a pattern ("X" exact, "X*" prefix, "*X" suffix, "*X*"
+substring, "*" any string; case-sensitive, on the decoded text), or a
+boolean equal to a boolean value. An event meets a row when it meets the
+first five columns and none of the unless pairs matches (core/rule_index.c,
+unless_met). An older vigil prints five columns (unless '-') or, with
+`--print-index`, two (the rest '*')."""
+import functools
+import json
 import os
 import re
 import subprocess
 
-COLUMNS = 5
+COLUMNS = 6
+NO_UNLESS = "-"
 
 
 def _run(vigil, flag):
@@ -21,10 +33,21 @@ def _run(vigil, flag):
     return p.stdout if p.returncode == 0 else None
 
 
+def pad(cols):
+    """A row from 2, 5 or 6 columns (older vigils print fewer), or None."""
+    if len(cols) == 2:
+        return tuple(cols) + ("*", "*", "*", NO_UNLESS)
+    if len(cols) == COLUMNS - 1:
+        return tuple(cols) + (NO_UNLESS,)
+    return tuple(cols) if len(cols) == COLUMNS else None
+
+
 def from_vigil(vigil):
     """Rows from `vigil lint --print-filters`, else from the older
-    `--print-index` (eventSource and eventName only), else None."""
-    for flag, ncol in (("--print-filters", COLUMNS), ("--print-index", 2)):
+    `--print-index` (eventSource and eventName only), else None. An unless
+    column that does not read as one raises RuntimeError: falling back to
+    rows without it would only make the counts disagree later."""
+    for flag, widths in (("--print-filters", (COLUMNS - 1, COLUMNS)), ("--print-index", (2,))):
         out = _run(vigil, flag)
         if out is None:
             continue
@@ -33,10 +56,15 @@ def from_vigil(vigil):
             if not line.strip():
                 continue
             cols = line.split("\t")
-            if len(cols) != ncol or not all(cols):
+            if len(cols) not in widths or not all(cols):
                 rows = None
                 break
-            rows.add(tuple(cols + ["*"] * (COLUMNS - ncol)))
+            row = pad(cols)
+            try:
+                unless_fields(row[5])
+            except ValueError as e:
+                raise RuntimeError(f"vigil lint {flag}: {e} in line {line!r}") from None
+            rows.add(row)
         if rows:
             return sorted(rows), f"vigil lint {flag}"
     return None
@@ -45,7 +73,7 @@ def from_vigil(vigil):
 # FALLBACK for a vigil without `lint --print-index`: read each rule's
 # `on = {...}` table as text. It knows only the literal forms of eventSource
 # and eventName (a string or a list of strings) and would miss a rule that
-# builds `on` in code or filters on the other keys.
+# builds `on` in code or filters on the other keys (unless among them).
 _ON = re.compile(r"\bon\s*=\s*\{")
 _FIELD = r"\b{key}\s*=\s*(\{{[^}}]*\}}|\"[^\"]*\"|'[^']*')"
 
@@ -85,7 +113,7 @@ def from_rule_files(rules_dir):
                 on = _table(text, m.end() - 1)
                 sources = _strings(on, "eventSource") or ["*"]
                 names = _strings(on, "eventName") or ["*"]
-                rows.update((s, n, "*", "*", "*") for s in sources for n in names)
+                rows.update((s, n, "*", "*", "*", NO_UNLESS) for s in sources for n in names)
     return sorted(rows)
 
 
@@ -138,22 +166,96 @@ def _hit(pat, value):
     return value == pat
 
 
-def row_matches(row, src, name, err, utype, etype):
+def _pattern(text):
+    """An unless string value as (op, text between the stars): "*" any
+    string, "=" exact, "^" prefix, "$" suffix, "~" substring. Raises
+    ValueError for what core/field_pat.c refuses (a '*' inside, nothing
+    between the stars), which vigil never prints."""
+    if text == "*":
+        return "*", ""
+    lead, trail = text.startswith("*"), len(text) > 1 and text.endswith("*")
+    core = text[int(lead):len(text) - int(trail)]
+    if not core or "*" in core:
+        raise ValueError(f"unless pattern {text!r} is not X, X*, *X, *X* or *")
+    return ("~" if lead and trail else "$" if lead else "^" if trail else "="), core
+
+
+@functools.lru_cache(maxsize=None)
+def unless_fields(text):
+    """The unless column read: ((path steps, ((op, value), ...)), ...), one
+    entry a path so each field is looked up once; op is a _pattern() op, or
+    "b" with a boolean value. Cached: rows share a few distinct columns.
+    Raises ValueError when text is neither '-' nor such an array."""
+    if text == NO_UNLESS:
+        return ()
+    try:
+        pairs = json.loads(text)
+    except ValueError as e:
+        raise ValueError(f"unless column is not JSON ({e})") from None
+    if not isinstance(pairs, list):
+        raise ValueError("unless column is not a JSON array")
+    fields = {}
+    for pair in pairs:
+        if (not isinstance(pair, list) or len(pair) != 2 or not isinstance(pair[0], str)
+                or not isinstance(pair[1], (str, bool))):
+            raise ValueError(f"unless pair {pair!r} is not [path, string or boolean]")
+        path, value = pair
+        test = ("b", value) if isinstance(value, bool) else _pattern(value)
+        fields.setdefault(path, []).append(test)
+    return tuple((tuple(path.split(".")), tuple(tests)) for path, tests in fields.items())
+
+
+def _at(event, steps):
+    """The value at a path through objects only; None when absent."""
+    for step in steps:
+        if not isinstance(event, dict):
+            return None
+        event = event.get(step)
+    return event
+
+
+def _test(op, pat, v):
+    if op == "b":
+        return v is pat  # json gives the True/False singletons; 1 == True must not count
+    if not isinstance(v, str):
+        return False
+    return (op == "*" or op == "=" and v == pat or op == "^" and v.startswith(pat)
+            or op == "$" and v.endswith(pat) or op == "~" and pat in v)
+
+
+def unless_met(text, event):
+    """True when one of the pairs of unless column text matches event."""
+    if text == NO_UNLESS:
+        return False
+    for steps, tests in unless_fields(text):
+        v = _at(event, steps)
+        if v is not None and any(_test(op, pat, v) for op, pat in tests):
+            return True
+    return False
+
+
+def row_matches(row, event, src, name, err, utype, etype):
     """The reference test of one row (Python contender, manifest count):
-    values are strings or None; err is None when the call succeeded."""
-    s, n, e, t, y = row
+    event is the parsed record (a dict; only read when the row has unless
+    pairs), the values are strings or None; err is None when the call
+    succeeded."""
+    s, n, e, t, y, u = row
     if e == "+" and err is None or e == "-" and err is not None:
         return False
     if e not in ("+", "-") and not _hit(e, err):
         return False
-    return _hit(s, src) and _hit(n, name) and _hit(t, utype) and _hit(y, etype)
+    return (_hit(s, src) and _hit(n, name) and _hit(t, utype) and _hit(y, etype)
+            and not unless_met(u, event))
 
 
 def _checks(row, key):
     """A row as jq tests it: [column, "=" | "^" | "+" | "-", value] for each
-    column that constrains (the column it was filed under needs no test)."""
+    of the first five columns that constrains (the column it was filed under
+    needs no test), then [path steps, "!", [[op, value], ...]] for each
+    unless field, met when none of its tests matches. Booleans test with
+    "=": jq's == never equates values of different types."""
     out = []
-    for i, pat in enumerate(row):
+    for i, pat in enumerate(row[:5]):
         if pat == "*" or i == key:
             continue
         if i == 2 and pat in ("+", "-"):
@@ -162,6 +264,8 @@ def _checks(row, key):
             out.append([i, "^", pat[:-1]])
         else:
             out.append([i, "=", pat])
+    for steps, tests in unless_fields(row[5]):
+        out.append([list(steps), "!", [["=" if op == "b" else op, pat] for op, pat in tests]])
     return out
 
 
