@@ -57,6 +57,12 @@ size_t vigil_rule_index_match(const vigil_rule_index_t *ix, const vigil_ix_event
  * (top-level names in one scan, nested objects on demand), only when a
  * candidate has an unless. sc is per thread (vigil_ix_scratch_new); it
  * grows only for escaped strings longer than 1 KiB.
+ *
+ * Known limit: a member name written with escapes ("user\u0041gent") never
+ * matches (scan.h), where cJSON and so vigil_rule_admits decode it; and for
+ * a name that repeats, the scanner takes the last value, cJSON the first.
+ * Both err on the side of running the rule (its when then decides); CloudTrail
+ * writes neither. Decoding escaped names in the scanner would fix the first.
  */
 typedef struct vigil_ix_scratch_s vigil_ix_scratch_t;
 vigil_ix_scratch_t *vigil_ix_scratch_new(const vigil_rule_index_t *ix);
