@@ -60,8 +60,9 @@ size_t vigil_rule_index_match(const vigil_rule_index_t *ix, const vigil_ix_event
  *
  * Known limit: a member name written with escapes ("user\u0041gent") never
  * matches (scan.h), where cJSON and so vigil_rule_admits decode it; and for
- * a name that repeats, the scanner takes the last value, cJSON the first.
- * Both err on the side of running the rule (its when then decides); CloudTrail
+ * a name that repeats, the scanner takes the last value, cJSON the first
+ * (as for every index key). The first errs on the side of running the
+ * rule (its when then decides), the second can go either way; CloudTrail
  * writes neither. Decoding escaped names in the scanner would fix the first.
  */
 typedef struct vigil_ix_scratch_s vigil_ix_scratch_t;
