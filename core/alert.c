@@ -46,11 +46,17 @@ static cJSON *origin_json(const vigil_origin_t *o) {
   return j;
 }
 
-static void add_meta(cJSON *alert, const cJSON *meta) {
+/* The rule's metadata members, from their text printed at load
+ * (r->meta_text), else copied from the tree. */
+static void add_meta(cJSON *alert, const vigil_rule_t *r) {
   const cJSON *m;
+  int i = 0;
 
-  cJSON_ArrayForEach(m, meta) {
-    cJSON_AddItemToObject(alert, m->string, cJSON_Duplicate(m, 1));
+  cJSON_ArrayForEach(m, r->meta) {
+    if (r->meta_text && r->meta_text[i])
+      cJSON_AddRawToObject(alert, m->string, r->meta_text[i++]);
+    else
+      cJSON_AddItemToObject(alert, m->string, cJSON_Duplicate(m, 1));
   }
 }
 
@@ -93,7 +99,7 @@ vigil_alert_item_t *vigil_alert_build_ex(const vigil_rule_t *r, const cJSON *eve
     cJSON_AddItemToObject(j, f->string, cJSON_Duplicate(f, 1));
   }
   cJSON_AddItemToObject(j, "origin", origin_json(origin));
-  add_meta(j, r->meta);
+  add_meta(j, r);
   cJSON_AddItemToObject(j, "context", ctx ? ctx : cJSON_CreateObject());
   ctx = NULL;
   cJSON_AddNumberToObject(j, "duplicates", (double)(o->duplicates ? o->duplicates : 1));

@@ -165,11 +165,16 @@ void vigil_rl_free_list(char **l, int n) {
 }
 
 static void rule_clear(lua_State *L, vigil_rule_t *r) {
+  int i;
+
   free(r->id);
   free(r->title);
   free(r->file);
   free(r->output);
   vigil_rl_free_on(r);
+  for (i = 0; r->meta_text && r->meta_text[i]; i++)
+    cJSON_free(r->meta_text[i]);
+  free(r->meta_text);
   cJSON_Delete(r->meta);
   free(r->ov_where);
   vigil_form_free(L, &r->form);
@@ -233,6 +238,22 @@ static cJSON *build_meta(lua_State *L, int idx, const char *rid) {
     lua_pop(L, 1);
   }
   return meta;
+}
+
+/* Every alert of a rule carries the same metadata: printed once here, the
+ * text is copied into each alert instead of copying and printing the tree
+ * (the runbook is most of an alert's size). NULL-terminated. */
+static void print_meta(lua_State *L, vigil_rule_t *r) {
+  const cJSON *m;
+  int n = cJSON_GetArraySize(r->meta);
+  int i = 0;
+
+  if (!(r->meta_text = calloc((size_t)n + 1, sizeof(char *))))
+    luaL_error(L, "out of memory");
+  cJSON_ArrayForEach(m, r->meta) {
+    if (!(r->meta_text[i++] = cJSON_PrintUnformatted(m)))
+      luaL_error(L, "out of memory");
+  }
 }
 
 static void check_runbook(lua_State *L, int idx, const char *rid) {
@@ -353,6 +374,7 @@ static int l_rule(lua_State *L) {
   vigil_form_parse(L, 1, r, s);
   vigil_exceptions_parse(L, 1, s, &r->exc, &r->nexc);
   r->meta = build_meta(L, 1, s);
+  print_meta(L, r);
   r->severity = (vigil_severity_t)sev;
   r->enabled = enabled;
   r->sig = rs->loading_sig;

@@ -102,6 +102,7 @@ typedef struct vigil_rule_s {
   int nunless;
   char *output;          /* message template, or NULL */
   cJSON *meta;           /* description, tags, references, runbook */
+  char **meta_text;      /* each member of meta printed, in order: alerts copy the text */
   int when_ref;          /* registry refs, LUA_NOREF when absent */
   int context_ref;
   int tests_ref;
