@@ -268,8 +268,23 @@ static int load_index(const char *path) {
   return 0;
 }
 
+/* A member by name; a repeated name gives its last value, as vigil's
+ * scanner and event view read it (cJSON's own lookup gives the first). */
+static const cJSON *member(const cJSON *o, const char *key) {
+  const cJSON *it;
+  const cJSON *found = NULL;
+
+  if (!cJSON_IsObject(o))
+    return NULL;
+  for (it = o->child; it; it = it->next) {
+    if (it->string && strcmp(it->string, key) == 0)
+      found = it;
+  }
+  return found;
+}
+
 static const char *str(const cJSON *root, const char *key) {
-  const cJSON *v = cJSON_GetObjectItemCaseSensitive(root, key);
+  const cJSON *v = member(root, key);
 
   return cJSON_IsString(v) ? v->valuestring : NULL;
 }
@@ -295,7 +310,7 @@ static const cJSON *at(const cJSON *o, const struct unless *u) {
   int i;
 
   for (i = 0; i < u->nsteps && o; i++)
-    o = cJSON_IsObject(o) ? cJSON_GetObjectItemCaseSensitive(o, u->step[i]) : NULL;
+    o = member(o, u->step[i]);
   return o;
 }
 
@@ -391,7 +406,7 @@ static int matches(const cJSON *root) {
   v[C_ERR] = str(root, "errorCode");
   if (v[C_ERR] && !v[C_ERR][0])
     v[C_ERR] = NULL; /* an empty errorCode is no error */
-  v[C_TYPE] = str(cJSON_GetObjectItemCaseSensitive(root, "userIdentity"), "type");
+  v[C_TYPE] = str(member(root, "userIdentity"), "type");
   v[C_ETYPE] = str(root, "eventType");
   if (any_in(by_name, nby_name, C_NAME, v[C_NAME], v, root) ||
       any_in(by_src, nby_src, C_SRC, v[C_SRC], v, root))

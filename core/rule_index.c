@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include "field_pat.h"
+#include "json_path.h"
 #include "scan.h"
 
 typedef struct slot_s {
@@ -686,20 +687,18 @@ size_t vigil_rule_index_unless(const vigil_rule_index_t *ix, vigil_ix_scratch_t 
 
 /* ---- the reference: one rule against a parsed event ---- */
 
-/* The node at a dotted path, through objects only, as the fast path reads it. */
+/* The node at a dotted path, through objects only, as the fast path reads
+ * it; a repeated name gives its last value (vigil_json_child), as there. */
 static const cJSON *at_path(const cJSON *o, const char *path) {
-  char name[256];
   const char *dot;
   size_t n;
 
   for (;;) {
     dot = strchr(path, '.');
     n = dot ? (size_t)(dot - path) : strlen(path);
-    if (!cJSON_IsObject(o) || n >= sizeof(name))
+    if (!cJSON_IsObject(o))
       return NULL;
-    memcpy(name, path, n);
-    name[n] = '\0';
-    o = cJSON_GetObjectItemCaseSensitive(o, name);
+    o = vigil_json_child(o, path, n);
     if (!dot || !o)
       return o;
     path = dot + 1;
