@@ -21,6 +21,9 @@
  * index or input cannot be read. Built by bench/run with the same -O2 as
  * the Release vigil it is compared with.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* memmem */
+#endif
 #include <cjson/cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>

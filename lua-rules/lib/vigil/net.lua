@@ -610,32 +610,36 @@ local function json_decode(s)
   local function skip()
     pos = s:find("[^ \t\r\n]", pos) or #s + 1
   end
+  -- Runs of plain characters are taken whole (one find, one sub), not a
+  -- character at a time: policy documents are mostly long strings.
+  local escapes = { b = "\b", f = "\f", n = "\n", r = "\r", t = "\t" }
   local function str()
     local out, i = {}, pos + 1
     while true do
-      local c = s:sub(i, i)
-      if c == "" then
+      local j = s:find('["\\]', i)
+      if not j then
         fail("unterminated string")
-      elseif c == '"' then
-        pos = i + 1
+      end
+      if j > i then
+        out[#out + 1] = s:sub(i, j - 1)
+      end
+      if s:byte(j) == 34 then -- '"'
+        pos = j + 1
         return table.concat(out)
-      elseif c == "\\" then
-        local n = s:sub(i + 1, i + 1)
-        local map = { b = "\b", f = "\f", n = "\n", r = "\r", t = "\t" }
-        if n == "u" then
-          local hex = s:sub(i + 2, i + 5)
-          if not hex:match("^%x%x%x%x$") then
-            fail("bad \\u escape")
-          end
-          out[#out + 1] = utf8.char(tonumber(hex, 16))
-          i = i + 6
-        else
-          out[#out + 1] = map[n] or n
-          i = i + 2
+      end
+      local n = s:sub(j + 1, j + 1)
+      if n == "u" then
+        local hex = s:sub(j + 2, j + 5)
+        if not hex:match("^%x%x%x%x$") then
+          fail("bad \\u escape")
         end
+        out[#out + 1] = utf8.char(tonumber(hex, 16))
+        i = j + 6
+      elseif n == "" then
+        fail("unterminated string")
       else
-        out[#out + 1] = c
-        i = i + 1
+        out[#out + 1] = escapes[n] or n
+        i = j + 2
       end
     end
   end
