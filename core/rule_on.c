@@ -66,6 +66,7 @@ static int path_ok(const char *p) {
 static void unless_value(lua_State *L, vigil_unless_t *u, const char *rid) {
   vigil_fpat_t fp;
   const char *s;
+  size_t len;
 
   if (lua_type(L, -1) == LUA_TBOOLEAN) {
     u->bools |= lua_toboolean(L, -1) ? VIGIL_UNLESS_TRUE : VIGIL_UNLESS_FALSE;
@@ -74,7 +75,9 @@ static void unless_value(lua_State *L, vigil_unless_t *u, const char *rid) {
   if (lua_type(L, -1) != LUA_TSTRING)
     vigil_rl_error(L, "rule '%s': on.unless[\"%s\"] values are strings or booleans, not %s",
                    rid, u->path, luaL_typename(L, -1));
-  s = lua_tostring(L, -1);
+  s = lua_tolstring(L, -1, &len);
+  if (strlen(s) != len) /* C strings would end at the NUL and mean something else */
+    vigil_rl_error(L, "rule '%s': on.unless[\"%s\"] value holds a NUL byte", rid, u->path);
   if (vigil_fpat_parse(s, &fp) != 0)
     vigil_rl_error(L, "rule '%s': on.unless[\"%s\"] value '%s': use \"X\", \"X*\", \"*X\", "
                    "\"*X*\" or \"*\" (a '*' only first or last)", rid, u->path, s);
@@ -134,7 +137,8 @@ static void parse_unless(lua_State *L, int idx, vigil_rule_t *r, const char *rid
   lua_pushnil(L);
   while (lua_next(L, -2)) {
     lua_pop(L, 1);
-    if (lua_type(L, -1) != LUA_TSTRING || !path_ok(lua_tostring(L, -1)))
+    if (lua_type(L, -1) != LUA_TSTRING || !path_ok(lua_tostring(L, -1)) ||
+        strlen(lua_tostring(L, -1)) != lua_rawlen(L, -1))
       vigil_rl_error(L, "rule '%s': on.unless key %s: want a field path such as "
                      "\"userAgent\" or \"userIdentity.type\" (at most %d names)", rid,
                      luaL_tolstring(L, -1, NULL), VIGIL_UNLESS_MAX_DEPTH);

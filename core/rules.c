@@ -118,6 +118,16 @@ void vigil_rl_check_keys(lua_State *L, int idx, const char *const *allowed, cons
   }
 }
 
+/* The string on top must hold no NUL byte: copied as a C string it would
+ * end there and filter on something else. */
+static void no_nul(lua_State *L, const char *key, int i, const char *rid) {
+  if (strlen(lua_tostring(L, -1)) == lua_rawlen(L, -1))
+    return;
+  if (i > 0)
+    vigil_rl_error(L, "rule '%s': on.%s[%d] holds a NUL byte", rid, key, i);
+  vigil_rl_error(L, "rule '%s': on.%s holds a NUL byte", rid, key);
+}
+
 /* A string or a list of strings at field `key` of table idx, copied into
  * *dst as it goes, so an error half way leaves nothing unowned. */
 void vigil_rl_string_list(lua_State *L, int idx, const char *key, char ***dst, int *n,
@@ -132,6 +142,7 @@ void vigil_rl_string_list(lua_State *L, int idx, const char *key, char ***dst, i
     return;
   }
   if (lua_type(L, -1) == LUA_TSTRING) {
+    no_nul(L, key, 0, rid);
     *dst = calloc(1, sizeof(char *));
     if (!*dst || !((*dst)[0] = strdup(lua_tostring(L, -1))))
       luaL_error(L, "out of memory");
@@ -145,6 +156,7 @@ void vigil_rl_string_list(lua_State *L, int idx, const char *key, char ***dst, i
       lua_rawgeti(L, -1, i + 1);
       if (lua_type(L, -1) != LUA_TSTRING)
         vigil_rl_error(L, "rule '%s': on.%s[%d] must be a string", rid, key, i + 1);
+      no_nul(L, key, i + 1, rid);
       if (!((*dst)[i] = strdup(lua_tostring(L, -1))))
         luaL_error(L, "out of memory");
       *n = i + 1;

@@ -343,6 +343,9 @@ static void bad_on_values(void **state) {
       {"on = { ['userIdentity.type'] = '*Root' }", "on.userIdentity.type value '*Root'"},
       {"on = { readOnly = true }", "unknown field 'readOnly'"},
       {"on = { errorCode = 3 }", "on.errorCode must be a string or a list of strings"},
+      /* a NUL would cut the copy short: the rule would be filed under "Get" */
+      {"on = { eventName = 'Get\\0Object' }", "on.eventName holds a NUL byte"},
+      {"on = { eventSource = { 'a', 's3\\0x' } }", "on.eventSource[2] holds a NUL byte"},
   };
   char text[256];
   char err[512];

@@ -7,6 +7,7 @@
 -- record to correlate. Failed calls stay quiet.
 local aws = require "vigil.aws"
 local net = require "vigil.net"
+local unless = require "vigil.unless"
 
 rule {
   id = "aws.ec2.route_table_modified",
@@ -23,7 +24,8 @@ rule {
   on = { eventSource = "ec2.amazonaws.com",
          eventName = { "CreateRoute", "ReplaceRoute", "DeleteRoute", "CreateRouteTable",
                        "DeleteRouteTable", "AssociateRouteTable", "DisassociateRouteTable",
-                       "ReplaceRouteTableAssociation" } },
+                       "ReplaceRouteTableAssociation" },
+         errorCode = false, unless = unless.of("aws_service", "iac") },
   when = function(e)
     return aws.succeeded(e) and not net.is_automation(e)
   end,

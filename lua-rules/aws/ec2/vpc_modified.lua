@@ -8,6 +8,7 @@
 -- Failed calls stay quiet.
 local aws = require "vigil.aws"
 local net = require "vigil.net"
+local unless = require "vigil.unless"
 
 rule {
   id = "aws.ec2.vpc_modified",
@@ -33,7 +34,8 @@ rule {
                        "DeleteEgressOnlyInternetGateway", "CreateNatGateway", "DeleteNatGateway",
                        "CreateVpnGateway", "DeleteVpnGateway", "AttachVpnGateway",
                        "DetachVpnGateway", "CreateCustomerGateway", "DeleteCustomerGateway",
-                       "CreateVpcEndpoint", "ModifyVpcEndpoint", "DeleteVpcEndpoints" } },
+                       "CreateVpcEndpoint", "ModifyVpcEndpoint", "DeleteVpcEndpoints" },
+         errorCode = false, unless = unless.of("aws_service", "iac") },
   when = function(e)
     return aws.succeeded(e) and not net.is_automation(e) and not net.peering_other_account(e)
   end,

@@ -26,7 +26,8 @@ rule {
       .. "cloud/aws/cloudtrail/aws_sts_assumerole_misuse.yml",
     "https://attack.mitre.org/techniques/T1550/001/",
   },
-  on = { eventSource = "sts.amazonaws.com", eventName = "AssumeRole" },
+  on = { eventSource = "sts.amazonaws.com", eventName = "AssumeRole", errorCode = false,
+         ["userIdentity.type"] = "AssumedRole" },
   when = function(e)
     return aws.succeeded(e) and identity.is_role_session(e)
   end,

@@ -42,7 +42,7 @@ rule {
     "PutBucketPolicy", "DeleteBucketPolicy", "PutBucketAcl", "PutBucketPublicAccessBlock",
     "DeleteBucketPublicAccessBlock", "PutBucketVersioning", "PutBucketLogging",
     "PutBucketReplication", "DeleteBucketEncryption",
-  } },
+  }, eventType = "AwsVpceEvent", errorCode = false },
   when = function(e)
     return net.is_vpce_event(e) and aws.succeeded(e)
   end,
