@@ -6,38 +6,105 @@
 
 #include "json_path.h"
 
-static const char *nonempty(const cJSON *node, const char *key) {
-  const cJSON *v = cJSON_GetObjectItemCaseSensitive(node, key);
+/* The fields below are read through one of two lookups, so the tree and
+ * the record's bytes (core/jdoc.h) pick the same values: a member of an
+ * object by name, as cJSON_GetObjectItemCaseSensitive finds it (the
+ * first of a repeated name), as a non-empty string or NULL; and the
+ * object-valued member, as an opaque handle. */
+typedef struct look_s {
+  const void *(*obj)(const struct look_s *l, const void *o, const char *key);
+  const char *(*str)(const struct look_s *l, const void *o, const char *key);
+  vigil_jdoc_t *doc;
+  vigil_jval_t tmp[4]; /* the objects handed out by obj() for the doc */
+  int ntmp;
+} look_t;
+
+static const void *tree_obj(const look_t *l, const void *o, const char *key) {
+  (void)l;
+  return o ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
+}
+
+static const char *tree_str(const look_t *l, const void *o, const char *key) {
+  const cJSON *v = tree_obj(l, o, key);
 
   return cJSON_IsString(v) && v->valuestring[0] ? v->valuestring : NULL;
 }
 
-const char *vigil_ct_actor(const cJSON *event) {
+static const void *doc_obj(const look_t *l, const void *o, const char *key) {
+  look_t *m = (look_t *)l;
+  vigil_jval_t *v;
+
+  if (!o || m->ntmp == 4)
+    return NULL;
+  v = &m->tmp[m->ntmp];
+  if (!vigil_jdoc_first(l->doc, o, key, v))
+    return NULL;
+  m->ntmp++;
+  return v;
+}
+
+static const char *doc_str(const look_t *l, const void *o, const char *key) {
+  vigil_jval_t v;
+  const char *s;
+
+  if (!o || !vigil_jdoc_first(l->doc, o, key, &v) || v.type != VIGIL_J_STRING)
+    return NULL;
+  s = vigil_jdoc_cstr(l->doc, &v);
+  return s && s[0] ? s : NULL;
+}
+
+static const char *actor(look_t *l, const void *event) {
   static const char *const order[] = {"arn", "invokedBy", "userName", "principalId", NULL};
-  const cJSON *uid = cJSON_GetObjectItemCaseSensitive(event, "userIdentity");
+  const void *uid = l->obj(l, event, "userIdentity");
   const char *const *k;
   const char *v;
 
   for (k = order; *k; k++) {
-    if (!strcmp(*k, "principalId") &&
-        (v = nonempty(cJSON_GetObjectItemCaseSensitive(uid, "onBehalfOf"), "userId")))
+    if (!strcmp(*k, "principalId") && (v = l->str(l, l->obj(l, uid, "onBehalfOf"), "userId")))
       return v; /* IdentityCenterUser: the identity-store user is all it names */
-    if ((v = nonempty(uid, *k)))
+    if ((v = l->str(l, uid, *k)))
       return v;
   }
   return "unknown";
 }
 
-const char *vigil_ct_account(const cJSON *event) {
-  const char *v = nonempty(event, "recipientAccountId");
+static const char *event_time(look_t *l, const void *event) {
+  const char *v = l->str(l, event, "eventTime");
 
-  return v ? v : nonempty(cJSON_GetObjectItemCaseSensitive(event, "userIdentity"), "accountId");
+  return v ? v : l->str(l, event, "@timestamp");
+}
+
+const char *vigil_ct_actor(const cJSON *event) {
+  look_t l = {tree_obj, tree_str, NULL, {{0}}, 0};
+
+  return actor(&l, event);
+}
+
+const char *vigil_ct_account(const cJSON *event) {
+  look_t l = {tree_obj, tree_str, NULL, {{0}}, 0};
+  const char *v = tree_str(&l, event, "recipientAccountId");
+
+  return v ? v : tree_str(&l, tree_obj(&l, event, "userIdentity"), "accountId");
 }
 
 const char *vigil_ct_time(const cJSON *event) {
-  const char *v = nonempty(event, "eventTime");
+  look_t l = {tree_obj, tree_str, NULL, {{0}}, 0};
 
-  return v ? v : nonempty(event, "@timestamp");
+  return event_time(&l, event);
+}
+
+const char *vigil_ct_actor_doc(vigil_jdoc_t *doc) {
+  look_t l = {doc_obj, doc_str, doc, {{0}}, 0};
+  vigil_jval_t root = vigil_jdoc_root(doc);
+
+  return actor(&l, &root);
+}
+
+const char *vigil_ct_time_doc(vigil_jdoc_t *doc) {
+  look_t l = {doc_obj, doc_str, doc, {{0}}, 0};
+  vigil_jval_t root = vigil_jdoc_root(doc);
+
+  return event_time(&l, &root);
 }
 
 /* n digits at p as a number, or -1. */

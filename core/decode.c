@@ -17,6 +17,7 @@ static const char *const keys[VIGIL_K_COUNT] = {
 typedef struct ctx_s {
   const char *const *keys; /* the fixed keys, then the caller's */
   size_t nkeys;
+  vigil_scan_members_t all; /* the members of the object scanned last */
   const char *buf;
   const char *counted; /* lines are known up to here */
   uint64_t line;       /* line of *counted */
@@ -59,6 +60,9 @@ static void deliver(ctx_t *c, const vigil_jval_t *obj, vigil_jval_t *f, uint64_t
   memcpy(rec.f, f, c->nkeys * sizeof(vigil_jval_t));
   rec.line = line_at(c, obj->p);
   rec.index = index;
+  /* The last scan was this object's (classify scans a detail itself). */
+  rec.members = c->all.complete && c->all.n ? c->all.m : NULL;
+  rec.nmembers = rec.members ? c->all.n : 0;
   c->st->records++;
   c->cb->record(c->cb->arg, &rec);
 }
@@ -77,8 +81,8 @@ static void classify(ctx_t *c, const vigil_jval_t *obj, vigil_jval_t *f, uint64_
     fail_at(c, f[VIGIL_K_EVENT_NAME].p, (int64_t)index, "%s", "eventName is not a string");
   } else if (f[VIGIL_K_DETAIL].type == VIGIL_J_OBJECT &&
              f[VIGIL_K_DETAIL_TYPE].type == VIGIL_J_STRING) {
-    if (vigil_scan_object(f[VIGIL_K_DETAIL].p, f[VIGIL_K_DETAIL].len, c->keys, c->nkeys, inner,
-                          &err) == 0 && is_record(inner))
+    if (vigil_scan_object_all(f[VIGIL_K_DETAIL].p, f[VIGIL_K_DETAIL].len, c->keys, c->nkeys,
+                              inner, &c->all, &err) == 0 && is_record(inner))
       deliver(c, &f[VIGIL_K_DETAIL], inner, index);
     else
       c->st->other++;
@@ -106,7 +110,7 @@ static int64_t walk(ctx_t *c, const vigil_jval_t *arr, int report) {
       continue;
     }
     /* The iterator validated the element; this pass picks its fields. */
-    vigil_scan_object(elem.p, elem.len, c->keys, c->nkeys, f, NULL);
+    vigil_scan_object_all(elem.p, elem.len, c->keys, c->nkeys, f, &c->all, NULL);
     classify(c, &elem, f, it.index - 1);
   }
   if (rc < 0) {
@@ -159,7 +163,8 @@ void vigil_decode_ex(const char *buf, size_t len, uint64_t first_line,
                      const char *const *extra, size_t nextra, const vigil_decode_cb_t *cb,
                      vigil_decode_stats_t *st) {
   const char *all[NALL];
-  ctx_t c = {all, VIGIL_K_COUNT, buf, buf, first_line, cb, st};
+  vigil_scan_member_t mem[VIGIL_DECODE_MEMBERS];
+  ctx_t c = {all, VIGIL_K_COUNT, {mem, VIGIL_DECODE_MEMBERS, 0, 0}, buf, buf, first_line, cb, st};
   const char *p = buf;
   const char *end = buf + len;
   vigil_jval_t f[NALL];
@@ -180,7 +185,7 @@ void vigil_decode_ex(const char *buf, size_t len, uint64_t first_line,
     walk(&c, &whole, 1);
   } else if (*p != '{') {
     fail_at(&c, p, -1, "%s", "not JSON: expected an object or an array");
-  } else if (vigil_scan_object(buf, len, c.keys, c.nkeys, f, &err) != 0) {
+  } else if (vigil_scan_object_all(buf, len, c.keys, c.nkeys, f, &c.all, &err) != 0) {
     salvage(&c, p, end, &err);
   } else if (f[VIGIL_K_RECORDS].type == VIGIL_J_ARRAY) {
     walk(&c, &f[VIGIL_K_RECORDS], 1);

@@ -33,6 +33,8 @@ enum {
 
 /* Top-level fields a caller may add to the ones above (vigil_decode_ex). */
 #define VIGIL_K_EXTRA_MAX 24
+/* Top-level members a record may have for vigil_record_t.members. */
+#define VIGIL_DECODE_MEMBERS 64
 
 /* One record found in the text: its bytes and the scanned fields, the
  * caller's extra ones from f[VIGIL_K_COUNT] on. */
@@ -42,6 +44,10 @@ typedef struct vigil_record_s {
   vigil_jval_t f[VIGIL_K_COUNT + VIGIL_K_EXTRA_MAX];
   uint64_t line;   /* line of the record's first byte */
   uint64_t index;  /* 0-based position in its document */
+  /* Every top-level member of the record, read in the same pass; NULL (0)
+   * when it had more than VIGIL_DECODE_MEMBERS. Valid during the callback. */
+  const vigil_scan_member_t *members;
+  size_t nmembers;
 } vigil_record_t;
 
 typedef struct vigil_decode_stats_s {

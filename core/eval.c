@@ -7,7 +7,10 @@
 #include <lauxlib.h>
 
 #include "cloudtrail.h"
+#include "jdoc.h"
+#include "json_arena.h"
 #include "json_path.h"
+#include "lua_state.h"
 
 #define KEY_MAX 1024
 
@@ -26,6 +29,14 @@ static int in_list(const char *s, char *const *list, int n) {
   return 0;
 }
 
+static const char *number_text(double d, char *buf, size_t cap) {
+  if (d == (double)(long long)d)
+    snprintf(buf, cap, "%lld", (long long)d);
+  else
+    snprintf(buf, cap, "%.17g", d);
+  return buf;
+}
+
 /* A scalar's text: strings as they are, numbers and booleans written. */
 static const char *scalar(const cJSON *v, char *buf, size_t cap) {
   if (!v)
@@ -34,14 +45,64 @@ static const char *scalar(const cJSON *v, char *buf, size_t cap) {
     return v->valuestring;
   if (cJSON_IsBool(v))
     return cJSON_IsTrue(v) ? "true" : "false";
-  if (cJSON_IsNumber(v)) {
-    if (v->valuedouble == (double)(long long)v->valuedouble)
-      snprintf(buf, cap, "%lld", (long long)v->valuedouble);
-    else
-      snprintf(buf, cap, "%.17g", v->valuedouble);
-    return buf;
-  }
+  if (cJSON_IsNumber(v))
+    return number_text(v->valuedouble, buf, cap);
   return NULL;
+}
+
+/* ---- the event: a tree, or (ev NULL) the record's bytes ---- */
+
+static vigil_jdoc_t *doc_of(const vigil_eval_t *c) {
+  return vigil_lstate(c->rs->L)->doc;
+}
+
+/* The value at path read from the doc, as vigil_json_path finds it. */
+static int doc_at(const vigil_eval_t *c, const char *path, vigil_jval_t *v) {
+  vigil_jval_t root = vigil_jdoc_root(doc_of(c));
+
+  return vigil_jdoc_path(doc_of(c), &root, path, strlen(path), v);
+}
+
+/* scalar() of the value at path. */
+static const char *field_text(const vigil_eval_t *c, const cJSON *ev, const char *path,
+                              char *buf, size_t cap) {
+  vigil_jval_t v;
+
+  if (ev)
+    return scalar(vigil_json_path(ev, path, strlen(path)), buf, cap);
+  if (!doc_at(c, path, &v))
+    return NULL;
+  switch (v.type) {
+  case VIGIL_J_STRING:
+    return vigil_jdoc_cstr(doc_of(c), &v);
+  case VIGIL_J_TRUE:
+    return "true";
+  case VIGIL_J_FALSE:
+    return "false";
+  case VIGIL_J_NUMBER:
+    return number_text(vigil_jdoc_number(&v), buf, cap);
+  default:
+    return NULL;
+  }
+}
+
+/* vigil_json_str() of the event: the string at path, else NULL. */
+static const char *field_str(const vigil_eval_t *c, const cJSON *ev, const char *path) {
+  vigil_jval_t v;
+
+  if (ev)
+    return vigil_json_str(ev, path);
+  return doc_at(c, path, &v) && v.type == VIGIL_J_STRING ? vigil_jdoc_cstr(doc_of(c), &v)
+                                                          : NULL;
+}
+
+/* The tree, parsed from the bytes on first need (building an alert). */
+static const cJSON *tree_of(vigil_eval_t *c, const cJSON *ev) {
+  if (ev)
+    return ev;
+  if (!*c->tree)
+    *c->tree = vigil_json_event_parse(c->json, c->len);
+  return *c->tree;
 }
 
 /* The Lua result on top as text (string or number); NULL for nil/false. */
@@ -80,13 +141,13 @@ static int make_key(vigil_eval_t *c, const vigil_key_spec_t *k, const cJSON *ev,
     return 1;
   }
   if (k->npaths == 0) {
-    v = vigil_ct_actor(ev);
+    v = ev ? vigil_ct_actor(ev) : vigil_ct_actor_doc(doc_of(c));
     *len = strlen(v) < KEY_MAX ? strlen(v) : KEY_MAX - 1;
     memcpy(buf, v, *len);
     return 1;
   }
   for (i = 0; i < k->npaths; i++) {
-    v = scalar(vigil_json_path(ev, k->paths[i], strlen(k->paths[i])), num, sizeof(num));
+    v = field_text(c, ev, k->paths[i], num, sizeof(num));
     vl = v ? strlen(v) : 0;
     if (n + vl + 1 >= KEY_MAX)
       vl = KEY_MAX - n - 2;
@@ -115,7 +176,7 @@ static int excepted_by(vigil_eval_t *c, const vigil_exception_t *e, int n, const
         return 1;
       continue;
     }
-    v = scalar(vigil_json_path(ev, e[i].field, strlen(e[i].field)), num, sizeof(num));
+    v = field_text(c, ev, e[i].field, num, sizeof(num));
     for (j = 0; v && j < e[i].nvalues; j++) {
       if (strcmp(v, e[i].values[j]) == 0)
         return 1;
@@ -126,8 +187,8 @@ static int excepted_by(vigil_eval_t *c, const vigil_exception_t *e, int n, const
 
 /* Which sequence steps the event satisfies, as a bit mask. */
 static int step_bits(vigil_eval_t *c, const vigil_rule_t *r, const cJSON *ev, uint32_t *bits) {
-  const char *src = vigil_json_str(ev, "eventSource");
-  const char *name = vigil_json_str(ev, "eventName");
+  const char *src = field_str(c, ev, "eventSource");
+  const char *name = field_str(c, ev, "eventName");
   const vigil_step_t *st;
   uint32_t i;
   int ok;
@@ -194,7 +255,7 @@ static int apply_form(vigil_eval_t *c, const vigil_rule_t *r, const cJSON *ev, i
       v = top_text(c->rs->L, val, sizeof(val));
       lua_pop(c->rs->L, 1);
     } else {
-      v = scalar(vigil_json_path(ev, f->field, strlen(f->field)), val, sizeof(val));
+      v = field_text(c, ev, f->field, val, sizeof(val));
     }
     if (!v)
       return 0; /* nothing to count */
@@ -278,7 +339,7 @@ int vigil_eval_rule(vigil_eval_t *c, size_t ri, const cJSON *ev, vigil_alert_ite
   if ((rc = excepted_by(c, r->exc, r->nexc, ev)) != 0 ||
       (c->overrides && (rc = excepted_by(c, r->ov_exc, r->nov_exc, ev)) != 0))
     return rc < 0 ? -1 : 0;
-  if (vigil_parse_time(vigil_ct_time(ev), &t) != 0)
+  if (vigil_parse_time(ev ? vigil_ct_time(ev) : vigil_ct_time_doc(doc_of(c)), &t) != 0)
     t = c->now_ms;
   if ((rc = apply_form(c, r, ev, t, bits, &ctx)) != 1)
     goto done;
@@ -302,7 +363,13 @@ int vigil_eval_rule(vigil_eval_t *c, size_t ri, const cJSON *ev, vigil_alert_ite
   } else if (extra) {
     ctx = extra;
   }
-  *out = vigil_alert_build_ex(r, ev, ctx, c->origin, c->now_ms, &o);
+  if (!tree_of(c, ev)) {
+    snprintf(c->err, sizeof(c->err), "rule '%s': the record could not be parsed for its alert "
+             "(valid JSON that cJSON refuses)", r->id);
+    rc = -1;
+    goto done;
+  }
+  *out = vigil_alert_build_ex(r, tree_of(c, ev), ctx, c->origin, c->now_ms, &o);
   ctx = NULL;
   if (!*out) {
     snprintf(c->err, sizeof(c->err), "rule '%s': out of memory building an alert", r->id);

@@ -6,13 +6,18 @@
 
 #include <lauxlib.h>
 
+#include "jdoc.h"
 #include "json_path.h"
 #include "lua_state.h"
 
 #define VIEW_MT "vigil.event"
 
+/* A tree view (node) or, with node NULL, a byte view: an object or array
+ * of the record in the state's doc (vigil_event_doc_begin). Both answer
+ * alike; the byte view never builds a tree. */
 typedef struct view_s {
   const cJSON *node;
+  vigil_jval_t val;
   uint64_t gen;
 } view_t;
 
@@ -28,24 +33,80 @@ void vigil_event_push(lua_State *L, const cJSON *node) {
   view_t *v = lua_newuserdatauv(L, sizeof(*v), 0);
 
   v->node = node;
+  memset(&v->val, 0, sizeof(v->val));
   v->gen = vigil_lstate(L)->event_gen;
   luaL_setmetatable(L, VIEW_MT);
 }
 
-void vigil_event_push_value(lua_State *L, const cJSON *node) {
-  double d;
+static void push_bytes_view(lua_State *L, const vigil_jval_t *val) {
+  view_t *v = lua_newuserdatauv(L, sizeof(*v), 0);
 
+  v->node = NULL;
+  v->val = *val;
+  v->gen = vigil_lstate(L)->event_gen;
+  luaL_setmetatable(L, VIEW_MT);
+}
+
+/* Integral values read as Lua integers so 12 == e.count holds. */
+static void push_number(lua_State *L, double d) {
+  if (d == floor(d) && fabs(d) < 9007199254740992.0)
+    lua_pushinteger(L, (lua_Integer)d);
+  else
+    lua_pushnumber(L, d);
+}
+
+/* The Lua value of a byte value, as vigil_event_push_value gives it for
+ * the same JSON in a tree. */
+static void push_jval(lua_State *L, const vigil_jval_t *v) {
+  const char *s;
+  size_t len;
+
+  switch (v->type) {
+  case VIGIL_J_TRUE:
+  case VIGIL_J_FALSE:
+    lua_pushboolean(L, v->type == VIGIL_J_TRUE);
+    break;
+  case VIGIL_J_NUMBER:
+    push_number(L, vigil_jdoc_number(v));
+    break;
+  case VIGIL_J_STRING:
+    if (!(s = vigil_jdoc_str(vigil_lstate(L)->doc, v, &len)))
+      luaL_error(L, "out of memory");
+    lua_pushlstring(L, s, len);
+    break;
+  case VIGIL_J_OBJECT:
+  case VIGIL_J_ARRAY:
+    push_bytes_view(L, v);
+    break;
+  default:
+    lua_pushnil(L);
+  }
+}
+
+void vigil_event_doc_begin(lua_State *L, const char *json, size_t len) {
+  vigil_lstate_t *ls = vigil_lstate(L);
+
+  ls->event_gen++;
+  vigil_jdoc_reset(ls->doc, json, len);
+}
+
+void vigil_event_doc_members(lua_State *L, const vigil_scan_member_t *m, size_t n) {
+  vigil_jdoc_prime(vigil_lstate(L)->doc, m, n); /* on failure they are read when needed */
+}
+
+void vigil_event_push_doc(lua_State *L) {
+  vigil_jval_t root = vigil_jdoc_root(vigil_lstate(L)->doc);
+
+  push_jval(L, &root);
+}
+
+void vigil_event_push_value(lua_State *L, const cJSON *node) {
   if (!node || cJSON_IsNull(node) || cJSON_IsInvalid(node)) {
     lua_pushnil(L);
   } else if (cJSON_IsBool(node)) {
     lua_pushboolean(L, cJSON_IsTrue(node));
   } else if (cJSON_IsNumber(node)) {
-    d = node->valuedouble;
-    /* Integral values read as Lua integers so 12 == e.count holds. */
-    if (d == floor(d) && fabs(d) < 9007199254740992.0)
-      lua_pushinteger(L, (lua_Integer)d);
-    else
-      lua_pushnumber(L, d);
+    push_number(L, node->valuedouble);
   } else if (cJSON_IsString(node)) {
     lua_pushstring(L, node->valuestring);
   } else if (cJSON_IsRaw(node)) {
@@ -58,10 +119,13 @@ void vigil_event_push_value(lua_State *L, const cJSON *node) {
 /* __index: a name, a dotted path, or a 1-based array index. */
 static int view_index(lua_State *L) {
   view_t *v = checkview(L, 1);
+  vigil_jdoc_t *doc = vigil_lstate(L)->doc;
   const cJSON *child = NULL;
-  const char *key;
-  size_t len;
+  vigil_jval_t got;
+  const char *key = NULL;
+  size_t len = 0;
   int isnum = 0;
+  int found = 0;
   lua_Integer idx;
   char num[24];
 
@@ -73,20 +137,43 @@ static int view_index(lua_State *L) {
       return 1;
     }
     len = (size_t)snprintf(num, sizeof(num), "%lld", (long long)idx);
-    child = vigil_json_child(v->node, num, len);
+    key = num;
   } else if (lua_type(L, 2) == LUA_TSTRING) {
     key = lua_tolstring(L, 2, &len);
+  }
+  if (key && v->node) {
     child = memchr(key, '.', len) ? vigil_json_path(v->node, key, len)
                                   : vigil_json_child(v->node, key, len);
+  } else if (key) {
+    found = memchr(key, '.', len) ? vigil_jdoc_path(doc, &v->val, key, len, &got)
+                                  : vigil_jdoc_child(doc, &v->val, key, len, &got);
   }
-  vigil_event_push_value(L, child);
+  if (v->node || !key)
+    vigil_event_push_value(L, child);
+  else if (found)
+    push_jval(L, &got);
+  else
+    lua_pushnil(L);
   return 1;
+}
+
+/* The entries of byte view v (an error when its text cannot be read). */
+static size_t entries(lua_State *L, const view_t *v, const vigil_jdoc_ent_t **e) {
+  size_t n = 0;
+
+  if (vigil_jdoc_list(vigil_lstate(L)->doc, &v->val, e, &n) != 0)
+    luaL_error(L, "event: out of memory or unreadable JSON");
+  return n;
 }
 
 static int view_len(lua_State *L) {
   view_t *v = checkview(L, 1);
+  const vigil_jdoc_ent_t *e;
 
-  lua_pushinteger(L, cJSON_GetArraySize(v->node));
+  if (v->node)
+    lua_pushinteger(L, cJSON_GetArraySize(v->node));
+  else
+    lua_pushinteger(L, (lua_Integer)entries(L, v, &e));
   return 1;
 }
 
@@ -96,7 +183,20 @@ static int view_next(lua_State *L) {
   view_t *v = checkview(L, 1);
   const cJSON *cur = lua_touserdata(L, lua_upvalueindex(1));
   lua_Integer i = lua_tointeger(L, lua_upvalueindex(2));
+  const vigil_jdoc_ent_t *e;
 
+  if (!v->node) { /* byte view: upvalue 2 is the position */
+    if ((size_t)i >= entries(L, v, &e))
+      return 0;
+    lua_pushinteger(L, i + 1);
+    lua_replace(L, lua_upvalueindex(2));
+    if (v->val.type == VIGIL_J_ARRAY)
+      lua_pushinteger(L, i + 1);
+    else
+      lua_pushlstring(L, e[i].key, e[i].klen);
+    push_jval(L, &e[i].val);
+    return 2;
+  }
   cur = cur ? cur->next : v->node->child;
   if (!cur)
     return 0;
@@ -122,12 +222,21 @@ static int view_pairs(lua_State *L) {
   return 3;
 }
 
+/* A byte view's value as a new tree (cJSON parses its text). */
+static cJSON *parse_bytes(const view_t *v) {
+  return cJSON_ParseWithLength(v->val.p, v->val.len);
+}
+
 static int view_tostring(lua_State *L) {
   view_t *v = checkview(L, 1);
-  char *text = cJSON_PrintUnformatted(v->node);
+  cJSON *tree = v->node ? NULL : parse_bytes(v);
+  char *text = v->node ? cJSON_PrintUnformatted(v->node) : NULL;
 
+  if (!v->node && tree)
+    text = cJSON_PrintUnformatted(tree);
+  cJSON_Delete(tree);
   if (!text)
-    return luaL_error(L, "out of memory");
+    return luaL_error(L, "out of memory, or JSON cJSON cannot read");
   lua_pushstring(L, text);
   cJSON_free(text);
   return 1;
@@ -163,4 +272,12 @@ const cJSON *vigil_event_check(lua_State *L, int idx) {
   if (!v || v->gen != vigil_lstate(L)->event_gen)
     return NULL;
   return v->node;
+}
+
+cJSON *vigil_event_copy(lua_State *L, int idx) {
+  view_t *v = luaL_testudata(L, idx, VIEW_MT);
+
+  if (!v || v->gen != vigil_lstate(L)->event_gen)
+    return NULL;
+  return v->node ? cJSON_Duplicate(v->node, 1) : parse_bytes(v);
 }

@@ -1,5 +1,8 @@
 /*
- * The event as rules see it: a read-only Lua view over a cJSON tree.
+ * The event as rules see it: a read-only Lua view over a cJSON tree, or
+ * over the record's bytes (a byte view, core/jdoc.h: fields are read from
+ * the text on access, no tree is built; it answers every access as the
+ * tree view would for the same JSON).
  *
  * e.eventName, e.userIdentity.type, e["requestParameters.roleName"],
  * e.resources[1].ARN, #e.resources, pairs(e.requestParameters). JSON null
@@ -16,6 +19,8 @@
 #include <cjson/cJSON.h>
 #include <lua.h>
 
+#include "scan.h"
+
 /* Registers the view's metatable in L. Call once per state. */
 void vigil_event_open(lua_State *L);
 
@@ -29,7 +34,20 @@ void vigil_event_push(lua_State *L, const cJSON *node);
  * string, or a view for objects and arrays. */
 void vigil_event_push_value(lua_State *L, const cJSON *node);
 
-/* The node behind the view at idx, or NULL if idx is not a live view. */
+/* The node behind the view at idx, or NULL if idx is not a live tree view. */
 const cJSON *vigil_event_check(lua_State *L, int idx);
+
+/* A new tree holding the value of the live view at idx (either kind), or
+ * NULL (not a live view, out of memory). */
+cJSON *vigil_event_copy(lua_State *L, int idx);
+
+/* Starts a new event generation on the record json[0..len), which the
+ * scanner validated and which must stay put until the next one; then
+ * vigil_event_push_doc pushes a byte view of it (its Lua value). */
+void vigil_event_doc_begin(lua_State *L, const char *json, size_t len);
+void vigil_event_push_doc(lua_State *L);
+/* After doc_begin: the record's top-level members as the scanner read
+ * them (vigil_jdoc_prime), so the view need not read them again. */
+void vigil_event_doc_members(lua_State *L, const vigil_scan_member_t *m, size_t n);
 
 #endif

@@ -58,7 +58,7 @@ fail:
 }
 
 static cJSON *convert(lua_State *L, int idx, int depth, const char **why) {
-  const cJSON *node;
+  cJSON *node;
 
   if (depth > MAX_DEPTH) {
     *why = "nested too deep (a cycle?)";
@@ -76,9 +76,8 @@ static cJSON *convert(lua_State *L, int idx, int depth, const char **why) {
   case LUA_TTABLE:
     return table(L, idx, depth, why);
   case LUA_TUSERDATA:
-    node = vigil_event_check(L, idx);
-    if (node)
-      return cJSON_Duplicate(node, 1);
+    if ((node = vigil_event_copy(L, idx)))
+      return node;
     /* fall through */
   default:
     *why = lua_typename(L, lua_type(L, idx));

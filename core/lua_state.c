@@ -9,6 +9,7 @@
 #include <lauxlib.h>
 #include <lualib.h>
 
+#include "jdoc.h"
 #include "log.h"
 #include "lua_event.h"
 #include "lua_pattern.h"
@@ -241,8 +242,10 @@ lua_State *vigil_lstate_new(const char *const *rule_dirs, int ndirs, char *err, 
   ls->churn_limit = VIGIL_LUA_CHURN_LIMIT_DEFAULT;
   ls->budget = VIGIL_LUA_BUDGET_DEFAULT;
   ls->time_limit_ms = VIGIL_LUA_TIME_LIMIT_MS;
-  L = lua_newstate(lalloc, ls);
+  ls->doc = vigil_jdoc_new();
+  L = ls->doc ? lua_newstate(lalloc, ls) : NULL;
   if (!L) {
+    vigil_jdoc_free(ls->doc);
     free(ls);
     goto nomem;
   }
@@ -273,6 +276,7 @@ void vigil_lstate_close(lua_State *L) {
     return;
   ls = vigil_lstate(L);
   lua_close(L);
+  vigil_jdoc_free(ls->doc);
   free(ls);
 }
 

@@ -29,6 +29,7 @@
 /* Per-state bookkeeping, reachable from any lua_State via its extra space. */
 typedef struct vigil_lstate_s {
   uint64_t event_gen;  /* see lua_event.h */
+  struct vigil_jdoc_s *doc; /* the record byte views read (vigil_event_push_doc) */
   size_t mem_used;
   size_t mem_limit;    /* allocations beyond it fail: a Lua memory error */
   size_t churn;        /* bytes allocated during the current call */

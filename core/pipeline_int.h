@@ -77,6 +77,18 @@ struct vigil_track_s {
   atomic_int lost;  /* an alert of it was given up undelivered (no spool) */
 };
 
+/* A top-level member of a record, as offsets into its text: stage 1 read
+ * them, so the owner's byte view starts from them instead of a scan. */
+typedef struct vigil_msg_member_s {
+  uint32_t name_off;
+  uint32_t name_len;
+  uint32_t val_off;
+  uint32_t val_len;
+  uint8_t name_escaped;
+  uint8_t val_type;     /* a vigil_jtype_t */
+  uint8_t val_escaped;
+} vigil_msg_member_t;
+
 /* A record on its way to the worker that owns its principal. */
 typedef struct vigil_msg_s {
   struct vigil_msg_s *next;
@@ -90,10 +102,13 @@ typedef struct vigil_msg_s {
   char *stream;
   char *json;
   size_t len;
+  vigil_msg_member_t *members; /* nmembers of them; 0: not read in stage 1 */
+  uint32_t nmembers;
 } vigil_msg_t;
 
 /* In vigil_msg_t.rules: the rule's condition already held in stage 1. */
 #define VIGIL_MSG_WHEN_HELD 0x80000000u
+#define VIGIL_MSG_MAX_RULES 512 /* rules one record may carry (scan_stage.c caps it) */
 
 typedef struct vigil_worker_s {
   vigil_pipeline_t *pl;

@@ -626,7 +626,10 @@ int vigil_ruleset_call(vigil_ruleset_t *rs, int ref, const cJSON *event, char *e
   lua_State *L = rs->L;
 
   lua_rawgeti(L, LUA_REGISTRYINDEX, ref);           /* fn */
-  vigil_event_push(L, event);                       /* fn, e */
+  if (event)
+    vigil_event_push(L, event);                     /* fn, e */
+  else
+    vigil_event_push_doc(L);                        /* fn, e over the bytes */
   if (vigil_lstate_pcall(L, 1, 1) != LUA_OK) {      /* result or message */
     snprintf(err, errlen, "%s", lua_isstring(L, -1) ? lua_tostring(L, -1) : "(error object)");
     lua_pop(L, 1);

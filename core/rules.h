@@ -145,7 +145,9 @@ void vigil_ruleset_free(vigil_ruleset_t *rs);
 
 /* Calls the Lua function behind registry ref with a view of event under
  * the sandbox's budget. 0 leaves its one result on the stack (the caller
- * pops it); -1 fills err with the message (which starts with file:line). */
+ * pops it); -1 fills err with the message (which starts with file:line).
+ * event NULL: a byte view of the record begun with vigil_event_doc_begin
+ * (core/lua_event.h), read without a tree. */
 int vigil_ruleset_call(vigil_ruleset_t *rs, int ref, const cJSON *event, char *err,
                        size_t errlen);
 
@@ -154,8 +156,9 @@ int vigil_rule_enabled(const vigil_rule_t *r);
 /* Severity after overrides (the static one when it is a function). */
 vigil_severity_t vigil_rule_severity(const vigil_rule_t *r);
 
-/* Runs rule i's condition on event. 1 fired, 0 not, -1 on a runtime error
- * (err holds the Lua message, which starts with file:line). */
+/* Runs rule i's condition on event (NULL: the byte view, as above). 1
+ * fired, 0 not, -1 on a runtime error (err holds the Lua message, which
+ * starts with file:line). */
 int vigil_ruleset_when(vigil_ruleset_t *rs, size_t i, const cJSON *event, char *err,
                        size_t errlen);
 

@@ -389,9 +389,27 @@ static inline void match(const char *const *keys, const size_t *klen, size_t nke
   }
 }
 
+/* Notes one member in *all while there is room (all->complete says
+ * whether every member fit). */
+static inline void keep_member(vigil_scan_members_t *all, const char *name, size_t nlen, int esc,
+                               const vigil_jval_t *v) {
+  vigil_scan_member_t *m;
+
+  if (all->n == all->cap) {
+    all->complete = 0;
+    return;
+  }
+  m = &all->m[all->n++];
+  m->name.type = VIGIL_J_STRING;
+  m->name.escaped = esc;
+  m->name.p = name;
+  m->name.len = nlen;
+  m->val = *v;
+}
+
 /* Members of the top-level object whose '{' is at p; returns past its '}'. */
 static const char *members(struct sc *s, const char *p, const char *const *keys, const size_t *klen,
-                           size_t nkeys, vigil_jval_t *vals) {
+                           size_t nkeys, vigil_jval_t *vals, vigil_scan_members_t *all) {
   const char *end = s->end;
   const char *name;
   vigil_jval_t v;
@@ -422,6 +440,8 @@ static const char *members(struct sc *s, const char *p, const char *const *keys,
     p = value(s, p, 1, &v);
     if (p && !esc) /* escaped names never match (scan.h) */
       match(keys, klen, nkeys, name, nlen, &v, vals);
+    if (p && all)
+      keep_member(all, name, nlen, esc, &v);
     if (!p)
       return NULL;
     p = ws(p, end);
@@ -439,6 +459,11 @@ static const char *members(struct sc *s, const char *p, const char *const *keys,
 
 int vigil_scan_object(const char *buf, size_t len, const char *const *keys, size_t nkeys,
                       vigil_jval_t *vals, vigil_scan_err_t *err) {
+  return vigil_scan_object_all(buf, len, keys, nkeys, vals, NULL, err);
+}
+
+int vigil_scan_object_all(const char *buf, size_t len, const char *const *keys, size_t nkeys,
+                          vigil_jval_t *vals, vigil_scan_members_t *all, vigil_scan_err_t *err) {
   struct sc s = {buf + len, NULL, NULL};
   size_t klen[FAST_KEYS];
   const char *p = ws(buf, s.end);
@@ -456,7 +481,11 @@ int vigil_scan_object(const char *buf, size_t len, const char *const *keys, size
     }
     return -1;
   }
-  p = members(&s, p, keys, klen, nkeys, vals);
+  if (all) {
+    all->n = 0;
+    all->complete = 1;
+  }
+  p = members(&s, p, keys, klen, nkeys, vals, all);
   if (p) {
     p = ws(p, s.end);
     if (p == s.end)
@@ -464,6 +493,8 @@ int vigil_scan_object(const char *buf, size_t len, const char *const *keys, size
     fail(&s, p, "trailing characters");
   }
   memset(vals, 0, nkeys * sizeof *vals); /* no half results on failure */
+  if (all)
+    all->n = 0;
   return report(&s, buf, err);
 }
 
@@ -531,6 +562,102 @@ int vigil_scan_array_next(vigil_scan_iter_t *it, vigil_jval_t *elem, vigil_scan_
 
 done:
   p = ws(p + 1, s.end); /* a hand-made arr may run past its ']' */
+  if (p != s.end) {
+    fail(&s, p, "trailing characters");
+    goto bad;
+  }
+  it->p = NULL;
+  return 0;
+
+bad:
+  return report(&s, it->base, err);
+}
+
+/* ---- objects, member by member ---------------------------------------- */
+
+void vigil_scan_members_begin(vigil_scan_iter_t *it, const vigil_jval_t *obj) {
+  static const char none[1] = "";
+
+  if (obj->type != VIGIL_J_OBJECT || !obj->p || obj->len == 0 || obj->p[0] != '{') {
+    it->base = it->p = it->end = none; /* next() reports "not an object" */
+  } else {
+    it->base = it->p = obj->p;
+    it->end = obj->p + obj->len;
+  }
+  it->index = 0;
+}
+
+/* As vigil_scan_array_next, with a name before each value. */
+int vigil_scan_members_next(vigil_scan_iter_t *it, vigil_jval_t *name, vigil_jval_t *val,
+                            vigil_scan_err_t *err) {
+  struct sc s = {it->end, NULL, NULL};
+  const char *p = it->p;
+  const char *q;
+
+  if (!p)
+    return 0;
+  if (it->index == 0) {
+    if (p == s.end || *p != '{') {
+      fail(&s, p, "not an object");
+      goto bad;
+    }
+    p = ws(p + 1, s.end);
+    if (p < s.end && *p == '}')
+      goto done;
+  } else {
+    p = ws(p, s.end);
+    if (p == s.end) {
+      unterminated(&s, 1);
+      goto bad;
+    }
+    if (*p == '}')
+      goto done;
+    if (*p != ',') {
+      fail(&s, p, "expected ',' or '}'");
+      goto bad;
+    }
+    p = ws(p + 1, s.end);
+    if (p < s.end && *p == '}') {
+      fail(&s, p, "trailing comma");
+      goto bad;
+    }
+  }
+  if (p == s.end) {
+    unterminated(&s, 1);
+    goto bad;
+  }
+  if (*p != '"') {
+    fail(&s, p, "expected a member name");
+    goto bad;
+  }
+  name->type = VIGIL_J_STRING;
+  name->p = p + 1;
+  q = string(&s, p + 1, &name->escaped);
+  if (!q)
+    goto bad;
+  name->len = (size_t)(q - 1 - name->p);
+  p = ws(q, s.end);
+  if (p == s.end || *p != ':') {
+    if (p == s.end)
+      unterminated(&s, 1);
+    else
+      fail(&s, p, "expected ':'");
+    goto bad;
+  }
+  p = ws(p + 1, s.end);
+  if (p == s.end) {
+    unterminated(&s, 1);
+    goto bad;
+  }
+  p = value(&s, p, 1, val);
+  if (!p)
+    goto bad;
+  it->p = p;
+  it->index++;
+  return 1;
+
+done:
+  p = ws(p + 1, s.end);
   if (p != s.end) {
     fail(&s, p, "trailing characters");
     goto bad;

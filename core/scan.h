@@ -61,6 +61,24 @@ typedef struct vigil_scan_err_s {
 int vigil_scan_object(const char *buf, size_t len, const char *const *keys, size_t nkeys,
                       vigil_jval_t *vals, vigil_scan_err_t *err);
 
+/* Every member of an object, in text order (names as string values). */
+typedef struct vigil_scan_member_s {
+  vigil_jval_t name;
+  vigil_jval_t val;
+} vigil_scan_member_t;
+
+typedef struct vigil_scan_members_s {
+  vigil_scan_member_t *m; /* room for cap members, the caller's */
+  size_t cap;
+  size_t n;
+  int complete;           /* 0 when the object had more than cap */
+} vigil_scan_members_t;
+
+/* vigil_scan_object that also notes the object's members in *all (its
+ * n and complete set; n is 0 on failure): one pass for both. */
+int vigil_scan_object_all(const char *buf, size_t len, const char *const *keys, size_t nkeys,
+                          vigil_jval_t *vals, vigil_scan_members_t *all, vigil_scan_err_t *err);
+
 /* Validates that buf[0..len) is exactly one JSON value (any type) and
  * returns 0, or -1 with err filled. Fills *out with the value when out
  * is not NULL. */
@@ -90,6 +108,16 @@ typedef struct vigil_scan_iter_s {
 
 void vigil_scan_array_begin(vigil_scan_iter_t *it, const vigil_jval_t *arr);
 int vigil_scan_array_next(vigil_scan_iter_t *it, vigil_jval_t *elem, vigil_scan_err_t *err);
+
+/*
+ * Walks the members of an object value the same way: next() returns 1
+ * with the member's name (a string value: the text between its quotes,
+ * escaped set when it holds a backslash) and its value, 0 at the end, -1
+ * on malformed input. Members come in text order, repeated names too.
+ */
+void vigil_scan_members_begin(vigil_scan_iter_t *it, const vigil_jval_t *obj);
+int vigil_scan_members_next(vigil_scan_iter_t *it, vigil_jval_t *name, vigil_jval_t *val,
+                            vigil_scan_err_t *err);
 
 /* 1 when v is a string equal to the C string s (handles escapes in v, so
  * a \u0000 in v never matches), else 0. */

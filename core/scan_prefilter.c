@@ -2,10 +2,7 @@
 
 #include <time.h>
 
-#include <cjson/cJSON.h>
-
 #include "engine.h"
-#include "json_arena.h"
 #include "lua_event.h"
 
 static uint64_t mono_ns(void) {
@@ -15,10 +12,9 @@ static uint64_t mono_ns(void) {
   return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-size_t vigil_prefilter(vigil_worker_t *w, vigil_gen_t *gen, const char *json, size_t len,
+size_t vigil_prefilter(vigil_worker_t *w, vigil_gen_t *gen, const vigil_record_t *rec,
                        uint32_t *cand, size_t n) {
   vigil_ruleset_t *rs = gen->rs[w->id];
-  cJSON *ev = vigil_json_event_parse(json, len);
   vigil_rstat_t *st;
   char err[256];
   uint64_t t0;
@@ -26,14 +22,14 @@ size_t vigil_prefilter(vigil_worker_t *w, vigil_gen_t *gen, const char *json, si
   size_t kept = 0;
   int rc;
 
-  if (!ev) {
-    vigil_json_event_free(ev);
-    return n; /* the owner reports what cJSON cannot parse */
-  }
-  vigil_event_next(rs->L);
+  /* A byte view of the record: no tree is built here (the owner parses
+   * the record if a condition held). */
+  vigil_event_doc_begin(rs->L, rec->p, rec->len);
+  if (rec->nmembers)
+    vigil_event_doc_members(rs->L, rec->members, rec->nmembers);
   for (i = 0; i < n; i++) {
     t0 = mono_ns();
-    rc = vigil_ruleset_when(rs, cand[i], ev, err, sizeof(err));
+    rc = vigil_ruleset_when(rs, cand[i], NULL, err, sizeof(err));
     if (rc != 0) {
       /* Held; or failed, and the owner runs it again to report it. */
       cand[kept++] = rc == 1 ? cand[i] | VIGIL_MSG_WHEN_HELD : cand[i];
@@ -44,6 +40,5 @@ size_t vigil_prefilter(vigil_worker_t *w, vigil_gen_t *gen, const char *json, si
     VIGIL_STAT_ADD(st->ns, mono_ns() - t0);
   }
   vigil_event_next(rs->L); /* views kept by a condition are now stale */
-  vigil_json_event_free(ev);
   return kept;
 }

@@ -17,17 +17,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "decode.h"
 #include "pipeline_int.h"
 
 /* Keeps in cand[0..n) the rules whose condition holds on the record
- * json[0..len), marked VIGIL_MSG_WHEN_HELD, and those whose condition
+ * rec, marked VIGIL_MSG_WHEN_HELD, and those whose condition
  * failed (the owner runs it again and reports the error), in order, and
  * returns how many. Dropped rules count as evaluated in worker w's
  * per-rule counters, as the owner would have counted them. Runs in w's
- * Lua state of gen, so only on w's thread. The owner parses the record
- * again: handing it this tree measured no faster (its nodes were freed on
- * another thread) and the tree would leave this thread's arena. */
-size_t vigil_prefilter(vigil_worker_t *w, vigil_gen_t *gen, const char *json, size_t len,
+ * Lua state of gen, so only on w's thread. Conditions read a byte view
+ * of the record (core/jdoc.h): nothing is parsed here; the owner parses
+ * the record when some condition held. */
+size_t vigil_prefilter(vigil_worker_t *w, vigil_gen_t *gen, const vigil_record_t *rec,
                        uint32_t *cand, size_t n);
 
 #endif

@@ -18,7 +18,7 @@
 #include "pipeline_int.h"
 #include "scan_prefilter.h"
 
-#define MAX_CANDIDATES 512
+#define MAX_CANDIDATES VIGIL_MSG_MAX_RULES
 
 static pthread_once_t fast_path_init = PTHREAD_ONCE_INIT;
 static int fast_path = 1;
@@ -154,10 +154,22 @@ static void fast_path_once(void) {
   prefilter = !(p && strcmp(p, "off") == 0);
 }
 
+/* A member as offsets into the record's text, which the message copies. */
+static void keep_member(vigil_msg_member_t *o, const vigil_scan_member_t *m, const char *base) {
+  o->name_off = (uint32_t)(m->name.p - base);
+  o->name_len = (uint32_t)m->name.len;
+  o->name_escaped = (uint8_t)m->name.escaped;
+  o->val_off = (uint32_t)(m->val.p - base);
+  o->val_len = (uint32_t)m->val.len;
+  o->val_type = (uint8_t)m->val.type;
+  o->val_escaped = (uint8_t)m->val.escaped;
+}
+
 static void on_record(void *arg, const vigil_record_t *rec) {
   ingest_t *in = arg;
   uint32_t cand[MAX_CANDIDATES];
   size_t n;
+  size_t i;
   size_t stream_len;
   vigil_msg_t *m;
   int w = 0;
@@ -172,14 +184,16 @@ static void on_record(void *arg, const vigil_record_t *rec) {
   }
   in->candidates++;
   if (in->nworkers > 1 && fast_path && prefilter) {
-    n = vigil_prefilter(in->w, in->gen, rec->p, rec->len, cand, n);
+    n = vigil_prefilter(in->w, in->gen, rec, cand, n);
     if (n == 0)
       return;
   }
 
-  /* One block: the message, its rule list, stream name and record bytes. */
+  /* One block: the message, its rule list, the record's top-level members
+   * (offsets), stream name and record bytes. */
   stream_len = strlen(in->stream);
-  m = malloc(sizeof(*m) + n * sizeof(uint32_t) + stream_len + 1 + rec->len + 1);
+  m = malloc(sizeof(*m) + n * sizeof(uint32_t) + rec->nmembers * sizeof(vigil_msg_member_t) +
+             stream_len + 1 + rec->len + 1);
   if (!m) {
     vigil_error(in->h->name, "out of memory: record %llu dropped",
                 (unsigned long long)rec->index);
@@ -197,7 +211,11 @@ static void on_record(void *arg, const vigil_record_t *rec) {
   m->nrules = (uint32_t)n;
   m->rules = (uint32_t *)(m + 1);
   memcpy(m->rules, cand, n * sizeof(uint32_t));
-  m->stream = (char *)(m->rules + n);
+  m->members = (vigil_msg_member_t *)(m->rules + n);
+  m->nmembers = (uint32_t)rec->nmembers;
+  for (i = 0; i < rec->nmembers; i++)
+    keep_member(&m->members[i], &rec->members[i], rec->p);
+  m->stream = (char *)(m->members + rec->nmembers);
   if (stream_len)
     memcpy(m->stream, in->stream, stream_len);
   m->stream[stream_len] = '\0';

@@ -1,13 +1,17 @@
 /*
  * Stage 2 of the event path: a worker evaluates the candidates of its
  * partition, in order, in its own Lua state of the generation that chose
- * them. Only here are records parsed into trees, and only the rules the
- * index chose run on them.
+ * them. Rules read the record through a byte view (core/jdoc.h), the
+ * conditions of all its rules first; the record is parsed into a tree only
+ * when one of them raises an alert, which carries the event.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include <lauxlib.h>
+
+#include "decode.h"
 #include "engine.h"
 #include "eval.h"
 #include "json_arena.h"
@@ -36,20 +40,23 @@ static int64_t now_ms(void) {
   return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static void run_rule(vigil_worker_t *w, const vigil_msg_t *m, const cJSON *ev, uint32_t rule) {
+/* Rule `rule` of m the whole way, on the record's bytes (the doc begun by
+ * conditions()); *tree is the record's tree once some alert needed it. */
+static void run_rule(vigil_worker_t *w, const vigil_msg_t *m, cJSON **tree, uint32_t rule) {
   uint32_t ri = rule & ~VIGIL_MSG_WHEN_HELD;
   vigil_ruleset_t *rs = m->gen->rs[w->id];
   const vigil_rule_t *r = &rs->rules[ri];
   vigil_rstat_t *st = &m->gen->stats[ri]->w[w->id];
   vigil_origin_t origin = {m->source->name, m->stream, m->line, m->record};
-  vigil_eval_t c = {rs, w->state, 1, &origin, now_ms(), &st->evicted, 0, {0}, 0};
+  vigil_eval_t c = {rs, w->state, 1, &origin, now_ms(), &st->evicted, 0, {0}, 0,
+                    m->json, m->len, tree};
   vigil_alert_item_t *a = NULL;
   uint64_t t0 = mono_ns();
   int rc;
 
   VIGIL_STAT_ADD(st->evals, 1);
   c.when_held = (rule & VIGIL_MSG_WHEN_HELD) != 0;
-  rc = vigil_eval_rule(&c, ri, ev, &a);
+  rc = vigil_eval_rule(&c, ri, NULL, &a);
   if (c.matched)
     VIGIL_STAT_ADD(st->matches, 1);
   if (c.err[0]) {
@@ -69,23 +76,69 @@ static void run_rule(vigil_worker_t *w, const vigil_msg_t *m, const cJSON *ev, u
   VIGIL_STAT_ADD(st->ns, mono_ns() - t0);
 }
 
-void vigil_worker_eval(vigil_worker_t *w, vigil_msg_t *m) {
-  cJSON *ev = vigil_json_event_parse(m->json, m->len);
-  lua_State *L = m->gen->rs[w->id]->L;
+/* The record's top-level members stage 1 read, for the byte view. */
+static void prime(lua_State *L, const vigil_msg_t *m) {
+  vigil_scan_member_t mem[VIGIL_DECODE_MEMBERS];
+  const vigil_msg_member_t *o;
   uint32_t i;
 
-  if (!ev) {
-    vigil_json_event_free(ev);
-    /* The scanner accepted it, so this is a cJSON limit (e.g. depth). */
-    atomic_fetch_add(&w->pl->decode_errors, 1);
-    vigil_log_inst(VIGIL_LOG_ERROR, "decode", m->source->name,
-                   "%s:%llu: record %llu: cJSON cannot parse it", m->stream,
-                   (unsigned long long)m->line, (unsigned long long)m->record);
+  if (m->nmembers == 0 || m->nmembers > VIGIL_DECODE_MEMBERS)
     return;
+  for (i = 0; i < m->nmembers; i++) {
+    o = &m->members[i];
+    mem[i].name = (vigil_jval_t){VIGIL_J_STRING, o->name_escaped, m->json + o->name_off,
+                                 o->name_len};
+    mem[i].val = (vigil_jval_t){(vigil_jtype_t)o->val_type, o->val_escaped,
+                                m->json + o->val_off, o->val_len};
   }
-  vigil_event_next(L);
-  for (i = 0; i < m->nrules; i++)
-    run_rule(w, m, ev, m->rules[i]);
+  vigil_event_doc_members(L, mem, m->nmembers);
+}
+
+/* Conditions first, on a byte view of the record (core/jdoc.h): a rule
+ * whose when is false costs no tree. Keeps in keep[] the rules that go on
+ * (held, without a when, or failed: the tree pass reports the failure) and
+ * returns how many. */
+static size_t conditions(vigil_worker_t *w, const vigil_msg_t *m, uint32_t *keep) {
+  vigil_ruleset_t *rs = m->gen->rs[w->id];
+  vigil_rstat_t *st;
+  char err[256];
+  uint64_t t0;
+  uint32_t ri;
+  size_t n = 0;
+  uint32_t i;
+  int rc;
+
+  vigil_event_doc_begin(rs->L, m->json, m->len);
+  prime(rs->L, m);
+  for (i = 0; i < m->nrules; i++) {
+    ri = m->rules[i] & ~VIGIL_MSG_WHEN_HELD;
+    if ((m->rules[i] & VIGIL_MSG_WHEN_HELD) || rs->rules[ri].when_ref == LUA_NOREF) {
+      keep[n++] = m->rules[i];
+      continue;
+    }
+    t0 = mono_ns();
+    rc = vigil_ruleset_when(rs, ri, NULL, err, sizeof(err));
+    if (rc != 0) {
+      keep[n++] = rc == 1 ? ri | VIGIL_MSG_WHEN_HELD : ri;
+      continue;
+    }
+    st = &m->gen->stats[ri]->w[w->id];
+    VIGIL_STAT_ADD(st->evals, 1);
+    VIGIL_STAT_ADD(st->ns, mono_ns() - t0);
+  }
+  vigil_event_next(rs->L); /* byte views kept by a condition are now stale */
+  return n;
+}
+
+void vigil_worker_eval(vigil_worker_t *w, vigil_msg_t *m) {
+  lua_State *L = m->gen->rs[w->id]->L;
+  uint32_t keep[VIGIL_MSG_MAX_RULES];
+  size_t n = conditions(w, m, keep);
+  cJSON *tree = NULL;
+  size_t i;
+
+  for (i = 0; i < n; i++)
+    run_rule(w, m, &tree, keep[i]);
   vigil_event_next(L); /* views kept by a rule are now stale */
-  vigil_json_event_free(ev);
+  vigil_json_event_free(tree);
 }
