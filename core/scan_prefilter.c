@@ -30,14 +30,14 @@ size_t vigil_prefilter(vigil_worker_t *w, vigil_gen_t *gen, const vigil_record_t
   for (i = 0; i < n; i++) {
     t0 = mono_ns();
     rc = vigil_ruleset_when(rs, cand[i], NULL, err, sizeof(err));
+    st = &gen->stats[cand[i]]->w[w->id];
+    VIGIL_STAT_ADD(st->ns, mono_ns() - t0); /* the owner counts the rest of a kept one */
     if (rc != 0) {
       /* Held; or failed, and the owner runs it again to report it. */
       cand[kept++] = rc == 1 ? cand[i] | VIGIL_MSG_WHEN_HELD : cand[i];
       continue;
     }
-    st = &gen->stats[cand[i]]->w[w->id];
     VIGIL_STAT_ADD(st->evals, 1);
-    VIGIL_STAT_ADD(st->ns, mono_ns() - t0);
   }
   vigil_event_next(rs->L); /* views kept by a condition are now stale */
   return kept;

@@ -118,13 +118,13 @@ static size_t conditions(vigil_worker_t *w, const vigil_msg_t *m, uint32_t *keep
     }
     t0 = mono_ns();
     rc = vigil_ruleset_when(rs, ri, NULL, err, sizeof(err));
+    st = &m->gen->stats[ri]->w[w->id];
+    VIGIL_STAT_ADD(st->ns, mono_ns() - t0); /* run_rule counts the rest of a kept one */
     if (rc != 0) {
       keep[n++] = rc == 1 ? ri | VIGIL_MSG_WHEN_HELD : ri;
       continue;
     }
-    st = &m->gen->stats[ri]->w[w->id];
     VIGIL_STAT_ADD(st->evals, 1);
-    VIGIL_STAT_ADD(st->ns, mono_ns() - t0);
   }
   vigil_event_next(rs->L); /* byte views kept by a condition are now stale */
   return n;
