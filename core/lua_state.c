@@ -12,6 +12,7 @@
 #include "jdoc.h"
 #include "log.h"
 #include "lua_event.h"
+#include "lua_jsonlib.h"
 #include "lua_pattern.h"
 
 /*
@@ -252,6 +253,7 @@ lua_State *vigil_lstate_new(const char *const *rule_dirs, int ndirs, char *err, 
   *(vigil_lstate_t **)lua_getextraspace(L) = ls;
   open_libs(L);
   restrict_require(L, rule_dirs, ndirs);
+  vigil_jsonlib_register(L);
   vigil_event_open(L);
   lua_pushfstring(L, "not enough memory: the rules' Lua state is at its cap (%d MiB)",
                   (int)(ls->mem_limit >> 20));
@@ -350,6 +352,12 @@ static void budget_hook(lua_State *L, lua_Debug *ar) {
 }
 
 /* Charges n iterations of a C function's own loop to the call's budget. */
+static void charge(lua_State *L, lua_Unsigned n);
+
+void vigil_lstate_charge(lua_State *L, lua_Unsigned n) {
+  charge(L, n);
+}
+
 static void charge(lua_State *L, lua_Unsigned n) {
   vigil_lstate_t *ls = vigil_lstate(L);
 

@@ -56,6 +56,11 @@ static inline vigil_lstate_t *vigil_lstate(lua_State *L) {
 lua_State *vigil_lstate_new(const char *const *rule_dirs, int ndirs, char *err, size_t errlen);
 void vigil_lstate_close(lua_State *L);
 
+/* Charges n units of work done by a C function to the current call's
+ * budget (a Lua error when it runs out): for C code rules can call that
+ * loops over its input. */
+void vigil_lstate_charge(lua_State *L, lua_Unsigned n);
+
 /* lua_pcall under the instruction budget. On error the message is on the
  * stack, as with lua_pcall. */
 int vigil_lstate_pcall(lua_State *L, int nargs, int nresults);
