@@ -370,18 +370,33 @@ bad:
   return report(&s, buf, err);
 }
 
-/* Wanted keys up to this many have their lengths measured once per call. */
-#define FAST_KEYS 16
+/* Wanted keys up to this many have their lengths measured once per call
+ * (the decoder asks for its own and up to VIGIL_K_EXTRA_MAX more). */
+#define FAST_KEYS 48
 
 static inline size_t keylen(const char *const *keys, const size_t *klen, size_t i) {
   return i < FAST_KEYS ? klen[i] : strlen(keys[i]);
 }
 
-/* Stores v in every slot whose key is the (unescaped) name[0..n). */
-static inline void match(const char *const *keys, const size_t *klen, size_t nkeys,
-                         const char *name, size_t n, const vigil_jval_t *v, vigil_jval_t *vals) {
+/* Bit n % 64 set for each wanted key's length: most member names have
+ * a length no key has, and skip the loop below. */
+static uint64_t length_mask(const char *const *keys, const size_t *klen, size_t nkeys) {
+  uint64_t m = 0;
   size_t i;
 
+  for (i = 0; i < nkeys; i++)
+    m |= UINT64_C(1) << (keylen(keys, klen, i) & 63);
+  return m;
+}
+
+/* Stores v in every slot whose key is the (unescaped) name[0..n). */
+static inline void match(const char *const *keys, const size_t *klen, uint64_t lmask,
+                         size_t nkeys, const char *name, size_t n, const vigil_jval_t *v,
+                         vigil_jval_t *vals) {
+  size_t i;
+
+  if (!(lmask >> (n & 63) & 1))
+    return;
   for (i = 0; i < nkeys; i++) {
     if (keylen(keys, klen, i) == n && (n == 0 || keys[i][0] == name[0]) &&
         memcmp(keys[i], name, n) == 0)
@@ -409,7 +424,8 @@ static inline void keep_member(vigil_scan_members_t *all, const char *name, size
 
 /* Members of the top-level object whose '{' is at p; returns past its '}'. */
 static const char *members(struct sc *s, const char *p, const char *const *keys, const size_t *klen,
-                           size_t nkeys, vigil_jval_t *vals, vigil_scan_members_t *all) {
+                           uint64_t lmask, size_t nkeys, vigil_jval_t *vals,
+                           vigil_scan_members_t *all) {
   const char *end = s->end;
   const char *name;
   vigil_jval_t v;
@@ -439,7 +455,7 @@ static const char *members(struct sc *s, const char *p, const char *const *keys,
       return unterminated(s, 1);
     p = value(s, p, 1, &v);
     if (p && !esc) /* escaped names never match (scan.h) */
-      match(keys, klen, nkeys, name, nlen, &v, vals);
+      match(keys, klen, lmask, nkeys, name, nlen, &v, vals);
     if (p && all)
       keep_member(all, name, nlen, esc, &v);
     if (!p)
@@ -467,11 +483,13 @@ int vigil_scan_object_all(const char *buf, size_t len, const char *const *keys, 
   struct sc s = {buf + len, NULL, NULL};
   size_t klen[FAST_KEYS];
   const char *p = ws(buf, s.end);
+  uint64_t lmask;
   size_t i;
 
   memset(vals, 0, nkeys * sizeof *vals);
   for (i = 0; i < nkeys && i < FAST_KEYS; i++)
     klen[i] = strlen(keys[i]);
+  lmask = length_mask(keys, klen, nkeys);
 
   if (p == s.end || *p != '{') {
     /* Say what is wrong with invalid text; "not an object" only for valid. */
@@ -485,7 +503,7 @@ int vigil_scan_object_all(const char *buf, size_t len, const char *const *keys, 
     all->n = 0;
     all->complete = 1;
   }
-  p = members(&s, p, keys, klen, nkeys, vals, all);
+  p = members(&s, p, keys, klen, lmask, nkeys, vals, all);
   if (p) {
     p = ws(p, s.end);
     if (p == s.end)
