@@ -1,5 +1,6 @@
 #include "engine.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,64 @@ static void gen_free(vigil_gen_t *g) {
   free(g);
 }
 
+/* One copy's load, on its own thread. */
+typedef struct loader_s {
+  const char *const *paths;
+  int npaths;
+  const char *const *libs;
+  int nlib;
+  vigil_ruleset_t **out;
+  int rc;
+  char err[1024];
+} loader_t;
+
+static void *load_one(void *arg) {
+  loader_t *l = arg;
+
+  l->rc = vigil_ruleset_load(l->paths, l->npaths, l->libs, l->nlib, l->out, l->err,
+                             sizeof(l->err));
+  return NULL;
+}
+
+/* Loads g->rs[0..nworkers): copy 0 on this thread, the others on threads
+ * of their own (in turn here when a thread cannot start). The first error,
+ * in worker order, goes into err. */
+static int load_copies(vigil_gen_t *g, const char *const *paths, int npaths,
+                       const char *const *libs, int nlib, char *err, size_t errlen) {
+  loader_t *l = calloc((size_t)g->nworkers, sizeof(*l));
+  pthread_t *t = calloc((size_t)g->nworkers, sizeof(*t));
+  char *started = calloc((size_t)g->nworkers, 1);
+  int rc = 0;
+  int i;
+
+  if (!l || !t || !started) {
+    snprintf(err, errlen, "out of memory");
+    rc = -1;
+    goto done;
+  }
+  for (i = 0; i < g->nworkers; i++) {
+    l[i] = (loader_t){paths, npaths, libs, nlib, &g->rs[i], 0, ""};
+    started[i] = i > 0 && pthread_create(&t[i], NULL, load_one, &l[i]) == 0;
+  }
+  for (i = 0; i < g->nworkers; i++) {
+    if (started[i])
+      pthread_join(t[i], NULL);
+    else
+      load_one(&l[i]);
+  }
+  for (i = 0; i < g->nworkers && rc == 0; i++) {
+    if (l[i].rc != 0) {
+      snprintf(err, errlen, "%s", l[i].err);
+      rc = -1;
+    }
+  }
+done:
+  free(l);
+  free(t);
+  free(started);
+  return rc;
+}
+
 vigil_gen_t *vigil_gen_load(const char *const *paths, int npaths, const char *const *libs,
                             int nlib, int nworkers, char *err, size_t errlen) {
   vigil_gen_t *g = calloc(1, sizeof(*g));
@@ -35,12 +94,12 @@ vigil_gen_t *vigil_gen_load(const char *const *paths, int npaths, const char *co
   g->nworkers = nworkers;
   atomic_init(&g->refs, 1);
   /* Every worker loads the same files in the same sorted order, so rule
-   * numbers agree across the copies and with the index. */
-  for (i = 0; i < nworkers; i++) {
-    if (vigil_ruleset_load(paths, npaths, libs, nlib, &g->rs[i], err, errlen) != 0) {
-      gen_free(g);
-      return NULL;
-    }
+   * numbers agree across the copies and with the index. The copies load
+   * at once, one thread each: loading is most of start-up, and it grew
+   * with the number of workers. */
+  if (load_copies(g, paths, npaths, libs, nlib, err, errlen) != 0) {
+    gen_free(g);
+    return NULL;
   }
   g->index = vigil_rule_index_build(g->rs[0]);
   g->stats = calloc(g->rs[0]->nrules + 1, sizeof(*g->stats));
