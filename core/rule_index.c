@@ -591,7 +591,7 @@ static const vigil_jval_t *node_val(const vigil_rule_index_t *ix, vigil_ix_scrat
     return &sc->val[id];
   pv = node_val(ix, sc, ix->nodes[id].parent);
   if (pv->type != VIGIL_J_OBJECT ||
-      vigil_scan_object(pv->p, pv->len, (const char *const *)p->kids, p->nkids, sc->tmp, NULL))
+      vigil_scan_object_valid(pv->p, pv->len, (const char *const *)p->kids, p->nkids, sc->tmp))
     memset(sc->tmp, 0, p->nkids * sizeof(vigil_jval_t));
   for (i = 0; i < p->nkids; i++) {
     sc->val[p->kid_id[i]] = sc->tmp[i];

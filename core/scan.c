@@ -591,6 +591,101 @@ bad:
   return report(&s, it->base, err);
 }
 
+/* ---- validated text, read again without checking it -------------------- */
+
+/* Past the closing quote of the string whose text starts at p. */
+static const char *skim_string(const char *p, const char *end, int *esc) {
+  *esc = 0;
+  for (;;) {
+    p = find_special(p, end);
+    if (p >= end)
+      return end;
+    if (*p == '"')
+      return p + 1;
+    *esc = 1; /* a backslash: what follows it is never the closing quote */
+    p += 2;
+  }
+}
+
+/* Past the value at p, with v filled as value() fills it. */
+static const char *skim_value(const char *p, const char *end, vigil_jval_t *v) {
+  const char *q = p;
+  int depth = 0;
+  int esc;
+
+  v->escaped = 0;
+  v->p = p;
+  if (*p == '"') {
+    q = skim_string(p + 1, end, &v->escaped);
+    v->type = VIGIL_J_STRING;
+    v->p = p + 1;
+    v->len = (size_t)(q - p - 2);
+    return q;
+  }
+  if (*p == '{' || *p == '[') {
+    v->type = *p == '{' ? VIGIL_J_OBJECT : VIGIL_J_ARRAY;
+    for (; q < end; q++) {
+      if (*q == '"')
+        q = skim_string(q + 1, end, &esc) - 1;
+      else if (*q == '{' || *q == '[')
+        depth++;
+      else if ((*q == '}' || *q == ']') && --depth == 0)
+        break;
+    }
+    q = q < end ? q + 1 : end;
+    v->len = (size_t)(q - p);
+    return q;
+  }
+  while (q < end && *q != ',' && *q != '}' && *q != ']' && *q != ' ' && *q != '\n' &&
+         *q != '\r' && *q != '\t')
+    q++;
+  v->type = *p == 't' ? VIGIL_J_TRUE : *p == 'f' ? VIGIL_J_FALSE : *p == 'n' ? VIGIL_J_NULL
+                                                                           : VIGIL_J_NUMBER;
+  v->len = (size_t)(q - p);
+  return q;
+}
+
+int vigil_scan_object_valid(const char *buf, size_t len, const char *const *keys, size_t nkeys,
+                            vigil_jval_t *vals) {
+  const char *end = buf + len;
+  const char *p = ws(buf, end);
+  size_t klen[FAST_KEYS];
+  uint64_t lmask;
+  const char *name;
+  vigil_jval_t v;
+  size_t i;
+  int esc;
+
+  memset(vals, 0, nkeys * sizeof *vals);
+  if (p == end || *p != '{')
+    return -1;
+  for (i = 0; i < nkeys && i < FAST_KEYS; i++)
+    klen[i] = strlen(keys[i]);
+  lmask = length_mask(keys, klen, nkeys);
+  p = ws(p + 1, end);
+  while (p < end && *p == '"') {
+    name = p + 1;
+    p = skim_string(name, end, &esc);
+    if (p == end) /* no closing quote: not text the scanner accepted */
+      break;
+    i = (size_t)(p - 1 - name);
+    p = ws(p, end);
+    if (p == end || *p != ':')
+      break;
+    p = ws(p + 1, end);
+    if (p == end)
+      break;
+    p = skim_value(p, end, &v);
+    if (!esc)
+      match(keys, klen, lmask, nkeys, name, i, &v, vals);
+    p = ws(p, end);
+    if (p == end || *p != ',')
+      break;
+    p = ws(p + 1, end);
+  }
+  return 0;
+}
+
 /* ---- objects, member by member ---------------------------------------- */
 
 void vigil_scan_members_begin(vigil_scan_iter_t *it, const vigil_jval_t *obj) {

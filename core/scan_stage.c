@@ -65,11 +65,12 @@ static uint64_t partition_key(const vigil_jval_t *uid) {
   size_t i;
   size_t k;
 
-  if (uid->type != VIGIL_J_OBJECT || vigil_scan_object(uid->p, uid->len, keys, 5, v, NULL) != 0)
+  if (uid->type != VIGIL_J_OBJECT ||
+      vigil_scan_object_valid(uid->p, uid->len, keys, 5, v) != 0)
     return h;
   /* onBehalfOf counts through its userId (IdentityCenterUser records). */
   if (v[3].type == VIGIL_J_OBJECT &&
-      vigil_scan_object(v[3].p, v[3].len, user_id, 1, &v[3], NULL) != 0)
+      vigil_scan_object_valid(v[3].p, v[3].len, user_id, 1, &v[3]) != 0)
     v[3].type = VIGIL_J_NULL;
   for (k = 0; k < 5; k++) {
     if (v[k].type == VIGIL_J_STRING && v[k].len > 0)
@@ -89,7 +90,7 @@ static const char *identity_type(const vigil_jval_t *uid, char *scratch, size_t 
   vigil_jval_t v;
 
   *len = 0;
-  if (uid->type != VIGIL_J_OBJECT || vigil_scan_object(uid->p, uid->len, key, 1, &v, NULL) != 0)
+  if (uid->type != VIGIL_J_OBJECT || vigil_scan_object_valid(uid->p, uid->len, key, 1, &v) != 0)
     return NULL;
   return text(&v, scratch, cap, len);
 }

@@ -227,11 +227,46 @@ static void same_value(const vigil_jval_t *v, const cJSON *j, const struct recor
   }
 }
 
+/* vigil_scan_object_valid reads text the scanner accepted exactly as
+ * vigil_scan_object does: the same type, bytes and escape flag per key. */
+static void same_as_valid(const char *b, size_t len, const char *const *names, size_t n,
+                          const char *where) {
+  vigil_jval_t a[128], v[128];
+  size_t k;
+
+  assert_true(n <= 128);
+  assert_int_equal(vigil_scan_object(b, len, names, n, a, NULL), 0);
+  assert_int_equal(vigil_scan_object_valid(b, len, names, n, v), 0);
+  for (k = 0; k < n; k++) {
+    if (a[k].type != v[k].type || a[k].escaped != v[k].escaped || a[k].p != v[k].p ||
+        a[k].len != v[k].len)
+      fail_msg("%s: key %s: valid-text read gives type %d len %zu, scan type %d len %zu", where,
+               names[k], v[k].type, v[k].len, a[k].type, a[k].len);
+  }
+}
+
+/* The names of object j's members and of some it lacks, into names. */
+static size_t names_of(const cJSON *j, const char **names, size_t cap) {
+  static const char *const absent[] = {"", "nope", "type", "arn", "eventName"};
+  const cJSON *c;
+  size_t n = 0;
+  size_t i;
+
+  cJSON_ArrayForEach(c, j) {
+    if (n < cap - 5)
+      names[n++] = c->string;
+  }
+  for (i = 0; i < 5; i++)
+    names[n++] = absent[i];
+  return n;
+}
+
 static void records_agree_with_cjson(void **state) {
   static const char *const keys[] = {"eventSource", "eventName", "errorCode", "eventTime",
                                      "userIdentity"};
   static const char *const tkey[] = {"type"};
   const char *names[128];
+  const char *inner[128];
   vigil_jval_t v[128], t;
   vigil_scan_err_t err;
   const struct record *r;
@@ -270,6 +305,13 @@ static void records_agree_with_cjson(void **state) {
     assert_int_equal(vigil_scan_object(b, r->len, names, n, v, &err), 0);
     for (k = 0; k < n; k++)
       same_value(&v[k], cJSON_GetObjectItemCaseSensitive(j, names[k]), r, names[k]);
+    /* The same read without checking, for the record and each object in it. */
+    for (k = 0; k < n; k++) {
+      c = cJSON_GetObjectItemCaseSensitive(j, names[k]);
+      if (v[k].type == VIGIL_J_OBJECT && c)
+        same_as_valid(v[k].p, v[k].len, inner, names_of(c, inner, 128), r->file);
+    }
+    same_as_valid(b, r->len, names, names_of(j, names, 128), r->file);
     cJSON_Delete(j);
     free(b);
   }
@@ -351,6 +393,7 @@ static void mutations_agree_with_cjson(void **state) {
   static const char *const qname[] = {"", "control byte", "strtod number", "\\u non-hex",
                                       "lone surrogate"};
   size_t counts[NQUIRKS] = {0}, valid = 0, invalid = 0, m, pos, len;
+  const char *names[128];
   const size_t rounds = 20000;
   const struct record *r;
   vigil_scan_err_t err;
@@ -387,6 +430,8 @@ static void mutations_agree_with_cjson(void **state) {
     cj_ok = j != NULL;
     if (scan_ok) {
       valid++;
+      if (j && cJSON_IsObject(j))
+        same_as_valid(z, len, names, names_of(j, names, 128), "mutation");
     } else {
       invalid++;
       assert_true(err.offset <= len);
