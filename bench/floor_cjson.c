@@ -25,6 +25,7 @@
 #define _GNU_SOURCE /* memmem */
 #endif
 #include <cjson/cJSON.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,7 @@ enum { P_EXACT, P_PREFIX, P_SUFFIX, P_CONTAINS, P_ANY };
 
 struct pat {
   int kind;
+  int nocase; /* matched on the value in ASCII lower case (s is lowercase) */
   char *s;
   size_t len;
 };
@@ -129,8 +131,9 @@ static struct unless *unless_for(struct row *r, const char *path) {
 /* A string pattern into u, read as core/field_pat.c reads it; -1 for what
  * it refuses (a '*' inside, nothing between the stars), which vigil's rule
  * loader refuses too. */
-static int add_pat(struct unless *u, const char *text) {
+static int add_pat(struct unless *u, const char *text, int nocase) {
   size_t len = strlen(text);
+  size_t i;
   int lead = len > 0 && text[0] == '*';
   int trail = len > 1 && text[len - 1] == '*';
   struct pat *p;
@@ -147,17 +150,22 @@ static int add_pat(struct unless *u, const char *text) {
       return -1;
     p->kind = lead && trail ? P_CONTAINS : lead ? P_SUFFIX : trail ? P_PREFIX : P_EXACT;
     p->s = copy(text + lead, p->len);
+    for (i = 0; nocase && i < p->len; i++)
+      p->s[i] = (char)tolower((unsigned char)p->s[i]);
   }
+  p->nocase = nocase;
   u->npats++;
   return 0;
 }
 
-/* The unless column into r: "-", or [[path, "pattern" | true | false], ...]. */
+/* The unless column into r: "-", or [[path, value], ...] where a value is
+ * "pattern", {"nocase": "pattern"}, true or false. */
 static int parse_unless(struct row *r, const char *text) {
   cJSON *a;
   const cJSON *pair;
   const cJSON *path;
   const cJSON *val;
+  const cJSON *nc;
   struct unless *u;
   int rc = 0;
 
@@ -171,8 +179,10 @@ static int parse_unless(struct row *r, const char *text) {
   cJSON_ArrayForEach(pair, a) {
     path = cJSON_GetArrayItem(pair, 0);
     val = cJSON_GetArrayItem(pair, 1);
+    nc = cJSON_IsObject(val) && cJSON_GetArraySize(val) == 1
+             ? cJSON_GetObjectItemCaseSensitive(val, "nocase") : NULL;
     if (!cJSON_IsArray(pair) || cJSON_GetArraySize(pair) != 2 || !cJSON_IsString(path) ||
-        !(cJSON_IsString(val) || cJSON_IsBool(val))) {
+        !(cJSON_IsString(val) || cJSON_IsBool(val) || cJSON_IsString(nc))) {
       rc = -1;
       break;
     }
@@ -181,7 +191,7 @@ static int parse_unless(struct row *r, const char *text) {
       u->skip_true = 1;
     else if (cJSON_IsFalse(val))
       u->skip_false = 1;
-    else if (add_pat(u, val->valuestring) != 0) {
+    else if (add_pat(u, nc ? nc->valuestring : val->valuestring, nc != NULL) != 0) {
       rc = -1;
       break;
     }
@@ -331,11 +341,22 @@ static int pat_hit(const struct pat *p, const char *s, size_t len) {
   return memmem(s, len, p->s, p->len) != NULL; /* P_CONTAINS */
 }
 
+/* s[0..len) in ASCII lower case, as vigil (and Lua's string.lower) makes it. */
+static char *lowered(const char *s, size_t len) {
+  char *out = copy(s, len);
+  size_t i;
+
+  for (i = 0; i < len; i++)
+    out[i] = (char)tolower((unsigned char)out[i]);
+  return out;
+}
+
 /* 1 when one of r's unless pairs matches the event. A string pattern never
  * matches a boolean, nor a boolean a string. */
 static int skipped(const struct row *r, const cJSON *root) {
   const struct unless *u;
   const cJSON *v;
+  char *low;
   size_t len;
   int i;
   int j;
@@ -348,10 +369,16 @@ static int skipped(const struct row *r, const cJSON *root) {
     if (!cJSON_IsString(v))
       continue;
     len = strlen(v->valuestring);
+    low = NULL;
     for (j = 0; j < u->npats; j++) {
-      if (pat_hit(&u->pat[j], v->valuestring, len))
+      if (u->pat[j].nocase && !low)
+        low = lowered(v->valuestring, len);
+      if (pat_hit(&u->pat[j], u->pat[j].nocase ? low : v->valuestring, len)) {
+        free(low);
         return 1;
+      }
     }
+    free(low);
   }
   return 0;
 }

@@ -107,8 +107,8 @@ static int cmp_str(const void *a, const void *b) {
  * userIdentity.type, eventType and unless, tab-separated; "*" for any, a
  * trailing '*' for a prefix, errorCode "+" for any failed call and "-" for
  * successful calls only; unless "-" for none, else a JSON array of
- * [path, value] pairs (a string pattern or a boolean), any of which met
- * skips the row. Benchmarks build equivalent filters from it. */
+ * [path, value] pairs (a string pattern, {"nocase": pattern} matched on the
+ * value in ASCII lower case, or a boolean), any of which met skips the row. Benchmarks build equivalent filters from it. */
 static int add_line(char ***lines, size_t *n, size_t *cap, const char *line) {
   char **p;
 
@@ -131,6 +131,7 @@ static const char *nth(char **v, int n, int i) {
 static char *unless_column(const vigil_rule_t *r) {
   cJSON *a = cJSON_CreateArray();
   cJSON *pair;
+  cJSON *value;
   char *out;
   int i;
   int j;
@@ -147,9 +148,13 @@ static char *unless_column(const vigil_rule_t *r) {
         continue;
       pair = cJSON_CreateArray();
       cJSON_AddItemToArray(pair, cJSON_CreateString(r->unless[i].path));
-      cJSON_AddItemToArray(pair, j < r->unless[i].npats
-                                     ? cJSON_CreateString(r->unless[i].pats[j])
-                                     : cJSON_CreateBool(j == r->unless[i].npats));
+      if (j >= r->unless[i].npats)
+        value = cJSON_CreateBool(j == r->unless[i].npats);
+      else if (r->unless[i].nocase[j])
+        cJSON_AddStringToObject(value = cJSON_CreateObject(), "nocase", r->unless[i].pats[j]);
+      else
+        value = cJSON_CreateString(r->unless[i].pats[j]);
+      cJSON_AddItemToArray(pair, value);
       cJSON_AddItemToArray(a, pair);
     }
   }

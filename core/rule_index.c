@@ -1,5 +1,6 @@
 #include "rule_index.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
@@ -42,6 +43,8 @@ typedef struct cunless_s {
   uint32_t path;
   vigil_fpat_t *pats;
   char **text;
+  unsigned char *nocase; /* [npats]: matched against the lowercased value */
+  int any_nocase;
   int npats;
   int bools;
 } cunless_t;
@@ -97,6 +100,8 @@ struct vigil_ix_scratch_s {
   vigil_jval_t *tmp;  /* [maxkids] */
   char *buf;          /* escaped strings, decoded */
   size_t cap;
+  char *lower;        /* a value lowercased, for nocase patterns */
+  size_t lcap;
 };
 
 static uint64_t hash(const char *s, size_t len) {
@@ -321,11 +326,14 @@ static int copy_unless(vigil_rule_index_t *ix, filter_t *f, const vigil_rule_t *
     c->path = (uint32_t)id;
     c->bools = u->bools;
     if (u->npats && (!(c->pats = calloc((size_t)u->npats, sizeof(vigil_fpat_t))) ||
-                     !(c->text = calloc((size_t)u->npats, sizeof(char *)))))
+                     !(c->text = calloc((size_t)u->npats, sizeof(char *))) ||
+                     !(c->nocase = calloc((size_t)u->npats, 1))))
       return -1;
     for (j = 0; j < u->npats; j++) {
       if (!(c->text[j] = strdup(u->pats[j])))
         return -1;
+      c->nocase[j] = u->nocase[j];
+      c->any_nocase |= u->nocase[j];
       c->npats++;
       if (vigil_fpat_parse(c->text[j], &c->pats[j]) != 0)
         return -1; /* rule_on.c parsed it already */
@@ -427,6 +435,7 @@ static void free_unless(filter_t *f) {
       free(f->unless[i].text[j]);
     free(f->unless[i].text);
     free(f->unless[i].pats);
+    free(f->unless[i].nocase);
   }
   free(f->unless);
 }
@@ -573,6 +582,7 @@ void vigil_ix_scratch_free(vigil_ix_scratch_t *sc) {
   free(sc->have);
   free(sc->tmp);
   free(sc->buf);
+  free(sc->lower);
   free(sc);
 }
 
@@ -624,9 +634,27 @@ static const char *jtext(vigil_ix_scratch_t *sc, const vigil_jval_t *v, size_t *
   return sc->buf;
 }
 
+/* s[0..len) in ASCII lower case, as Lua's string.lower makes it, into
+ * *buf (grown as needed); NULL when out of memory. */
+static const char *lowered(char **buf, size_t *cap, const char *s, size_t len) {
+  char *p;
+  size_t i;
+
+  if (len + 1 > *cap) {
+    if (!(p = realloc(*buf, len + 1)))
+      return NULL;
+    *buf = p;
+    *cap = len + 1;
+  }
+  for (i = 0; i < len; i++)
+    (*buf)[i] = (char)tolower((unsigned char)s[i]);
+  return *buf;
+}
+
 /* 1 when value v meets entry c (a string one of its patterns, a boolean
- * one of its booleans). */
-static int unless_hit(const cunless_t *c, const char *s, size_t len, vigil_jtype_t t) {
+ * one of its booleans). low is s lowercased (for nocase patterns). */
+static int unless_hit(const cunless_t *c, const char *s, const char *low, size_t len,
+                      vigil_jtype_t t) {
   int i;
 
   if (t == VIGIL_J_TRUE)
@@ -634,7 +662,8 @@ static int unless_hit(const cunless_t *c, const char *s, size_t len, vigil_jtype
   if (t == VIGIL_J_FALSE)
     return (c->bools & VIGIL_UNLESS_FALSE) != 0;
   for (i = 0; s && i < c->npats; i++) {
-    if (vigil_fpat_hit(&c->pats[i], s, len))
+    if (c->nocase[i] ? low && vigil_fpat_hit(&c->pats[i], low, len)
+                     : vigil_fpat_hit(&c->pats[i], s, len))
       return 1;
   }
   return 0;
@@ -651,6 +680,7 @@ size_t vigil_rule_index_unless(const vigil_rule_index_t *ix, vigil_ix_scratch_t 
   const filter_t *f;
   const vigil_jval_t *v;
   const char *s;
+  const char *low;
   size_t slen;
   size_t i;
   size_t kept = 0;
@@ -672,12 +702,15 @@ size_t vigil_rule_index_unless(const vigil_rule_index_t *ix, vigil_ix_scratch_t 
     for (j = 0; j < f->nunless && !skip; j++) {
       v = node_val(ix, sc, f->unless[j].path);
       s = NULL;
+      low = NULL;
       slen = 0;
       if (v->type == VIGIL_J_STRING)
         s = jtext(sc, v, &slen);
       else if (v->type != VIGIL_J_TRUE && v->type != VIGIL_J_FALSE)
         continue;
-      skip = unless_hit(&f->unless[j], s, slen, v->type);
+      if (s && f->unless[j].any_nocase)
+        low = lowered(&sc->lower, &sc->lcap, s, slen);
+      skip = unless_hit(&f->unless[j], s, low, slen, v->type);
     }
     if (!skip)
       cand[kept++] = cand[i];
@@ -709,6 +742,10 @@ static const cJSON *at_path(const cJSON *o, const char *path) {
 static int unless_met(const vigil_rule_t *r, const cJSON *ev) {
   const cJSON *v;
   vigil_fpat_t fp;
+  const char *s;
+  char *low = NULL;
+  size_t cap = 0;
+  size_t len;
   int i;
   int j;
 
@@ -718,11 +755,17 @@ static int unless_met(const vigil_rule_t *r, const cJSON *ev) {
         (r->unless[i].bools & (cJSON_IsTrue(v) ? VIGIL_UNLESS_TRUE : VIGIL_UNLESS_FALSE)))
       return 1;
     for (j = 0; cJSON_IsString(v) && j < r->unless[i].npats; j++) {
-      if (vigil_fpat_parse(r->unless[i].pats[j], &fp) == 0 &&
-          vigil_fpat_hit(&fp, v->valuestring, strlen(v->valuestring)))
+      len = strlen(v->valuestring);
+      s = v->valuestring;
+      if (r->unless[i].nocase[j] && !(s = lowered(&low, &cap, s, len)))
+        continue;
+      if (vigil_fpat_parse(r->unless[i].pats[j], &fp) == 0 && vigil_fpat_hit(&fp, s, len)) {
+        free(low);
         return 1;
+      }
     }
   }
+  free(low);
   return 0;
 }
 

@@ -12,13 +12,15 @@
  *   unless               { ["field.path"] = value or list, ... }: the rule
  *                        is skipped when any listed field holds one of its
  *                        values: strings "X", "X*", "*X", "*X*" or "*"
- *                        (core/field_pat.h), or true/false for JSON
- *                        booleans. Any field path, read from the record's
+ *                        (core/field_pat.h), { nocase = pattern(s) } to
+ *                        match them ignoring ASCII case, or true/false for
+ *                        JSON booleans. Any field path, read from the record's
  *                        bytes without parsing it (core/rule_index.c).
  *
  * A call failed when errorCode is a non-empty string (core/rule_index.c
  * applies the same definition on the fast path and from a parsed tree).
  */
+#include <ctype.h>
 #include <lauxlib.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,16 +64,15 @@ static int path_ok(const char *p) {
   return n > 0;
 }
 
-/* One value of on.unless.<path> (at the top of the stack) into u. */
-static void unless_value(lua_State *L, vigil_unless_t *u, const char *rid) {
+/* Adds pattern s to u (lowercased when nocase), after checking it. */
+static void add_pattern(lua_State *L, vigil_unless_t *u, const char *rid, int nocase) {
   vigil_fpat_t fp;
   const char *s;
   size_t len;
+  size_t i;
+  char **pats;
+  unsigned char *flags;
 
-  if (lua_type(L, -1) == LUA_TBOOLEAN) {
-    u->bools |= lua_toboolean(L, -1) ? VIGIL_UNLESS_TRUE : VIGIL_UNLESS_FALSE;
-    return;
-  }
   if (lua_type(L, -1) != LUA_TSTRING)
     vigil_rl_error(L, "rule '%s': on.unless[\"%s\"] values are strings or booleans, not %s",
                    rid, u->path, luaL_typename(L, -1));
@@ -81,9 +82,65 @@ static void unless_value(lua_State *L, vigil_unless_t *u, const char *rid) {
   if (vigil_fpat_parse(s, &fp) != 0)
     vigil_rl_error(L, "rule '%s': on.unless[\"%s\"] value '%s': use \"X\", \"X*\", \"*X\", "
                    "\"*X*\" or \"*\" (a '*' only first or last)", rid, u->path, s);
+  if (!(pats = realloc(u->pats, (size_t)(u->npats + 1) * sizeof(char *))))
+    luaL_error(L, "out of memory");
+  u->pats = pats;
+  if (!(flags = realloc(u->nocase, (size_t)(u->npats + 1))))
+    luaL_error(L, "out of memory");
+  u->nocase = flags;
   if (!(u->pats[u->npats] = strdup(s)))
     luaL_error(L, "out of memory");
-  u->npats++;
+  for (i = 0; nocase && i < len; i++) /* ASCII only, as Lua's string.lower */
+    u->pats[u->npats][i] = (char)tolower((unsigned char)s[i]);
+  u->nocase[u->npats++] = (unsigned char)(nocase != 0);
+}
+
+/* 1 when the table on top is { nocase = ... } and nothing else. */
+static int is_nocase(lua_State *L) {
+  int n = 0;
+
+  lua_pushnil(L);
+  while (lua_next(L, -2)) {
+    lua_pop(L, 1);
+    n++;
+  }
+  lua_getfield(L, -1, "nocase");
+  n = n == 1 && !lua_isnil(L, -1);
+  lua_pop(L, 1);
+  return n;
+}
+
+/* One value of on.unless.<path> (at the top of the stack) into u: a
+ * boolean, a pattern, or { nocase = pattern or list of patterns }. */
+static void unless_value(lua_State *L, vigil_unless_t *u, const char *rid) {
+  int len;
+  int i;
+
+  if (lua_type(L, -1) == LUA_TBOOLEAN) {
+    u->bools |= lua_toboolean(L, -1) ? VIGIL_UNLESS_TRUE : VIGIL_UNLESS_FALSE;
+    return;
+  }
+  if (!lua_istable(L, -1)) {
+    add_pattern(L, u, rid, 0);
+    return;
+  }
+  if (!is_nocase(L))
+    vigil_rl_error(L, "rule '%s': on.unless[\"%s\"]: a table value must be "
+                   "{ nocase = \"pattern\" or a list of them }", rid, u->path);
+  lua_getfield(L, -1, "nocase");
+  if (!lua_istable(L, -1)) {
+    add_pattern(L, u, rid, 1);
+  } else {
+    len = (int)lua_rawlen(L, -1);
+    if (len == 0)
+      vigil_rl_error(L, "rule '%s': on.unless[\"%s\"]: nocase lists no pattern", rid, u->path);
+    for (i = 1; i <= len; i++) {
+      lua_rawgeti(L, -1, i);
+      add_pattern(L, u, rid, 1);
+      lua_pop(L, 1);
+    }
+  }
+  lua_pop(L, 1);
 }
 
 /* The values of one on.unless entry (on top of the stack) into u. */
@@ -92,9 +149,7 @@ static void unless_entry(lua_State *L, vigil_unless_t *u, const char *rid) {
   int i;
   int count = 0;
 
-  if (lua_type(L, -1) != LUA_TTABLE) {
-    if (!(u->pats = calloc(1, sizeof(char *))))
-      luaL_error(L, "out of memory");
+  if (lua_type(L, -1) != LUA_TTABLE || is_nocase(L)) {
     unless_value(L, u, rid);
     return;
   }
@@ -107,8 +162,6 @@ static void unless_entry(lua_State *L, vigil_unless_t *u, const char *rid) {
   if (len == 0 || count != len)
     vigil_rl_error(L, "rule '%s': on.unless[\"%s\"] must be a value or a non-empty list of "
                    "values", rid, u->path);
-  if (!(u->pats = calloc((size_t)len, sizeof(char *))))
-    luaL_error(L, "out of memory");
   for (i = 1; i <= len; i++) {
     lua_rawgeti(L, -1, i);
     unless_value(L, u, rid);
@@ -196,6 +249,7 @@ void vigil_rl_free_on(vigil_rule_t *r) {
   for (i = 0; i < r->nunless; i++) {
     free(r->unless[i].path);
     vigil_rl_free_list(r->unless[i].pats, r->unless[i].npats);
+    free(r->unless[i].nocase);
   }
   free(r->unless);
 }

@@ -73,7 +73,8 @@ typedef struct vigil_exception_s {
 #define VIGIL_UNLESS_MAX_DEPTH 8
 typedef struct vigil_unless_s {
   char *path;
-  char **pats;           /* as written */
+  char **pats;           /* as written (lowercased when nocase) */
+  unsigned char *nocase; /* [npats]: that pattern ignores ASCII case */
   int npats;
   int bools;             /* VIGIL_UNLESS_TRUE | VIGIL_UNLESS_FALSE */
 } vigil_unless_t;

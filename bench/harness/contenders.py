@@ -10,17 +10,20 @@ from . import ruleindex
 # by exact eventName and by eventSource (name '*'), the rest in a list; an
 # event is a candidate when it meets every check of one row it reaches: the
 # column checks, then each unless field's (none of its tests matches the
-# value at its path). at walks the path itself: getpath errors on a string
+# value at its path; a field with {"nocase": ...} tests is lowercased once). at walks the path itself: getpath errors on a string
 # or a number on the way, where a path through a non-object is absent.
 JQ_PROGRAM = r"""
 def str: if type == "string" then . else null end;
 def at($p): reduce $p[] as $k (.; if type == "object" then .[$k] else null end);
-def met($x): .[1] as $p
-  | if .[0] == "=" then $x == $p elif ($x | type) != "string" then false
-    elif .[0] == "^" then $x | startswith($p) elif .[0] == "$" then $x | endswith($p)
-    elif .[0] == "~" then $x | contains($p) else true end;
+def met1($o; $x): .[1] as $p
+  | if $o == "=" then $x == $p elif ($x | type) != "string" then false
+    elif $o == "^" then $x | startswith($p) elif $o == "$" then $x | endswith($p)
+    elif $o == "~" then $x | contains($p) else true end;
+def met($x; $lx): if (.[0] | startswith("i")) then met1(.[0][1:]; $lx) else met1(.[0]; $x) end;
 def ok($v; $ev): .[2] as $p
-  | if .[1] == "!" then .[0] as $path | ($ev | at($path)) as $x | isempty($p[] | select(met($x)))
+  | if .[1] == "!" then .[0] as $path | ($ev | at($path)) as $x
+    | (if ($x | type) == "string" and .[3] then $x | ascii_downcase else $x end) as $lx
+    | isempty($p[] | select(met($x; $lx)))
     else $v[.[0]] as $x
     | if .[1] == "=" then $x == $p elif .[1] == "^" then ($x != null and ($x | startswith($p)))
       elif .[1] == "+" then $x != null else $x == null end end;

@@ -19,6 +19,7 @@ import functools
 import json
 import os
 import re
+import string
 import subprocess
 
 COLUMNS = 6
@@ -182,9 +183,11 @@ def _pattern(text):
 
 @functools.lru_cache(maxsize=None)
 def unless_fields(text):
-    """The unless column read: ((path steps, ((op, value), ...)), ...), one
-    entry a path so each field is looked up once; op is a _pattern() op, or
-    "b" with a boolean value. Cached: rows share a few distinct columns.
+    """The unless column read: ((path steps, ((op, value), ...), nocase), ...),
+    one entry a path so each field is looked up once; op is a _pattern() op
+    ("i" before it for {"nocase": ...}: value lowercased, tested on the field
+    in ASCII lower case; nocase says the entry has one), or "b" with a
+    boolean value. Cached: rows share a few distinct columns.
     Raises ValueError when text is neither '-' nor such an array."""
     if text == NO_UNLESS:
         return ()
@@ -196,13 +199,21 @@ def unless_fields(text):
         raise ValueError("unless column is not a JSON array")
     fields = {}
     for pair in pairs:
+        nocase = (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[1], dict)
+                  and list(pair[1]) == ["nocase"] and isinstance(pair[1]["nocase"], str))
         if (not isinstance(pair, list) or len(pair) != 2 or not isinstance(pair[0], str)
-                or not isinstance(pair[1], (str, bool))):
-            raise ValueError(f"unless pair {pair!r} is not [path, string or boolean]")
+                or not (nocase or isinstance(pair[1], (str, bool)))):
+            raise ValueError(f"unless pair {pair!r} is not [path, string, "
+                             "{\"nocase\": string} or boolean]")
         path, value = pair
-        test = ("b", value) if isinstance(value, bool) else _pattern(value)
+        if nocase:
+            op, core = _pattern(value["nocase"])
+            test = ("i" + op, core.translate(_LOWER))
+        else:
+            test = ("b", value) if isinstance(value, bool) else _pattern(value)
         fields.setdefault(path, []).append(test)
-    return tuple((tuple(path.split(".")), tuple(tests)) for path, tests in fields.items())
+    return tuple((tuple(path.split(".")), tuple(tests), any(op[0] == "i" for op, _ in tests))
+                 for path, tests in fields.items())
 
 
 def _at(event, steps):
@@ -214,11 +225,18 @@ def _at(event, steps):
     return event
 
 
-def _test(op, pat, v):
+# ASCII letters only, as vigil (and Lua's string.lower) lowercase.
+_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
+def _test(op, pat, v, lv):
+    """One test on value v (lv: v in ASCII lower case, for nocase ops)."""
     if op == "b":
         return v is pat  # json gives the True/False singletons; 1 == True must not count
     if not isinstance(v, str):
         return False
+    if op[0] == "i":  # {"nocase": pattern}: the value in ASCII lower case
+        op, v = op[1:], lv
     return (op == "*" or op == "=" and v == pat or op == "^" and v.startswith(pat)
             or op == "$" and v.endswith(pat) or op == "~" and pat in v)
 
@@ -227,9 +245,12 @@ def unless_met(text, event):
     """True when one of the pairs of unless column text matches event."""
     if text == NO_UNLESS:
         return False
-    for steps, tests in unless_fields(text):
+    for steps, tests, nocase in unless_fields(text):
         v = _at(event, steps)
-        if v is not None and any(_test(op, pat, v) for op, pat in tests):
+        if v is None:
+            continue
+        lv = v.translate(_LOWER) if nocase and isinstance(v, str) else v  # once, for nocase
+        if any(_test(op, pat, v, lv) for op, pat in tests):
             return True
     return False
 
@@ -264,8 +285,9 @@ def _checks(row, key):
             out.append([i, "^", pat[:-1]])
         else:
             out.append([i, "=", pat])
-    for steps, tests in unless_fields(row[5]):
-        out.append([list(steps), "!", [["=" if op == "b" else op, pat] for op, pat in tests]])
+    for steps, tests, nocase in unless_fields(row[5]):
+        out.append([list(steps), "!", [["=" if op == "b" else op, pat] for op, pat in tests],
+                    nocase])
     return out
 
 

@@ -677,8 +677,9 @@ static const bad_case_t bad_cases[] = {
     {"{ ['a.' .. string.rep('n', 256)] = 'x' }", "on.unless key a.nnnnnnnn"},
     {"{ userAgent = 3 }",
      "on.unless[\"userAgent\"] values are strings or booleans, not number"},
-    {"{ userAgent = { 'a', {} } }", "on.unless[\"userAgent\"] values are strings or booleans, "
-                                    "not table"},
+    /* a table is { nocase = ... } or nothing */
+    {"{ userAgent = { 'a', {} } }", "on.unless[\"userAgent\"]: a table value must be "
+                                    "{ nocase = \"pattern\" or a list of them }"},
     {"{ userAgent = { 'a', function() end } }", "not function"},
     {"{ userAgent = '' }", "on.unless[\"userAgent\"] value '': use \"X\""},
     {"{ userAgent = '**' }", "on.unless[\"userAgent\"] value '**'"},
@@ -690,6 +691,13 @@ static const bad_case_t bad_cases[] = {
     {"{ userAgent = { x = 'a' } }", "on.unless[\"userAgent\"] must be a value or a non-empty"},
     {"{ userAgent = { 'a', x = 'b' } }", "on.unless[\"userAgent\"] must be a value or a"},
     {"{ userAgent = { [2] = 'a' } }", "on.unless[\"userAgent\"] must be a value or a"},
+    /* { nocase = ... } and nothing else, holding patterns */
+    {"{ userAgent = { nocase = 3 } }", "values are strings or booleans, not number"},
+    {"{ userAgent = { nocase = {} } }", "nocase lists no pattern"},
+    {"{ userAgent = { nocase = 'a*b' } }", "on.unless[\"userAgent\"] value 'a*b'"},
+    {"{ userAgent = { { nocase = 'a', extra = 1 } } }", "a table value must be { nocase ="},
+    {"{ userAgent = { { case = 'a' } } }", "a table value must be { nocase ="},
+    {"{ userAgent = { nocase = { true } } }", "values are strings or booleans, not boolean"},
     /* a NUL would cut the C copy short: 'user' and 'AWS' would be filtered on */
     {"{ ['user\\0Agent'] = '*' }", "want a field path"},
     {"{ userAgent = 'AWS\\0Internal' }", "on.unless[\"userAgent\"] value holds a NUL byte"},
@@ -825,6 +833,38 @@ static void disabled_unless_not_indexed(void **state) {
   assert_int_equal(c[0], 1);
   expect_both(&s, sc, json, (const uint32_t[])W(1));
   vigil_ix_scratch_free(sc);
+  set_free(&s);
+}
+
+/* { nocase = ... }: patterns matched on the value in ASCII lower case,
+ * beside case-sensitive ones of the same field. */
+static void nocase_patterns(void **state) {
+  set_t s;
+
+  (void)state;
+  set_load(&s, "rule { id = 'n.ua', title = 't', severity = 'low', on = { unless = {\n"
+               "  userAgent = { 'Exact', { nocase = { '*TerraForm*', 'boto3/*', '*-CLI' } } },\n"
+               "  ['userIdentity.type'] = { nocase = 'awsservice' } } } }\n"
+               "rule { id = 'n.plain', title = 't', severity = 'low' }\n");
+  /* substring, prefix, suffix and exact, whatever the value's case */
+  expect_both(&s, NULL, EV("\"userAgent\":\"APN/1.0 HashiCorp Terraform/1.5\""),
+              (const uint32_t[])W(1));
+  expect_both(&s, NULL, EV("\"userAgent\":\"x TERRAFORM y\""), (const uint32_t[])W(1));
+  expect_both(&s, NULL, EV("\"userAgent\":\"Boto3/1.26 Python\""), (const uint32_t[])W(1));
+  expect_both(&s, NULL, EV("\"userAgent\":\"aws-sam-cli\""), (const uint32_t[])W(1));
+  expect_both(&s, NULL, EV("\"userIdentity\":{\"type\":\"AWSService\"}"),
+              (const uint32_t[])W(1));
+  /* the case-sensitive pattern beside them stays case-sensitive */
+  expect_both(&s, NULL, EV("\"userAgent\":\"Exact\""), (const uint32_t[])W(1));
+  expect_both(&s, NULL, EV("\"userAgent\":\"exact\""), (const uint32_t[])W(0, 1));
+  /* misses: not there, not at the start or end, ASCII only, escapes decoded */
+  expect_both(&s, NULL, EV("\"userAgent\":\"terra form\""), (const uint32_t[])W(0, 1));
+  expect_both(&s, NULL, EV("\"userAgent\":\"x boto3/1\""), (const uint32_t[])W(0, 1));
+  expect_both(&s, NULL, EV("\"userAgent\":\"aws-cli x\""), (const uint32_t[])W(0, 1));
+  expect_both(&s, NULL, EV("\"userAgent\":\"TERRAFORM\u0130\""), (const uint32_t[])W(1));
+  expect_both(&s, NULL, EV("\"userAgent\":\"T\\u0045RRAFORM\""), (const uint32_t[])W(1));
+  expect_both(&s, NULL, EV("\"userAgent\":\"TERRA\\u0000FORM\""), (const uint32_t[])W(0, 1));
+  expect_both(&s, NULL, EV("\"userAgent\":true"), (const uint32_t[])W(0, 1));
   set_free(&s);
 }
 
@@ -1170,6 +1210,7 @@ int main(void) {
       cmocka_unit_test(limits_through_index),
       cmocka_unit_test(disabled_unless_not_indexed),
       cmocka_unit_test(more_top_names_than_decoded),
+      cmocka_unit_test(nocase_patterns),
   };
   const struct CMUnitTest real[] = {
       cmocka_unit_test(real_records_agree),

@@ -24,6 +24,7 @@
 -- services never reach Lua. What is left (most of it counted) pays a parse
 -- and one short Lua call: lua-rules/aws/recon/README.md has the figures.
 local net = require "vigil.net"
+local unless = require "vigil.unless"
 
 local apis = {
   "iam:ListUsers", "iam:ListRoles", "iam:ListPolicies", "iam:GetAccountSummary",
@@ -74,14 +75,13 @@ rule {
   },
   -- The callers that are quiet on purpose are skipped by `on.unless`, which
   -- the stage-1 scanner checks on the record's bytes: the events it skips
-  -- (a Terraform plan, the console, AWS services) are never parsed or
-  -- handed to Lua. They are the exclusions of aws.is_aws_service,
-  -- aws.is_console and identity.is_service_linked written as field values.
+  -- (a Terraform plan, the console, AWS services) are never handed to Lua.
+  -- They are the exclusions of aws.is_aws_service, aws.is_console,
+  -- identity.is_service_linked and net.is_iac written as field values.
   on = {
     eventName = { "List*", "Describe*", "Get*" }, errorCode = false,
-    unless = {
-      userAgent = { "*Terraform/*", "console.amazonaws.com", "signin.amazonaws.com",
-                    "*Console/*", "*Console,*" },
+    unless = unless.of("iac", {
+      userAgent = { "console.amazonaws.com", "signin.amazonaws.com", "*Console/*", "*Console,*" },
       sessionCredentialFromConsole = { "true", true },
       ["userIdentity.type"] = "AWSService",
       ["userIdentity.invokedBy"] = "*",
@@ -90,13 +90,11 @@ rule {
       -- contents, not what exists: collection, not discovery.
       managementEvent = false,
       eventCategory = "Data",
-    },
+    }),
   },
-  -- What `unless` cannot say: net.is_iac's site list of agent patterns,
-  -- matched case-insensitively.
-  when = function(e)
-    return not net.is_iac(e)
-  end,
+  -- No condition left in Lua unless a site's net.iac_agent_patterns holds
+  -- a pattern unless cannot say (vigil.unless.iac_exact).
+  when = not unless.iac_exact() and function(e) return not net.is_iac(e) end or nil,
   distinct = { count = 25, window = "10m", field = "eventName" },
   dedup = { window = "1h" },
   output = "{actor} called 25 or more different read APIs within 10 minutes (last: "

@@ -9,9 +9,10 @@
 --
 -- Each set skips a subset of what the Lua helper of the same name says
 -- (aws.is_aws_service, aws.is_console, net.is_iac,
--- identity.is_service_linked): the part a field value can say. A rule that
--- must be exact keeps calling the helper in `when`, which then runs only on
--- the events the set let through.
+-- identity.is_service_linked): the part a field value can say ("iac" is
+-- all of net.is_iac when M.iac_exact()). A rule that must be exact keeps
+-- calling the helper in `when`, which then runs only on the events the set
+-- let through.
 local net = require "vigil.net"
 
 local M = {}
@@ -32,26 +33,38 @@ local sets = {
   },
 }
 
--- net.iac_agent_patterns are Lua patterns on the lowercased user agent.
--- The plain words among them ("terraform", "aws%-cdk") become substrings
--- in lower case and capitalized ("*terraform*", "*Terraform*"); patterns
--- with other magic characters are left to net.is_iac. Read when a rule
--- calls unless.of, so a site that edits the list should do it in a file
--- that loads before its rules (or keep net.is_iac in `when`).
-local function iac_set()
-  local out = {}
+-- net.iac_agent_patterns are Lua patterns matched on the lowercased user
+-- agent. The plain words among them ("terraform", "aws%-cdk") are
+-- substrings matched ignoring case ({ nocase = "*terraform*" }), exactly
+-- what net.is_iac does with them; patterns with other magic characters are
+-- left to net.is_iac (M.iac_exact() says whether there are any). Read when
+-- a rule calls unless.of, so a site that edits the list should do it in a
+-- file that loads before its rules.
+local function iac_words()
+  local out, exact = {}, true
   for _, pat in ipairs(net.iac_agent_patterns) do
     local bare = pat:gsub("%%%p", "")
     local plain = pat:gsub("%%(%p)", "%1")
     if not bare:find("[%^%$%(%)%%%.%[%]%*%+%-%?]") and not plain:find("*", 1, true) then
-      out[#out + 1] = "*" .. plain .. "*"
-      local cap = plain:sub(1, 1):upper() .. plain:sub(2)
-      if cap ~= plain then
-        out[#out + 1] = "*" .. cap .. "*"
-      end
+      out[#out + 1] = "*" .. plain:lower() .. "*"
+    else
+      exact = false
     end
   end
-  return { userAgent = out }
+  return out, exact
+end
+
+local function iac_set()
+  local words = iac_words()
+  return { userAgent = { { nocase = words } } }
+end
+
+-- True when unless.of("iac") skips exactly what net.is_iac says: every
+-- pattern of net.iac_agent_patterns is a plain word. A rule may then leave
+-- net.is_iac out of its `when`.
+function M.iac_exact()
+  local _, exact = iac_words()
+  return exact
 end
 
 local function add(dst, src)
