@@ -647,7 +647,7 @@ static const char *lowered(char **buf, size_t *cap, const char *s, size_t len) {
     *cap = len + 1;
   }
   for (i = 0; i < len; i++)
-    (*buf)[i] = (char)tolower((unsigned char)s[i]);
+    (*buf)[i] = (unsigned char)(s[i] - 'A') < 26 ? (char)(s[i] | 0x20) : s[i];
   return *buf;
 }
 
@@ -681,6 +681,8 @@ size_t vigil_rule_index_unless(const vigil_rule_index_t *ix, vigil_ix_scratch_t 
   const vigil_jval_t *v;
   const char *s;
   const char *low;
+  const char *low_at = NULL;
+  uint32_t low_node = UINT32_MAX;
   size_t slen;
   size_t i;
   size_t kept = 0;
@@ -708,8 +710,12 @@ size_t vigil_rule_index_unless(const vigil_rule_index_t *ix, vigil_ix_scratch_t 
         s = jtext(sc, v, &slen);
       else if (v->type != VIGIL_J_TRUE && v->type != VIGIL_J_FALSE)
         continue;
-      if (s && f->unless[j].any_nocase)
-        low = lowered(&sc->lower, &sc->lcap, s, slen);
+      if (s && f->unless[j].any_nocase) { /* rules often lowercase the same field */
+        if (low_node != f->unless[j].path)
+          low_at = lowered(&sc->lower, &sc->lcap, s, slen);
+        low_node = low_at ? f->unless[j].path : UINT32_MAX;
+        low = low_at;
+      }
       skip = unless_hit(&f->unless[j], s, low, slen, v->type);
     }
     if (!skip)
