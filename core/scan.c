@@ -486,7 +486,8 @@ int vigil_scan_object_all(const char *buf, size_t len, const char *const *keys, 
   uint64_t lmask;
   size_t i;
 
-  memset(vals, 0, nkeys * sizeof *vals);
+  if (nkeys)
+    memset(vals, 0, nkeys * sizeof *vals);
   for (i = 0; i < nkeys && i < FAST_KEYS; i++)
     klen[i] = strlen(keys[i]);
   lmask = length_mask(keys, klen, nkeys);
@@ -510,7 +511,8 @@ int vigil_scan_object_all(const char *buf, size_t len, const char *const *keys, 
       return 0;
     fail(&s, p, "trailing characters");
   }
-  memset(vals, 0, nkeys * sizeof *vals); /* no half results on failure */
+  if (nkeys)
+    memset(vals, 0, nkeys * sizeof *vals); /* no half results on failure */
   if (all)
     all->n = 0;
   return report(&s, buf, err);
@@ -656,7 +658,8 @@ int vigil_scan_object_valid(const char *buf, size_t len, const char *const *keys
   size_t i;
   int esc;
 
-  memset(vals, 0, nkeys * sizeof *vals);
+  if (nkeys)
+    memset(vals, 0, nkeys * sizeof *vals);
   if (p == end || *p != '{')
     return -1;
   for (i = 0; i < nkeys && i < FAST_KEYS; i++)
