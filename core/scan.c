@@ -537,60 +537,71 @@ void vigil_scan_array_begin(vigil_scan_iter_t *it, const vigil_jval_t *arr) {
  * array value that was never validated. On failure it keeps its position:
  * calling next() again reports the same error. it->p == NULL means done.
  */
-int vigil_scan_array_next(vigil_scan_iter_t *it, vigil_jval_t *elem, vigil_scan_err_t *err) {
-  struct sc s = {it->end, NULL, NULL};
+/* Where an iterator's next entry starts (*pp; 1), or the end of its
+ * container (0, the iterator done), or a failure (-1, s filled): the
+ * commas, the brackets and what may follow them, for arrays and objects. */
+static int next_entry(struct sc *s, vigil_scan_iter_t *it, int isobj, const char **pp) {
+  const char open = isobj ? '{' : '[';
+  const char close = isobj ? '}' : ']';
   const char *p = it->p;
 
-  if (!p)
-    return 0;
   if (it->index == 0) {
-    if (p == s.end || *p != '[') {
-      fail(&s, p, "not an array");
-      goto bad;
+    if (p == s->end || *p != open) {
+      fail(s, p, isobj ? "not an object" : "not an array");
+      return -1;
     }
-    p = ws(p + 1, s.end);
-    if (p < s.end && *p == ']')
+    p = ws(p + 1, s->end);
+    if (p < s->end && *p == close)
       goto done;
   } else {
-    p = ws(p, s.end);
-    if (p == s.end) {
-      unterminated(&s, 0);
-      goto bad;
+    p = ws(p, s->end);
+    if (p == s->end) {
+      unterminated(s, isobj);
+      return -1;
     }
-    if (*p == ']')
+    if (*p == close)
       goto done;
     if (*p != ',') {
-      fail(&s, p, "expected ',' or ']'");
-      goto bad;
+      fail(s, p, isobj ? "expected ',' or '}'" : "expected ',' or ']'");
+      return -1;
     }
-    p = ws(p + 1, s.end);
-    if (p < s.end && *p == ']') {
-      fail(&s, p, "trailing comma");
-      goto bad;
+    p = ws(p + 1, s->end);
+    if (p < s->end && *p == close) {
+      fail(s, p, "trailing comma");
+      return -1;
     }
   }
-  if (p == s.end) {
-    unterminated(&s, 0);
-    goto bad;
+  if (p == s->end) {
+    unterminated(s, isobj);
+    return -1;
   }
-  p = value(&s, p, 1, elem);
-  if (!p)
-    goto bad;
-  it->p = p;
-  it->index++;
+  *pp = p;
   return 1;
 
 done:
-  p = ws(p + 1, s.end); /* a hand-made arr may run past its ']' */
-  if (p != s.end) {
-    fail(&s, p, "trailing characters");
-    goto bad;
+  p = ws(p + 1, s->end); /* a hand-made value may run past its bracket */
+  if (p != s->end) {
+    fail(s, p, "trailing characters");
+    return -1;
   }
   it->p = NULL;
   return 0;
+}
 
-bad:
-  return report(&s, it->base, err);
+int vigil_scan_array_next(vigil_scan_iter_t *it, vigil_jval_t *elem, vigil_scan_err_t *err) {
+  struct sc s = {it->end, NULL, NULL};
+  const char *p;
+  int rc;
+
+  if (!it->p)
+    return 0;
+  if ((rc = next_entry(&s, it, 0, &p)) <= 0)
+    return rc == 0 ? 0 : report(&s, it->base, err);
+  if (!(p = value(&s, p, 1, elem)))
+    return report(&s, it->base, err);
+  it->p = p;
+  it->index++;
+  return 1;
 }
 
 /* ---- validated text, read again without checking it -------------------- */
@@ -707,50 +718,22 @@ void vigil_scan_members_begin(vigil_scan_iter_t *it, const vigil_jval_t *obj) {
 int vigil_scan_members_next(vigil_scan_iter_t *it, vigil_jval_t *name, vigil_jval_t *val,
                             vigil_scan_err_t *err) {
   struct sc s = {it->end, NULL, NULL};
-  const char *p = it->p;
+  const char *p;
   const char *q;
+  int rc;
 
-  if (!p)
+  if (!it->p)
     return 0;
-  if (it->index == 0) {
-    if (p == s.end || *p != '{') {
-      fail(&s, p, "not an object");
-      goto bad;
-    }
-    p = ws(p + 1, s.end);
-    if (p < s.end && *p == '}')
-      goto done;
-  } else {
-    p = ws(p, s.end);
-    if (p == s.end) {
-      unterminated(&s, 1);
-      goto bad;
-    }
-    if (*p == '}')
-      goto done;
-    if (*p != ',') {
-      fail(&s, p, "expected ',' or '}'");
-      goto bad;
-    }
-    p = ws(p + 1, s.end);
-    if (p < s.end && *p == '}') {
-      fail(&s, p, "trailing comma");
-      goto bad;
-    }
-  }
-  if (p == s.end) {
-    unterminated(&s, 1);
-    goto bad;
-  }
+  if ((rc = next_entry(&s, it, 1, &p)) <= 0)
+    return rc == 0 ? 0 : report(&s, it->base, err);
   if (*p != '"') {
     fail(&s, p, "expected a member name");
-    goto bad;
+    return report(&s, it->base, err);
   }
   name->type = VIGIL_J_STRING;
   name->p = p + 1;
-  q = string(&s, p + 1, &name->escaped);
-  if (!q)
-    goto bad;
+  if (!(q = string(&s, p + 1, &name->escaped)))
+    return report(&s, it->base, err);
   name->len = (size_t)(q - 1 - name->p);
   p = ws(q, s.end);
   if (p == s.end || *p != ':') {
@@ -758,31 +741,18 @@ int vigil_scan_members_next(vigil_scan_iter_t *it, vigil_jval_t *name, vigil_jva
       unterminated(&s, 1);
     else
       fail(&s, p, "expected ':'");
-    goto bad;
+    return report(&s, it->base, err);
   }
   p = ws(p + 1, s.end);
   if (p == s.end) {
     unterminated(&s, 1);
-    goto bad;
+    return report(&s, it->base, err);
   }
-  p = value(&s, p, 1, val);
-  if (!p)
-    goto bad;
+  if (!(p = value(&s, p, 1, val)))
+    return report(&s, it->base, err);
   it->p = p;
   it->index++;
   return 1;
-
-done:
-  p = ws(p + 1, s.end);
-  if (p != s.end) {
-    fail(&s, p, "trailing characters");
-    goto bad;
-  }
-  it->p = NULL;
-  return 0;
-
-bad:
-  return report(&s, it->base, err);
 }
 
 /* ---- decoding strings -------------------------------------------------- */

@@ -234,25 +234,6 @@ static void add_real(const char *p, size_t len) {
   real.texts[real.n++] = copy;
 }
 
-static char *slurp(const char *path, size_t *len) {
-  FILE *fp = fopen(path, "rb");
-  char *buf = NULL;
-  long n;
-
-  if (!fp)
-    return NULL;
-  if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) >= 0 && fseek(fp, 0, SEEK_SET) == 0 &&
-      (buf = malloc((size_t)n + 1)) && fread(buf, 1, (size_t)n, fp) == (size_t)n) {
-    buf[n] = '\0';
-    *len = (size_t)n;
-  } else {
-    free(buf);
-    buf = NULL;
-  }
-  fclose(fp);
-  return buf;
-}
-
 static int visit(const char *path, const struct stat *st, int kind, struct FTW *ftw) {
   static const char *const rkeys[] = {"Records"};
   vigil_scan_iter_t it;
@@ -265,7 +246,7 @@ static int visit(const char *path, const struct stat *st, int kind, struct FTW *
   len = strlen(path);
   if (kind != FTW_F || len < 5 || strcmp(path + len - 5, ".json") != 0)
     return 0;
-  if (!(text = slurp(path, &len)))
+  if (!(text = td_slurp(path, &len)))
     return 0;
   if (vigil_scan_value(text, len, &whole, NULL) == 0 && whole.type == VIGIL_J_OBJECT &&
       vigil_scan_object(text, len, rkeys, 1, &recs, NULL) == 0 && recs.type == VIGIL_J_ARRAY) {

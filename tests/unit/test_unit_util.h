@@ -1,7 +1,7 @@
 /*
  * Helpers for the core unit tests (rules, index, alerts, config): scratch
  * folders (mkdtemp, files written by relative path with parents made as
- * needed, removal of the whole tree).
+ * needed, removal of the whole tree) and reading a file whole.
  *
  * Everything is static and marked unused so each test takes what it needs.
  */
@@ -68,6 +68,29 @@ static int td_rm(const char *p, const struct stat *st, int flag, struct FTW *ftw
 
 static TD_UNUSED void td_remove(tmpdir_t *td) {
   nftw(td->path, td_rm, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* A whole file in a new buffer (one byte more, a NUL), its size in *len;
+ * NULL when it cannot be read. */
+static TD_UNUSED char *td_slurp(const char *path, size_t *len) {
+  FILE *f = fopen(path, "rb");
+  char *b = NULL;
+  long n;
+
+  if (!f)
+    return NULL;
+  if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
+      (b = malloc((size_t)n + 1))) {
+    if (fread(b, 1, (size_t)n, f) == (size_t)n) {
+      b[n] = '\0';
+      *len = (size_t)n;
+    } else {
+      free(b);
+      b = NULL;
+    }
+  }
+  fclose(f);
+  return b;
 }
 
 #endif
