@@ -49,6 +49,8 @@ static inline int ishex(unsigned char c) {
 }
 
 static inline const char *ws(const char *p, const char *end) {
+  if (p < end && (unsigned char)*p > ' ')
+    return p; /* the common case: no whitespace at all */
   while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
     p++;
   return p;
@@ -370,36 +372,48 @@ bad:
   return report(&s, buf, err);
 }
 
-/* Wanted keys up to this many have their lengths measured once per call
- * (the decoder asks for its own and up to VIGIL_K_EXTRA_MAX more). */
+/* Wanted keys up to this many are filed by length once per call (the
+ * decoder asks for its own and up to VIGIL_K_EXTRA_MAX more); any beyond
+ * are compared one by one. */
 #define FAST_KEYS 48
 
-static inline size_t keylen(const char *const *keys, const size_t *klen, size_t i) {
-  return i < FAST_KEYS ? klen[i] : strlen(keys[i]);
-}
+/* The keys a scan looks for: per length (mod 64), a chain of the keys of
+ * that length, so a member name is compared only with keys as long. */
+typedef struct keyset_s {
+  const char *const *keys;
+  size_t n;
+  size_t klen[FAST_KEYS];
+  unsigned char first[64];      /* 1 + first key of that length, 0 none */
+  unsigned char next[FAST_KEYS]; /* 1 + next key of the same length, 0 none */
+} keyset_t;
 
-/* Bit n % 64 set for each wanted key's length: most member names have
- * a length no key has, and skip the loop below. */
-static uint64_t length_mask(const char *const *keys, const size_t *klen, size_t nkeys) {
-  uint64_t m = 0;
+static void keyset_init(keyset_t *ks, const char *const *keys, size_t nkeys) {
   size_t i;
+  size_t b;
 
-  for (i = 0; i < nkeys; i++)
-    m |= UINT64_C(1) << (keylen(keys, klen, i) & 63);
-  return m;
+  ks->keys = keys;
+  ks->n = nkeys;
+  memset(ks->first, 0, sizeof(ks->first));
+  for (i = nkeys < FAST_KEYS ? nkeys : FAST_KEYS; i-- > 0;) {
+    ks->klen[i] = strlen(keys[i]);
+    b = ks->klen[i] & 63;
+    ks->next[i] = ks->first[b];
+    ks->first[b] = (unsigned char)(i + 1);
+  }
 }
 
 /* Stores v in every slot whose key is the (unescaped) name[0..n). */
-static inline void match(const char *const *keys, const size_t *klen, uint64_t lmask,
-                         size_t nkeys, const char *name, size_t n, const vigil_jval_t *v,
+static inline void match(const keyset_t *ks, const char *name, size_t n, const vigil_jval_t *v,
                          vigil_jval_t *vals) {
   size_t i;
 
-  if (!(lmask >> (n & 63) & 1))
-    return;
-  for (i = 0; i < nkeys; i++) {
-    if (keylen(keys, klen, i) == n && (n == 0 || keys[i][0] == name[0]) &&
-        memcmp(keys[i], name, n) == 0)
+  for (i = ks->first[n & 63]; i; i = ks->next[i - 1]) {
+    if (ks->klen[i - 1] == n && (n == 0 || ks->keys[i - 1][0] == name[0]) &&
+        memcmp(ks->keys[i - 1], name, n) == 0)
+      vals[i - 1] = *v;
+  }
+  for (i = FAST_KEYS; i < ks->n; i++) {
+    if (strlen(ks->keys[i]) == n && memcmp(ks->keys[i], name, n) == 0)
       vals[i] = *v;
   }
 }
@@ -423,8 +437,7 @@ static inline void keep_member(vigil_scan_members_t *all, const char *name, size
 }
 
 /* Members of the top-level object whose '{' is at p; returns past its '}'. */
-static const char *members(struct sc *s, const char *p, const char *const *keys, const size_t *klen,
-                           uint64_t lmask, size_t nkeys, vigil_jval_t *vals,
+static const char *members(struct sc *s, const char *p, const keyset_t *ks, vigil_jval_t *vals,
                            vigil_scan_members_t *all) {
   const char *end = s->end;
   const char *name;
@@ -455,7 +468,7 @@ static const char *members(struct sc *s, const char *p, const char *const *keys,
       return unterminated(s, 1);
     p = value(s, p, 1, &v);
     if (p && !esc) /* escaped names never match (scan.h) */
-      match(keys, klen, lmask, nkeys, name, nlen, &v, vals);
+      match(ks, name, nlen, &v, vals);
     if (p && all)
       keep_member(all, name, nlen, esc, &v);
     if (!p)
@@ -481,16 +494,12 @@ int vigil_scan_object(const char *buf, size_t len, const char *const *keys, size
 int vigil_scan_object_all(const char *buf, size_t len, const char *const *keys, size_t nkeys,
                           vigil_jval_t *vals, vigil_scan_members_t *all, vigil_scan_err_t *err) {
   struct sc s = {buf + len, NULL, NULL};
-  size_t klen[FAST_KEYS];
   const char *p = ws(buf, s.end);
-  uint64_t lmask;
-  size_t i;
+  keyset_t ks;
 
   if (nkeys)
     memset(vals, 0, nkeys * sizeof *vals);
-  for (i = 0; i < nkeys && i < FAST_KEYS; i++)
-    klen[i] = strlen(keys[i]);
-  lmask = length_mask(keys, klen, nkeys);
+  keyset_init(&ks, keys, nkeys);
 
   if (p == s.end || *p != '{') {
     /* Say what is wrong with invalid text; "not an object" only for valid. */
@@ -504,7 +513,7 @@ int vigil_scan_object_all(const char *buf, size_t len, const char *const *keys, 
     all->n = 0;
     all->complete = 1;
   }
-  p = members(&s, p, keys, klen, lmask, nkeys, vals, all);
+  p = members(&s, p, &ks, vals, all);
   if (p) {
     p = ws(p, s.end);
     if (p == s.end)
@@ -662,8 +671,7 @@ int vigil_scan_object_valid(const char *buf, size_t len, const char *const *keys
                             vigil_jval_t *vals) {
   const char *end = buf + len;
   const char *p = ws(buf, end);
-  size_t klen[FAST_KEYS];
-  uint64_t lmask;
+  keyset_t ks;
   const char *name;
   vigil_jval_t v;
   size_t i;
@@ -673,9 +681,7 @@ int vigil_scan_object_valid(const char *buf, size_t len, const char *const *keys
     memset(vals, 0, nkeys * sizeof *vals);
   if (p == end || *p != '{')
     return -1;
-  for (i = 0; i < nkeys && i < FAST_KEYS; i++)
-    klen[i] = strlen(keys[i]);
-  lmask = length_mask(keys, klen, nkeys);
+  keyset_init(&ks, keys, nkeys);
   p = ws(p + 1, end);
   while (p < end && *p == '"') {
     name = p + 1;
@@ -691,7 +697,7 @@ int vigil_scan_object_valid(const char *buf, size_t len, const char *const *keys
       break;
     p = skim_value(p, end, &v);
     if (!esc)
-      match(keys, klen, lmask, nkeys, name, i, &v, vals);
+      match(&ks, name, i, &v, vals);
     p = ws(p, end);
     if (p == end || *p != ',')
       break;
