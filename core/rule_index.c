@@ -646,7 +646,22 @@ static const char *lowered(char **buf, size_t *cap, const char *s, size_t len) {
     *buf = p;
     *cap = len + 1;
   }
-  for (i = 0; i < len; i++)
+  /* Eight bytes at a time: a byte gets 0x20 when it is 'A'..'Z' (an ASCII
+   * byte at least 'A' and not above 'Z'); bytes >= 0x80 are left alone. */
+  for (i = 0; i + 8 <= len; i += 8) {
+    uint64_t w;
+    uint64_t low7;
+    uint64_t upper;
+
+    memcpy(&w, s + i, 8);
+    low7 = w & UINT64_C(0x7f7f7f7f7f7f7f7f);
+    upper = ((low7 + UINT64_C(0x0101010101010101) * (0x80 - 'A')) ^
+             (low7 + UINT64_C(0x0101010101010101) * (0x80 - 'Z' - 1))) &
+            ~w & UINT64_C(0x8080808080808080);
+    w |= upper >> 2;
+    memcpy(*buf + i, &w, 8);
+  }
+  for (; i < len; i++)
     (*buf)[i] = (unsigned char)(s[i] - 'A') < 26 ? (char)(s[i] | 0x20) : s[i];
   return *buf;
 }

@@ -862,6 +862,14 @@ static void nocase_patterns(void **state) {
   expect_both(&s, NULL, EV("\"userAgent\":\"x boto3/1\""), (const uint32_t[])W(0, 1));
   expect_both(&s, NULL, EV("\"userAgent\":\"aws-cli x\""), (const uint32_t[])W(0, 1));
   expect_both(&s, NULL, EV("\"userAgent\":\"TERRAFORM\u0130\""), (const uint32_t[])W(1));
+  /* lowercased 8 bytes at a time: letters at every position of a word,
+   * beside bytes >= 0x80 that must stay as they are */
+  expect_both(&s, NULL, EV("\"userAgent\":\"\u00c0\u00ff@[`{ZzTERRAFORM\u00e9\""),
+              (const uint32_t[])W(1));
+  expect_both(&s, NULL, EV("\"userAgent\":\"1234567TerraForm\""), (const uint32_t[])W(1));
+  expect_both(&s, NULL, EV("\"userAgent\":\"12345678TERRAFORM\""), (const uint32_t[])W(1));
+  expect_both(&s, NULL, EV("\"userAgent\":\"1234567TERRA@ORM\""), (const uint32_t[])W(0, 1));
+  expect_both(&s, NULL, EV("\"userAgent\":\"1234567TERRA[ORM\""), (const uint32_t[])W(0, 1));
   expect_both(&s, NULL, EV("\"userAgent\":\"T\\u0045RRAFORM\""), (const uint32_t[])W(1));
   expect_both(&s, NULL, EV("\"userAgent\":\"TERRA\\u0000FORM\""), (const uint32_t[])W(0, 1));
   expect_both(&s, NULL, EV("\"userAgent\":true"), (const uint32_t[])W(0, 1));
