@@ -23,6 +23,31 @@ static cJSON *on_json(char **sources, int nsources, char **names, int nnames) {
   return on;
 }
 
+/* on.unless: path -> its values, as the rule wrote them ({"nocase": p}). */
+static cJSON *unless_json(const vigil_rule_t *r) {
+  cJSON *o = cJSON_CreateObject();
+  cJSON *vals;
+  cJSON *v;
+  int i;
+  int j;
+
+  for (i = 0; i < r->nunless; i++) {
+    vals = cJSON_AddArrayToObject(o, r->unless[i].path);
+    for (j = 0; j < r->unless[i].npats; j++) {
+      if (r->unless[i].nocase[j])
+        cJSON_AddStringToObject(v = cJSON_CreateObject(), "nocase", r->unless[i].pats[j]);
+      else
+        v = cJSON_CreateString(r->unless[i].pats[j]);
+      cJSON_AddItemToArray(vals, v);
+    }
+    if (r->unless[i].bools & VIGIL_UNLESS_TRUE)
+      cJSON_AddItemToArray(vals, cJSON_CreateTrue());
+    if (r->unless[i].bools & VIGIL_UNLESS_FALSE)
+      cJSON_AddItemToArray(vals, cJSON_CreateFalse());
+  }
+  return o;
+}
+
 static int has_ref(int ref) {
   return ref != LUA_NOREF && ref != LUA_REFNIL;
 }
@@ -132,6 +157,8 @@ cJSON *vigil_explain_json(const vigil_rule_t *r) {
     cJSON_AddStringToObject(o, "override", r->ov_where);
   cJSON_AddBoolToObject(o, "enabled", vigil_rule_enabled(r));
   cJSON_AddItemToObject(o, "on", on_json(r->sources, r->nsources, r->names, r->nnames));
+  if (r->nunless)
+    cJSON_AddItemToObject(cJSON_GetObjectItemCaseSensitive(o, "on"), "unless", unless_json(r));
   if (r->form.kind != VIGIL_FORM_NONE || r->form.dedup)
     cJSON_AddItemToObject(o, "form", form_json(&r->form));
   if (r->nexc || r->nov_exc) {

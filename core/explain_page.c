@@ -260,6 +260,29 @@ static void fires_on(char **names, int nnames, char **sources, int nsources, cha
     add(buf, cap, n, " from any eventSource");
 }
 
+/* on.unless as one line, strings quoted so "true" and true differ:
+ * userAgent: "*terraform*" (any case), "x"; managementEvent: false */
+static void skips(const vigil_rule_t *r, char *buf, size_t cap) {
+  const vigil_unless_t *u;
+  size_t n = 0;
+  int i;
+  int j;
+  int k;
+
+  buf[0] = '\0';
+  for (i = 0; i < r->nunless; i++) {
+    u = &r->unless[i];
+    n = add(buf, cap, n, "%s%s:", i ? "; " : "", u->path);
+    for (j = k = 0; j < u->npats; j++, k++)
+      n = add(buf, cap, n, "%s \"%s\"%s", k ? "," : "", u->pats[j],
+              u->nocase[j] ? " (any case)" : "");
+    if (u->bools & VIGIL_UNLESS_TRUE)
+      n = add(buf, cap, n, "%s true", k++ ? "," : "");
+    if (u->bools & VIGIL_UNLESS_FALSE)
+      n = add(buf, cap, n, "%s false", k++ ? "," : "");
+  }
+}
+
 /* 1800000 -> "30m": the largest unit that divides it, as rules write it. */
 static void duration(int64_t ms, char *buf, size_t cap) {
   static const struct {
@@ -389,6 +412,10 @@ void vigil_explain_page(FILE *out, int width, const vigil_rule_t *r) {
                              : "disabled (enabled = false): it never runs");
   fires_on(r->names, r->nnames, r->sources, r->nsources, buf, sizeof(buf));
   field(pg, "fires on", buf);
+  if (r->nunless) {
+    skips(r, buf, sizeof(buf));
+    field(pg, "skips", buf);
+  }
   form_rows(pg, &r->form);
   exception_rows(pg, r->exc, r->nexc);
   exception_rows(pg, r->ov_exc, r->nov_exc);

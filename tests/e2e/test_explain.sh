@@ -20,7 +20,8 @@ rule {
   id = "acme.widget.put_medium",
   title = "Widget replaced",
   severity = "medium",
-  on = { eventSource = "widget.amazonaws.com", eventName = "PutWidget" },
+  on = { eventSource = "widget.amazonaws.com", eventName = "PutWidget",
+         unless = { userAgent = { "ci-bot/*", { nocase = "*Terraform*" } }, readOnly = true } },
   runbook = { about = "short", console = { "Open it." }, cli = { "aws widget get" } },
 }
 L
@@ -104,6 +105,8 @@ PY
 # An id gives that rule alone; case does not matter for ids or eventNames.
 expect_status 0 "$VIGIL" explain --rules "$TMP/rules" ACME.widget.put_medium
 grep_in "$TMP/out" '^Widget replaced$'
+# on.unless: what the rule skips, strings quoted, nocase ones marked
+grep_in "$TMP/out" '^  skips     readOnly: true; userAgent: "ci-bot/\*", "\*terraform\*" \(any case\)$'
 grep -q 'put_high' "$TMP/out" && fail "an id must print only its rule"
 expect_status 0 "$VIGIL" explain --rules "$TMP/rules" patchwidget
 grep_in "$TMP/out" '^  id        acme.widget.put_high$'
@@ -128,6 +131,10 @@ assert r["attack"] == [
     {"tag": "attack.privilege_escalation", "kind": "tactic", "name": "Privilege Escalation"}
 ], r["attack"]
 assert "risks" not in rules[1]["runbook"] and "tags" not in rules[1]
+assert rules[1]["on"]["unless"] == {"readOnly": [True],
+                                    "userAgent": ["ci-bot/*", {"nocase": "*terraform*"}]}, \
+    rules[1]["on"]
+assert "unless" not in r["on"]
 PY
 
 # --list: every rule in load order, one line each; with --json, all of them.
