@@ -23,6 +23,8 @@ typedef struct listed_s {
 
 struct vigil_jdoc_s {
   vigil_jval_t root;
+  char *tmp;       /* vigil_jdoc_str_tmp's buffer */
+  size_t tmp_cap;
   chunk_t *chunks; /* the one in use first */
   chunk_t *spare;
   listed_t *lists;
@@ -49,6 +51,7 @@ void vigil_jdoc_free(vigil_jdoc_t *d) {
   free_chunks(d->chunks);
   free_chunks(d->spare);
   free(d->lists);
+  free(d->tmp);
   free(d);
 }
 
@@ -123,6 +126,30 @@ const char *vigil_jdoc_str(vigil_jdoc_t *d, const vigil_jval_t *v, size_t *len) 
   nul = memchr(out, '\0', n);
   *len = nul ? (size_t)(nul - out) : n;
   return out;
+}
+
+const char *vigil_jdoc_str_tmp(vigil_jdoc_t *d, const vigil_jval_t *v, size_t *len) {
+  size_t n;
+  char *p;
+  const char *nul;
+
+  if (v->type != VIGIL_J_STRING)
+    return NULL;
+  if (!v->escaped) {
+    *len = v->len;
+    return v->p;
+  }
+  n = vigil_jval_str(v, NULL, 0);
+  if (n + 1 > d->tmp_cap) {
+    if (!(p = realloc(d->tmp, n + 1)))
+      return NULL;
+    d->tmp = p;
+    d->tmp_cap = n + 1;
+  }
+  vigil_jval_str(v, d->tmp, n + 1);
+  nul = memchr(d->tmp, '\0', n);
+  *len = nul ? (size_t)(nul - d->tmp) : n;
+  return d->tmp;
 }
 
 const char *vigil_jdoc_cstr(vigil_jdoc_t *d, const vigil_jval_t *v) {

@@ -62,6 +62,11 @@ int vigil_jdoc_path(vigil_jdoc_t *d, const vigil_jval_t *v, const char *path, si
  * when v is not a string or out of memory. */
 const char *vigil_jdoc_str(vigil_jdoc_t *d, const vigil_jval_t *v, size_t *len);
 
+/* vigil_jdoc_str into a buffer the doc reuses: valid only until the next
+ * call of this function (for text copied at once, such as a Lua string:
+ * code that reads one field many times must not grow the doc). */
+const char *vigil_jdoc_str_tmp(vigil_jdoc_t *d, const vigil_jval_t *v, size_t *len);
+
 /* vigil_jdoc_str as a NUL-terminated copy (kept until the next reset). */
 const char *vigil_jdoc_cstr(vigil_jdoc_t *d, const vigil_jval_t *v);
 

@@ -70,7 +70,7 @@ static void push_jval(lua_State *L, const vigil_jval_t *v) {
     push_number(L, vigil_jdoc_number(v));
     break;
   case VIGIL_J_STRING:
-    if (!(s = vigil_jdoc_str(vigil_lstate(L)->doc, v, &len)))
+    if (!(s = vigil_jdoc_str_tmp(vigil_lstate(L)->doc, v, &len)))
       luaL_error(L, "out of memory");
     lua_pushlstring(L, s, len);
     break;
