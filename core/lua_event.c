@@ -229,7 +229,11 @@ static cJSON *parse_bytes(const view_t *v) {
 
 static int view_tostring(lua_State *L) {
   view_t *v = checkview(L, 1);
-  cJSON *tree = v->node ? NULL : parse_bytes(v);
+  cJSON *tree;
+
+  if (!v->node) /* a parse and a print of the text: charged by its length */
+    vigil_lstate_charge(L, (lua_Unsigned)v->val.len);
+  tree = v->node ? NULL : parse_bytes(v);
   char *text = v->node ? cJSON_PrintUnformatted(v->node) : NULL;
 
   if (!v->node && tree)

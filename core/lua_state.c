@@ -355,7 +355,11 @@ static void budget_hook(lua_State *L, lua_Debug *ar) {
 static void charge(lua_State *L, lua_Unsigned n);
 
 void vigil_lstate_charge(lua_State *L, lua_Unsigned n) {
-  charge(L, n);
+  /* Only inside a rule's call: the host's own conversions between calls
+   * (a result printed for an error message) run with no budget, where an
+   * error would abort the process. */
+  if (vigil_lstate(L)->in_call)
+    charge(L, n);
 }
 
 static void charge(lua_State *L, lua_Unsigned n) {

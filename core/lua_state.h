@@ -58,7 +58,7 @@ void vigil_lstate_close(lua_State *L);
 
 /* Charges n units of work done by a C function to the current call's
  * budget (a Lua error when it runs out): for C code rules can call that
- * loops over its input. */
+ * loops over its input. Nothing outside a call (vigil_lstate_pcall). */
 void vigil_lstate_charge(lua_State *L, lua_Unsigned n);
 
 /* lua_pcall under the instruction budget. On error the message is on the
