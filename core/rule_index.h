@@ -58,12 +58,8 @@ size_t vigil_rule_index_match(const vigil_rule_index_t *ix, const vigil_ix_event
  * candidate has an unless. sc is per thread (vigil_ix_scratch_new); it
  * grows only for escaped strings longer than 1 KiB.
  *
- * A repeated member name gives its last value, on both paths (the Lua
- * view reads the same). Known limit: a member name written with escapes
- * ("user\u0041gent") never matches here (scan.h), where cJSON and so
- * vigil_rule_admits decode it; that errs on the side of running the rule
- * (its when then decides), and CloudTrail writes no such names. Decoding
- * escaped names in the scanner would fix it.
+ * A repeated member name gives its last value, and an escaped one compares
+ * decoded (cut at a \u0000), on both paths, as the Lua view reads them.
  */
 typedef struct vigil_ix_scratch_s vigil_ix_scratch_t;
 vigil_ix_scratch_t *vigil_ix_scratch_new(const vigil_rule_index_t *ix);

@@ -426,6 +426,27 @@ static inline void match(const keyset_t *ks, const char *name, size_t n, const v
   }
 }
 
+/* match() for a member name as cJSON reads it: an escaped name decoded and
+ * cut at a NUL ("user\u0041gent" is userAgent). Names of 256 bytes and
+ * more once decoded are longer than any key this is used with. */
+static inline void match_name(const keyset_t *ks, const char *name, size_t n, int esc,
+                              const vigil_jval_t *v, vigil_jval_t *vals) {
+  vigil_jval_t raw = {VIGIL_J_STRING, 1, name, n};
+  char buf[256];
+  const char *nul;
+  size_t len;
+
+  if (!esc) {
+    match(ks, name, n, v, vals);
+    return;
+  }
+  len = vigil_jval_str(&raw, buf, sizeof(buf));
+  if (len >= sizeof(buf))
+    return;
+  nul = memchr(buf, '\0', len);
+  match(ks, buf, nul ? (size_t)(nul - buf) : len, v, vals);
+}
+
 /* Notes one member in *all while there is room (all->complete says
  * whether every member fit). */
 static inline void keep_member(vigil_scan_members_t *all, const char *name, size_t nlen, int esc,
@@ -475,8 +496,8 @@ static const char *members(struct sc *s, const char *p, const keyset_t *ks, vigi
     if (p == end)
       return unterminated(s, 1);
     p = value(s, p, 1, &v);
-    if (p && !esc) /* escaped names never match (scan.h) */
-      match(ks, name, nlen, &v, vals);
+    if (p)
+      match_name(ks, name, nlen, esc, &v, vals);
     if (p && all)
       keep_member(all, name, nlen, esc, &v);
     if (!p)
@@ -704,8 +725,7 @@ int vigil_scan_object_valid(const char *buf, size_t len, const char *const *keys
     if (p == end)
       break;
     p = skim_value(p, end, &v);
-    if (!esc)
-      match(&ks, name, i, &v, vals);
+    match_name(&ks, name, i, esc, &v, vals);
     p = ws(p, end);
     if (p == end || *p != ',')
       break;

@@ -51,8 +51,10 @@ typedef struct vigil_scan_err_s {
  * Scans the JSON text buf[0..len) which must be exactly one object
  * (whitespace allowed around it). For each i < nkeys, vals[i] receives the
  * value of top-level member keys[i] (type VIGIL_J_NONE when absent; the
- * last occurrence wins when a key repeats). A key only matches a member
- * name written without escapes. Keys of nested objects never match.
+ * last occurrence wins when a key repeats). Member names compare as cJSON
+ * reads them: escapes decoded, cut at a \u0000 (so "event\u004eame" is
+ * eventName, and a record cannot hide a field from the index by spelling
+ * it that way). Keys of nested objects never match.
  * Returns 0 on success; -1 on malformed input, with err filled (err may be
  * NULL) and every vals[i] VIGIL_J_NONE. Also -1 when the text is valid
  * JSON but not an object (err->what says "not an object"). The object

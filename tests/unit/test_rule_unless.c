@@ -20,10 +20,8 @@
  *     and on copies of them edited to hit the rarer branches (skipped with
  *     a message when the data is absent).
  *
- * A repeated member name gives its last value on both paths (cases
- * below). One known difference (core/rule_index.h) is left out on
- * purpose: a member name written with escapes (only cJSON decodes it). No
- * event here escapes a name.
+ * A repeated member name gives its last value, and an escaped name
+ * compares decoded, on both paths (cases below).
  */
 #include "test_unit_util.h"
 
@@ -415,6 +413,11 @@ static const tcase_t table[] = {
     {EV("\"requestParameters\":{\"userAgent\":\"AWS Internal\",\"managementEvent\":false,"
         "\"invokedBy\":\"x\",\"userIdentity\":{\"type\":\"AWSService\"}}"),
      W(ALL)},
+    /* an escaped name is the name it decodes to, cut at a NUL, top-level and nested */
+    {EV("\"user\\u0041gent\":\"AWS Internal\""), W(1, 2, 3, 4, 5, 6, 9)},
+    {EV("\"userAgent\\u0000x\":\"AWS Internal\""), W(1, 2, 3, 4, 5, 6, 9)},
+    {EV("\"userIdentity\":{\"\\u0074ype\":\"AWSService\"}"), W(0, 1, 2, 3, 5, 6, 9)},
+    {EV("\"user\\u0041gen\":\"AWS Internal\""), W(ALL)},
     /* a repeated name: its last value counts, top-level and nested */
     {EV("\"userAgent\":\"AWS Internal\",\"userAgent\":\"curl\""), W(ALL)},
     {EV("\"userAgent\":\"curl\",\"userAgent\":\"AWS Internal\""), W(1, 2, 3, 4, 5, 6, 9)},

@@ -97,31 +97,50 @@ static void last_duplicate_wins(void **state) {
   free(b);
 }
 
-/* scan.h: a key written with escapes never matches, even if it decodes equal. */
-static void escaped_names_do_not_match(void **state) {
+/* scan.h: a member name compares as cJSON reads it, escapes decoded and cut
+ * at a NUL; the last occurrence still wins, spelled either way. */
+static void escaped_names_match_as_decoded(void **state) {
   static const char both[] = "{\"event\\u004eame\":\"X\",\"eventName\":\"Y\"}";
+  static const char last[] = "{\"eventName\":\"Y\",\"event\\u004eame\":\"X\"}";
   static const char only[] = "{\"event\\u004eame\":\"X\",\"eventNam\":\"Z\",\"eventNamee\":1}";
+  static const char nul[] = "{\"eventName\\u0000x\":\"N\",\"eventNam\\u0000e\":2}";
   static const char raw[] = "{\"x\\\"y\":1,\"event\\u004eame\":2}";
   static const char *const keys[] = {"eventName"};
-  static const char *const raw_keys[] = {"x\\\"y", "event\\u004eame"};
-  vigil_jval_t v[2];
-  char *b = exact(both, sizeof both - 1);
+  static const char *const raw_keys[] = {"x\\\"y", "event\\u004eame", "x\"y"};
+  vigil_jval_t v[3];
+  char *b;
 
   (void)state;
+  b = exact(both, sizeof both - 1);
   assert_int_equal(vigil_scan_object(b, sizeof both - 1, keys, 1, v, NULL), 0);
   check_val(&v[0], b, VIGIL_J_STRING, at(both, "Y"), "Y");
+  assert_int_equal(vigil_scan_object_valid(b, sizeof both - 1, keys, 1, v), 0);
+  check_val(&v[0], b, VIGIL_J_STRING, at(both, "Y"), "Y");
+  free(b);
+
+  b = exact(last, sizeof last - 1);
+  assert_int_equal(vigil_scan_object(b, sizeof last - 1, keys, 1, v, NULL), 0);
+  check_val(&v[0], b, VIGIL_J_STRING, at(last, "X"), "X");
   free(b);
 
   b = exact(only, sizeof only - 1);
   assert_int_equal(vigil_scan_object(b, sizeof only - 1, keys, 1, v, NULL), 0);
-  assert_int_equal(v[0].type, VIGIL_J_NONE);
+  check_val(&v[0], b, VIGIL_J_STRING, at(only, "X"), "X");
   free(b);
 
-  /* Not even a wanted key spelled like the raw escaped bytes. */
+  /* cut at the NUL: the first is eventName; the second, eventNam, is not */
+  b = exact(nul, sizeof nul - 1);
+  assert_int_equal(vigil_scan_object(b, sizeof nul - 1, keys, 1, v, NULL), 0);
+  check_val(&v[0], b, VIGIL_J_STRING, at(nul, "\"N\"") + 1, "N");
+  free(b);
+
+  /* A wanted key spelled like the raw escaped bytes matches nothing; the
+   * decoded spelling does. */
   b = exact(raw, sizeof raw - 1);
-  assert_int_equal(vigil_scan_object(b, sizeof raw - 1, raw_keys, 2, v, NULL), 0);
+  assert_int_equal(vigil_scan_object(b, sizeof raw - 1, raw_keys, 3, v, NULL), 0);
   assert_int_equal(v[0].type, VIGIL_J_NONE);
   assert_int_equal(v[1].type, VIGIL_J_NONE);
+  assert_int_equal(v[2].type, VIGIL_J_NUMBER);
   free(b);
 }
 
@@ -791,7 +810,7 @@ int main(void) {
       cmocka_unit_test(top_level_keys_only),
       cmocka_unit_test(nested_keys_never_match),
       cmocka_unit_test(last_duplicate_wins),
-      cmocka_unit_test(escaped_names_do_not_match),
+      cmocka_unit_test(escaped_names_match_as_decoded),
       cmocka_unit_test(empty_name_and_many_keys),
       cmocka_unit_test(every_value_type),
       cmocka_unit_test(scalars_at_top_level),
