@@ -1,5 +1,6 @@
 #include "jdoc.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +31,12 @@ struct vigil_jdoc_s {
   listed_t *lists;
   size_t nlists;
   size_t cap;
+  /* lists by where their text starts: open addressing, a slot in use when
+   * its stamp is this record's, so a reset clears nothing */
+  uint32_t *slot;  /* index into lists */
+  uint32_t *stamp;
+  size_t mask;
+  uint32_t gen;
 };
 
 vigil_jdoc_t *vigil_jdoc_new(void) {
@@ -51,6 +58,8 @@ void vigil_jdoc_free(vigil_jdoc_t *d) {
   free_chunks(d->chunks);
   free_chunks(d->spare);
   free(d->lists);
+  free(d->slot);
+  free(d->stamp);
   free(d->tmp);
   free(d);
 }
@@ -71,6 +80,10 @@ void vigil_jdoc_reset(vigil_jdoc_t *d, const char *json, size_t len) {
     }
   }
   d->nlists = 0;
+  if (++d->gen == 0 && d->stamp) { /* wrapped: old stamps could look current */
+    memset(d->stamp, 0, (d->mask + 1) * sizeof(uint32_t));
+    d->gen = 1;
+  }
   while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
     p++;
   memset(&d->root, 0, sizeof(d->root));
@@ -183,10 +196,68 @@ double vigil_jdoc_number(const vigil_jval_t *v) {
   return d;
 }
 
+static size_t slot_of(const vigil_jdoc_t *d, const char *p) {
+  uint64_t h = (uint64_t)(uintptr_t)p * UINT64_C(0x9e3779b97f4a7c15);
+
+  return (size_t)(h >> 32) & d->mask;
+}
+
+/* The list of the container whose text starts at p, or NULL. */
+static listed_t *find_list(const vigil_jdoc_t *d, const char *p) {
+  size_t i;
+
+  if (!d->slot)
+    return NULL;
+  for (i = slot_of(d, p); d->stamp[i] == d->gen; i = (i + 1) & d->mask) {
+    if (d->lists[d->slot[i]].p == p)
+      return &d->lists[d->slot[i]];
+  }
+  return NULL;
+}
+
+static void put_slot(vigil_jdoc_t *d, size_t li) {
+  size_t i;
+
+  for (i = slot_of(d, d->lists[li].p); d->stamp[i] == d->gen; i = (i + 1) & d->mask)
+    ;
+  d->slot[i] = (uint32_t)li;
+  d->stamp[i] = d->gen;
+}
+
+/* Room in the slots for one more list, at most half full. */
+static int slots_room(vigil_jdoc_t *d) {
+  size_t size = d->slot ? (d->mask + 1) * 2 : 64;
+  uint32_t *slot;
+  uint32_t *stamp;
+  size_t i;
+
+  if (d->slot && (d->nlists + 1) * 2 <= d->mask + 1)
+    return 0;
+  slot = malloc(size * sizeof(uint32_t));
+  stamp = calloc(size, sizeof(uint32_t));
+  if (!slot || !stamp) {
+    free(slot);
+    free(stamp);
+    return -1;
+  }
+  free(d->slot);
+  free(d->stamp);
+  d->slot = slot;
+  d->stamp = stamp;
+  d->mask = size - 1;
+  if (d->gen == 0)
+    d->gen = 1;
+  for (i = 0; i < d->nlists; i++)
+    put_slot(d, i);
+  return 0;
+}
+
 /* Files the entries of the container whose text starts at p. */
 static listed_t *add_list(vigil_jdoc_t *d, const char *p, vigil_jdoc_ent_t *ents, size_t n) {
   listed_t *l;
 
+  if (slots_room(d) != 0)
+    return NULL;
   if (d->nlists == d->cap) {
     l = realloc(d->lists, (d->cap ? d->cap * 2 : 8) * sizeof(*l));
     if (!l)
@@ -194,10 +265,11 @@ static listed_t *add_list(vigil_jdoc_t *d, const char *p, vigil_jdoc_ent_t *ents
     d->lists = l;
     d->cap = d->cap ? d->cap * 2 : 8;
   }
-  l = &d->lists[d->nlists++];
+  l = &d->lists[d->nlists];
   l->p = p;
   l->ents = ents;
   l->n = n;
+  put_slot(d, d->nlists++);
   return l;
 }
 
@@ -222,15 +294,13 @@ static listed_t *list_of(vigil_jdoc_t *d, const vigil_jval_t *v) {
   vigil_jval_t val;
   vigil_jdoc_ent_t *ents = NULL;
   vigil_jdoc_ent_t *grown;
+  listed_t *found;
   size_t n = 0;
   size_t cap = 0;
-  size_t i;
   int rc;
 
-  for (i = 0; i < d->nlists; i++) {
-    if (d->lists[i].p == v->p)
-      return &d->lists[i];
-  }
+  if ((found = find_list(d, v->p)))
+    return found;
   if (v->type == VIGIL_J_OBJECT)
     vigil_scan_members_begin(&it, v);
   else

@@ -10,7 +10,7 @@
  *   local doc, err = json.decode(text)
  *
  * decode(s) returns the value, or nil and a message naming the character
- * where the text went wrong. The text must be exactly one JSON value (RFC
+ * where the text went wrong (or "at the end" when it stops short). The text must be exactly one JSON value (RFC
  * 8259, checked by core/scan.c), nested at most 64 deep. Objects and arrays
  * become tables (arrays 1-based; a JSON null leaves its position empty),
  * null becomes nil, numbers read as tonumber() reads their text (12 an
@@ -68,7 +68,7 @@ static void push_container(lua_State *L, const vigil_jval_t *v, int depth) {
   lua_Integer i = 0;
 
   if (depth >= MAX_DEPTH) /* too_deep() refused such text already */
-    luaL_error(L, "vigil.json: nested too deep");
+    luaL_error(L, "vigil.json: nesting too deep");
   luaL_checkstack(L, 4, "vigil.json");
   lua_newtable(L);
   if (v->type == VIGIL_J_ARRAY) {
@@ -155,12 +155,15 @@ static int l_decode(lua_State *L) {
   vigil_lstate_charge(L, (lua_Unsigned)len);
   if (vigil_scan_value(s, len, &v, &err) != 0) {
     lua_pushnil(L);
-    lua_pushfstring(L, "%s at character %d of %d", err.what, (int)err.offset + 1, (int)len);
+    if (err.offset < len)
+      lua_pushfstring(L, "%s at character %d of %d", err.what, (int)err.offset + 1, (int)len);
+    else
+      lua_pushfstring(L, "%s at the end (%d characters)", err.what, (int)len);
     return 2;
   }
   if (too_deep(v.p, v.len, &at)) {
     lua_pushnil(L);
-    lua_pushfstring(L, "nested too deep at character %d of %d", (int)(v.p - s + at) + 1,
+    lua_pushfstring(L, "nesting too deep at character %d of %d", (int)(v.p - s + at) + 1,
                     (int)len);
     return 2;
   }

@@ -134,8 +134,14 @@ static size_t slow_match(ingest_t *in, const vigil_record_t *rec, uint32_t *cand
   size_t i;
 
   if (!tree) {
+    /* Valid JSON cJSON refuses (a lone surrogate escape): counted and
+     * named, as the fast path does when such a record would alert. */
     vigil_json_event_free(tree);
-    return 0; /* worker.c reports what cJSON cannot parse; here it is dropped */
+    atomic_fetch_add(&in->h->pl->decode_errors, 1);
+    vigil_log_inst(VIGIL_LOG_ERROR, "decode", in->h->name, "%s:%llu: record %llu: cJSON cannot "
+                   "parse it", in->stream[0] ? in->stream : "(stream)",
+                   (unsigned long long)rec->line, (unsigned long long)rec->index);
+    return 0;
   }
   for (i = 0; i < rs->nrules && n < MAX_CANDIDATES; i++) {
     if (vigil_rule_enabled(&rs->rules[i]) && vigil_rule_admits(&rs->rules[i], tree))

@@ -102,9 +102,11 @@ static void errors(void **state) {
          "bad('{\"a\":1,}', 'trailing comma at character 8 of 8')\n"
          "bad('{\"a\":1} x', 'trailing')\n"
          "bad('[01]', 'leading zero in number at character 2 of 4')\n"
-         "bad('', 'of 0')\n"
+         "bad('', 'at the end (0 characters)')\n"
          "bad('{\"a\":\"unterminated}', 'unterminated')\n"
-         "bad(string.rep('[', 65) .. string.rep(']', 65), 'nested too deep at character 65')\n"
+         "bad(string.rep('[', 65) .. string.rep(']', 65), 'nesting too deep at character 65')\n"
+         "bad(string.rep('[', 10000) .. string.rep(']', 10000), 'nesting too deep')\n"
+         "bad('1.', 'digit expected after \\'.\\' at the end (2 characters)')\n"
          "assert(json.decode(string.rep('[', 64) .. string.rep(']', 64)))\n"
          "assert(json.decode(string.rep('[', 64) .. '\"[[[\"' .. string.rep(']', 64)))\n");
 }
