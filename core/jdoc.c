@@ -121,10 +121,20 @@ static void *take(vigil_jdoc_t *d, size_t n) {
   return c->data + c->used - need;
 }
 
+/* String v decoded into out (room for n + 1, n its decoded length), its
+ * length cut at a NUL into *len. */
+static const char *decode_into(const vigil_jval_t *v, char *out, size_t n, size_t *len) {
+  const char *nul;
+
+  vigil_jval_str(v, out, n + 1);
+  nul = memchr(out, '\0', n);
+  *len = nul ? (size_t)(nul - out) : n;
+  return out;
+}
+
 const char *vigil_jdoc_str(vigil_jdoc_t *d, const vigil_jval_t *v, size_t *len) {
   size_t n;
   char *out;
-  const char *nul;
 
   if (v->type != VIGIL_J_STRING)
     return NULL;
@@ -135,23 +145,15 @@ const char *vigil_jdoc_str(vigil_jdoc_t *d, const vigil_jval_t *v, size_t *len) 
   n = vigil_jval_str(v, NULL, 0);
   if (!(out = take(d, n + 1)))
     return NULL;
-  vigil_jval_str(v, out, n + 1);
-  nul = memchr(out, '\0', n);
-  *len = nul ? (size_t)(nul - out) : n;
-  return out;
+  return decode_into(v, out, n, len);
 }
 
 const char *vigil_jdoc_str_tmp(vigil_jdoc_t *d, const vigil_jval_t *v, size_t *len) {
   size_t n;
   char *p;
-  const char *nul;
 
-  if (v->type != VIGIL_J_STRING)
-    return NULL;
-  if (!v->escaped) {
-    *len = v->len;
-    return v->p;
-  }
+  if (v->type != VIGIL_J_STRING || !v->escaped)
+    return vigil_jdoc_str(d, v, len); /* nothing to decode: borrowed, or NULL */
   n = vigil_jval_str(v, NULL, 0);
   if (n + 1 > d->tmp_cap) {
     if (!(p = realloc(d->tmp, n + 1)))
@@ -159,10 +161,7 @@ const char *vigil_jdoc_str_tmp(vigil_jdoc_t *d, const vigil_jval_t *v, size_t *l
     d->tmp = p;
     d->tmp_cap = n + 1;
   }
-  vigil_jval_str(v, d->tmp, n + 1);
-  nul = memchr(d->tmp, '\0', n);
-  *len = nul ? (size_t)(nul - d->tmp) : n;
-  return d->tmp;
+  return decode_into(v, d->tmp, n, len);
 }
 
 const char *vigil_jdoc_cstr(vigil_jdoc_t *d, const vigil_jval_t *v) {
