@@ -108,7 +108,8 @@ static int cmp_str(const void *a, const void *b) {
  * trailing '*' for a prefix, errorCode "+" for any failed call and "-" for
  * successful calls only; unless "-" for none, else a JSON array of
  * [path, value] pairs (a string pattern, {"nocase": pattern} matched on the
- * value in ASCII lower case, or a boolean), any of which met skips the row. Benchmarks build equivalent filters from it. */
+ * value in ASCII lower case, or a boolean), any of which met skips the row.
+ * Benchmarks build equivalent filters from it. */
 static int add_line(char ***lines, size_t *n, size_t *cap, const char *line) {
   char **p;
 

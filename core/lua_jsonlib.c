@@ -10,8 +10,9 @@
  *   local doc, err = json.decode(text)
  *
  * decode(s) returns the value, or nil and a message naming the character
- * where the text went wrong (or "at the end" when it stops short). The text must be exactly one JSON value (RFC
- * 8259, checked by core/scan.c), nested at most 64 deep. Objects and arrays
+ * where the text went wrong (or "at the end" when it stops short). The
+ * text must be exactly one JSON value (RFC 8259, checked by core/scan.c),
+ * nested at most 64 deep. Objects and arrays
  * become tables (arrays 1-based; a JSON null leaves its position empty),
  * null becomes nil, numbers read as tonumber() reads their text (12 an
  * integer, 1.5 and 1e3 floats), strings are decoded (\u0000 included; a

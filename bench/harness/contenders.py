@@ -10,8 +10,9 @@ from . import ruleindex
 # by exact eventName and by eventSource (name '*'), the rest in a list; an
 # event is a candidate when it meets every check of one row it reaches: the
 # column checks, then each unless field's (none of its tests matches the
-# value at its path; a field with {"nocase": ...} tests is lowercased once). at walks the path itself: getpath errors on a string
-# or a number on the way, where a path through a non-object is absent.
+# value at its path; a field with {"nocase": ...} tests is lowercased
+# once). at walks the path itself: getpath errors on a string or a number
+# on the way, where a path through a non-object is absent.
 JQ_PROGRAM = r"""
 def str: if type == "string" then . else null end;
 def at($p): reduce $p[] as $k (.; if type == "object" then .[$k] else null end);

@@ -71,7 +71,8 @@ static void values(void **state) {
 static void strings_and_names(void **state) {
   lua_ok(*state,
          "local json = require 'vigil.json'\n"
-         "local v = json.decode('{\"e\":\"a\\\\\"b\\\\\\\\c\\\\/d\\\\n\\\\u00e9\\\\ud83d\\\\ude00\",'\n"
+         "local v = json.decode('{\"e\":\"a\\\\\"b\\\\\\\\c\\\\/d\\\\n'\n"
+         "  .. '\\\\u00e9\\\\ud83d\\\\ude00\",'\n"
          "  .. '\"z\":\"x\\\\u0000y\",\"lone\":\"\\\\ud800!\",\"k\\\\u0041\":1}')\n"
          "assert(v.e == 'a\"b\\\\c/d\\n\\xc3\\xa9\\xf0\\x9f\\x98\\x80', v.e)\n"
          "assert(v.z == 'x\\0y' and #v.z == 3)\n"
