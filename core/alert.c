@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "cloudtrail.h"
-#include "json_path.h"
 #include "template.h"
+#include "textbuf.h"
 
 /* Top-level event fields copied into the alert under another name. */
 static const struct {
@@ -16,47 +16,81 @@ static const struct {
               {"event_name", "eventName"},     {"event_source", "eventSource"},
               {"error_code", "errorCode"},     {NULL, NULL}};
 
-static void add_str(cJSON *o, const char *k, const char *v) {
-  if (v)
-    cJSON_AddStringToObject(o, k, v);
-  else
-    cJSON_AddNullToObject(o, k);
+#define NFIELDS (2 + sizeof(copied) / sizeof(copied[0]) - 1)
+
+/* The string at path in the record (the last of a repeated name, as
+ * rules read it), or NULL. */
+static const char *doc_str(vigil_jdoc_t *doc, const char *path) {
+  vigil_jval_t root = vigil_jdoc_root(doc);
+  vigil_jval_t v;
+
+  if (!vigil_jdoc_path(doc, &root, path, strlen(path), &v) || v.type != VIGIL_J_STRING)
+    return NULL;
+  return vigil_jdoc_cstr(doc, &v);
 }
 
 /* The fields templates may name directly, also part of the alert. */
-static cJSON *identity_fields(const cJSON *event) {
-  cJSON *f = cJSON_CreateObject();
-  int i;
+static void identity_fields(vigil_jdoc_t *doc, vigil_tfield_t *f) {
+  size_t i;
 
-  add_str(f, "actor", vigil_ct_actor(event));
-  add_str(f, "account", vigil_ct_account(event));
+  f[0] = (vigil_tfield_t){"actor", vigil_ct_actor_doc(doc)};
+  f[1] = (vigil_tfield_t){"account", vigil_ct_account_doc(doc)};
   for (i = 0; copied[i].alert; i++)
-    add_str(f, copied[i].alert, vigil_json_str(event, copied[i].event));
-  return f;
+    f[2 + i] = (vigil_tfield_t){copied[i].alert, doc_str(doc, copied[i].event)};
 }
 
-static cJSON *origin_json(const vigil_origin_t *o) {
-  cJSON *j = cJSON_CreateObject();
+/* "name": as the start of a member of an object already opened. */
+static void key(vigil_tbuf_t *b, const char *name) {
+  vigil_tbuf_put(b, ",", 1);
+  vigil_tbuf_jstr(b, name);
+  vigil_tbuf_put(b, ":", 1);
+}
 
-  add_str(j, "source", o->source);
-  add_str(j, "stream", o->stream);
-  if (o->line)
-    cJSON_AddNumberToObject(j, "line", (double)o->line);
-  cJSON_AddNumberToObject(j, "record", (double)o->record);
-  return j;
+static void str_member(vigil_tbuf_t *b, const char *name, const char *v) {
+  key(b, name);
+  vigil_tbuf_jstr(b, v);
+}
+
+/* cJSON's text of v as the member name's value (v is not freed). */
+static void tree_member(vigil_tbuf_t *b, const char *name, const cJSON *v) {
+  char *text = cJSON_PrintUnformatted(v);
+
+  if (!text) {
+    b->oom = 1;
+    return;
+  }
+  key(b, name);
+  vigil_tbuf_puts(b, text);
+  cJSON_free(text);
+}
+
+static void origin_member(vigil_tbuf_t *b, const vigil_origin_t *o) {
+  key(b, "origin");
+  vigil_tbuf_put(b, "{\"source\":", 10);
+  vigil_tbuf_jstr(b, o->source);
+  str_member(b, "stream", o->stream);
+  if (o->line) {
+    key(b, "line");
+    vigil_tbuf_u64(b, o->line);
+  }
+  key(b, "record");
+  vigil_tbuf_u64(b, o->record);
+  vigil_tbuf_put(b, "}", 1);
 }
 
 /* The rule's metadata members, from their text printed at load
- * (r->meta_text), else copied from the tree. */
-static void add_meta(cJSON *alert, const vigil_rule_t *r) {
+ * (r->meta_text), else printed from the tree. */
+static void meta_members(vigil_tbuf_t *b, const vigil_rule_t *r) {
   const cJSON *m;
   int i = 0;
 
   cJSON_ArrayForEach(m, r->meta) {
-    if (r->meta_text && r->meta_text[i])
-      cJSON_AddRawToObject(alert, m->string, r->meta_text[i++]);
-    else
-      cJSON_AddItemToObject(alert, m->string, cJSON_Duplicate(m, 1));
+    if (r->meta_text && r->meta_text[i]) {
+      key(b, m->string);
+      vigil_tbuf_puts(b, r->meta_text[i++]);
+    } else {
+      tree_member(b, m->string, m);
+    }
   }
 }
 
@@ -70,17 +104,37 @@ vigil_alert_item_t *vigil_alert_build(const vigil_rule_t *r, const cJSON *event,
 vigil_alert_item_t *vigil_alert_build_ex(const vigil_rule_t *r, const cJSON *event, cJSON *ctx,
                                          const vigil_origin_t *origin, int64_t now_ms,
                                          const vigil_alert_opts_t *o) {
+  char *text = cJSON_PrintUnformatted(event);
+  vigil_jdoc_t *doc = text ? vigil_jdoc_new() : NULL;
+  vigil_alert_item_t *a = NULL;
+
+  if (doc) {
+    vigil_jdoc_reset(doc, text, strlen(text));
+    a = vigil_alert_build_doc(r, doc, ctx, origin, now_ms, o);
+    ctx = NULL;
+  }
+  cJSON_Delete(ctx);
+  vigil_jdoc_free(doc);
+  cJSON_free(text);
+  return a;
+}
+
+vigil_alert_item_t *vigil_alert_build_doc(const vigil_rule_t *r, vigil_jdoc_t *doc, cJSON *ctx,
+                                          const vigil_origin_t *origin, int64_t now_ms,
+                                          const vigil_alert_opts_t *o) {
   const char *title = o->title ? o->title : r->title;
   vigil_alert_item_t *a = calloc(1, sizeof(*a));
-  cJSON *j = cJSON_CreateObject();
-  cJSON *fields = identity_fields(event);
-  cJSON *f;
-  const char *etime = vigil_ct_time(event);
+  vigil_jval_t root = vigil_jdoc_root(doc);
+  const char *etime = vigil_ct_time_doc(doc);
+  vigil_tfield_t fields[NFIELDS];
+  vigil_tbuf_t b = {0};
   char detected[40];
+  size_t i;
 
-  if (!a || !j || !fields)
+  if (!a)
     goto fail;
-  a->message = r->output ? vigil_render(r->output, fields, event) : strdup(title);
+  identity_fields(doc, fields);
+  a->message = r->output ? vigil_render(r->output, fields, NFIELDS, doc) : strdup(title);
   a->rule_id = strdup(r->id);
   a->title = strdup(title);
   if (!a->message || !a->rule_id || !a->title)
@@ -89,27 +143,35 @@ vigil_alert_item_t *vigil_alert_build_ex(const vigil_rule_t *r, const cJSON *eve
     a->pub.event_time_ms = now_ms;
   vigil_format_time(now_ms, detected, sizeof(detected));
 
-  cJSON_AddStringToObject(j, "rule_id", r->id);
-  cJSON_AddStringToObject(j, "title", title);
-  cJSON_AddStringToObject(j, "severity", vigil_severity_name(o->severity));
-  cJSON_AddStringToObject(j, "message", a->message);
-  add_str(j, "event_time", etime);
-  cJSON_AddStringToObject(j, "detected_at", detected);
-  cJSON_ArrayForEach(f, fields) {
-    cJSON_AddItemToObject(j, f->string, cJSON_Duplicate(f, 1));
-  }
-  cJSON_AddItemToObject(j, "origin", origin_json(origin));
-  add_meta(j, r);
-  cJSON_AddItemToObject(j, "context", ctx ? ctx : cJSON_CreateObject());
-  ctx = NULL;
-  cJSON_AddNumberToObject(j, "duplicates", (double)(o->duplicates ? o->duplicates : 1));
-  /* A reference: printed with the alert, not copied, not freed with it. */
-  cJSON_AddItemReferenceToObject(j, "event", (cJSON *)event);
-  a->json = cJSON_PrintUnformatted(j);
-  if (!a->json)
+  /* Written as text, member by member; the event goes in as the record's
+   * own JSON on one line, never parsed into a tree. */
+  vigil_tbuf_reserve(&b, root.len + 1024);
+  vigil_tbuf_put(&b, "{\"rule_id\":", 11);
+  vigil_tbuf_jstr(&b, r->id);
+  str_member(&b, "title", title);
+  str_member(&b, "severity", vigil_severity_name(o->severity));
+  str_member(&b, "message", a->message);
+  str_member(&b, "event_time", etime);
+  str_member(&b, "detected_at", detected);
+  for (i = 0; i < NFIELDS; i++)
+    str_member(&b, fields[i].name, fields[i].value);
+  origin_member(&b, origin);
+  meta_members(&b, r);
+  if (ctx)
+    tree_member(&b, "context", ctx);
+  else
+    vigil_tbuf_puts(&b, ",\"context\":{}");
+  key(&b, "duplicates");
+  vigil_tbuf_u64(&b, o->duplicates ? o->duplicates : 1);
+  key(&b, "event");
+  if (root.type != VIGIL_J_NONE)
+    vigil_tbuf_json_min(&b, root.p, root.len);
+  else
+    vigil_tbuf_put(&b, "null", 4);
+  vigil_tbuf_put(&b, "}", 1);
+  if (!(a->json = vigil_tbuf_take(&b)))
     goto fail;
-  cJSON_Delete(j);
-  cJSON_Delete(fields);
+  cJSON_Delete(ctx);
 
   a->pub.size = sizeof(a->pub);
   a->pub.json = a->json;
@@ -122,9 +184,8 @@ vigil_alert_item_t *vigil_alert_build_ex(const vigil_rule_t *r, const cJSON *eve
   return a;
 
 fail:
+  vigil_tbuf_free(&b);
   cJSON_Delete(ctx);
-  cJSON_Delete(j);
-  cJSON_Delete(fields);
   vigil_alert_free(a);
   return NULL;
 }
@@ -132,7 +193,7 @@ fail:
 void vigil_alert_free(vigil_alert_item_t *a) {
   if (!a)
     return;
-  cJSON_free(a->json);
+  free(a->json);
   free(a->rule_id);
   free(a->title);
   free(a->message);

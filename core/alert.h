@@ -6,6 +6,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "jdoc.h"
 #include "rules.h"
 #include "vigil/plugin.h"
 
@@ -50,6 +51,16 @@ typedef struct vigil_alert_opts_s {
 vigil_alert_item_t *vigil_alert_build_ex(const vigil_rule_t *r, const cJSON *event, cJSON *ctx,
                                          const vigil_origin_t *origin, int64_t now_ms,
                                          const vigil_alert_opts_t *o);
+
+/* The same on the record doc reads (core/jdoc.h), which must stay
+ * begun until the call returns: fields and the template are read from
+ * its bytes and the event goes into the alert as its own JSON text on
+ * one line (whitespace between tokens dropped, escapes and numbers as
+ * written), so building an alert parses nothing. The tree forms above
+ * print the tree and come here. */
+vigil_alert_item_t *vigil_alert_build_doc(const vigil_rule_t *r, vigil_jdoc_t *doc, cJSON *ctx,
+                                          const vigil_origin_t *origin, int64_t now_ms,
+                                          const vigil_alert_opts_t *o);
 void vigil_alert_free(vigil_alert_item_t *a);
 
 #endif

@@ -80,11 +80,16 @@ const char *vigil_ct_actor(const cJSON *event) {
   return actor(&l, event);
 }
 
+static const char *account(look_t *l, const void *event) {
+  const char *v = l->str(l, event, "recipientAccountId");
+
+  return v ? v : l->str(l, l->obj(l, event, "userIdentity"), "accountId");
+}
+
 const char *vigil_ct_account(const cJSON *event) {
   look_t l = {tree_obj, tree_str, NULL, {{0}}, 0};
-  const char *v = tree_str(&l, event, "recipientAccountId");
 
-  return v ? v : tree_str(&l, tree_obj(&l, event, "userIdentity"), "accountId");
+  return account(&l, event);
 }
 
 const char *vigil_ct_time(const cJSON *event) {
@@ -98,6 +103,13 @@ const char *vigil_ct_actor_doc(vigil_jdoc_t *doc) {
   vigil_jval_t root = vigil_jdoc_root(doc);
 
   return actor(&l, &root);
+}
+
+const char *vigil_ct_account_doc(vigil_jdoc_t *doc) {
+  look_t l = {doc_obj, doc_str, doc, {{0}}, 0};
+  vigil_jval_t root = vigil_jdoc_root(doc);
+
+  return account(&l, &root);
 }
 
 const char *vigil_ct_time_doc(vigil_jdoc_t *doc) {

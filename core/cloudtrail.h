@@ -23,13 +23,14 @@ const char *vigil_ct_account(const cJSON *event);
 /* eventTime (or Logstash's @timestamp) as text; NULL when absent. */
 const char *vigil_ct_time(const cJSON *event);
 
-/* Parses an ISO-8601 UTC time ("2023-07-10T11:45:12Z", optional fraction)
- * into Unix epoch milliseconds. Returns 0 on success, -1 otherwise. */
-/* The same two, read from the record in doc (core/jdoc.h) without a
+/* The same three, read from the record in doc (core/jdoc.h) without a
  * tree; the strings live until the doc's next reset. */
 const char *vigil_ct_actor_doc(vigil_jdoc_t *doc);
+const char *vigil_ct_account_doc(vigil_jdoc_t *doc);
 const char *vigil_ct_time_doc(vigil_jdoc_t *doc);
 
+/* Parses an ISO-8601 UTC time ("2023-07-10T11:45:12Z", optional fraction)
+ * into Unix epoch milliseconds. Returns 0 on success, -1 otherwise. */
 int vigil_parse_time(const char *s, int64_t *ms);
 
 /* Writes "YYYY-MM-DDTHH:MM:SS.mmmZ" for ms into out (at least 32 bytes). */

@@ -8,7 +8,6 @@
 
 #include "cloudtrail.h"
 #include "jdoc.h"
-#include "json_arena.h"
 #include "json_path.h"
 #include "lua_state.h"
 
@@ -94,15 +93,6 @@ static const char *field_str(const vigil_eval_t *c, const cJSON *ev, const char 
     return vigil_json_str(ev, path);
   return doc_at(c, path, &v) && v.type == VIGIL_J_STRING ? vigil_jdoc_cstr(doc_of(c), &v)
                                                           : NULL;
-}
-
-/* The tree, parsed from the bytes on first need (building an alert). */
-static const cJSON *tree_of(vigil_eval_t *c, const cJSON *ev) {
-  if (ev)
-    return ev;
-  if (!*c->tree)
-    *c->tree = vigil_json_event_parse(c->json, c->len);
-  return *c->tree;
 }
 
 /* The Lua result on top as text (string or number); NULL for nil/false. */
@@ -363,13 +353,8 @@ int vigil_eval_rule(vigil_eval_t *c, size_t ri, const cJSON *ev, vigil_alert_ite
   } else if (extra) {
     ctx = extra;
   }
-  if (!tree_of(c, ev)) {
-    snprintf(c->err, sizeof(c->err), "rule '%s': the record could not be parsed for its alert "
-             "(valid JSON that cJSON refuses)", r->id);
-    rc = -1;
-    goto done;
-  }
-  *out = vigil_alert_build_ex(r, tree_of(c, ev), ctx, c->origin, c->now_ms, &o);
+  *out = ev ? vigil_alert_build_ex(r, ev, ctx, c->origin, c->now_ms, &o)
+             : vigil_alert_build_doc(r, doc_of(c), ctx, c->origin, c->now_ms, &o);
   ctx = NULL;
   if (!*out) {
     snprintf(c->err, sizeof(c->err), "rule '%s': out of memory building an alert", r->id);

@@ -26,18 +26,12 @@ typedef struct vigil_eval_s {
   int matched;            /* out: the condition (or a sequence step) held */
   char err[1024];         /* out: a rule error; may be set with an alert (context) */
   int when_held;          /* the condition was run on this event already and held */
-  /* With event NULL: the record's text (begun with vigil_event_doc_begin in
-   * rs's Lua state), and where its tree goes once an alert needs one
-   * (parsed into the thread's arena; the caller frees it). */
-  const char *json;
-  size_t len;
-  cJSON **tree;
 } vigil_eval_t;
 
 /*
- * Runs rule ri on event, or with event NULL on the record c->json read
- * from its bytes: conditions, exceptions, keys and counted fields come
- * from a byte view, and the record is parsed only to build an alert.
+ * Runs rule ri on event, or with event NULL on the record begun with
+ * vigil_event_doc_begin in c->rs's Lua state, read from its bytes: conditions, exceptions, keys and counted fields come
+ * from a byte view, and so does the alert: nothing is parsed.
  * Returns 1 with *out set when an alert is raised,
  * 0 when not, -1 on a rule error (c->err holds it). An error in an
  * optional part (context, dynamic title or severity) still raises the

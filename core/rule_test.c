@@ -9,7 +9,6 @@
 
 #include "alert.h"
 #include "eval.h"
-#include "json_arena.h"
 #include "json_path.h"
 #include "lua_event.h"
 #include "lua_json.h"
@@ -162,23 +161,18 @@ static int feed(tcase_t *t, vigil_eval_t *c, const cJSON *ev, vigil_alert_item_t
   int got;
 
   char *text;
-  cJSON *tree = NULL;
 
   if (!vigil_rule_admits(r, ev)) /* `on`, as the index applies it */
     return 0;
   /* As the pipeline runs it: on the record's text, through a byte view,
-   * with a tree parsed only for an alert. */
+   * the alert written from the same bytes. */
   if (!(text = cJSON_PrintUnformatted(ev))) {
     fail(t, "out of memory printing the test event%s%s", "", "");
     return -1;
   }
-  c->json = text;
-  c->len = strlen(text);
-  c->tree = &tree;
-  vigil_event_doc_begin(t->rs->L, text, c->len);
+  vigil_event_doc_begin(t->rs->L, text, strlen(text));
   got = vigil_eval_rule(c, t->ri, NULL, &a);
   vigil_event_next(t->rs->L);
-  vigil_json_event_free(tree);
   cJSON_free(text);
   if (c->err[0]) {
     fail(t, "rule error: %s%s", c->err, "");
@@ -197,7 +191,7 @@ static void run_one(tcase_t *t) {
   lua_State *L = t->rs->L;
   const vigil_rule_t *r = &t->rs->rules[t->ri];
   vigil_origin_t origin = {"test", r->file, 0, 0};
-  vigil_eval_t c = {t->rs, NULL, t->overrides, &origin, 0, NULL, 0, {0}, 0, NULL, 0, NULL};
+  vigil_eval_t c = {t->rs, NULL, t->overrides, &origin, 0, NULL, 0, {0}, 0};
   vigil_alert_item_t *last = NULL;
   cJSON *ev;
   char err[1024] = "";

@@ -2,8 +2,8 @@
  * Stage 2 of the event path: a worker evaluates the candidates of its
  * partition, in order, in its own Lua state of the generation that chose
  * them. Rules read the record through a byte view (core/jdoc.h), the
- * conditions of all its rules first; the record is parsed into a tree only
- * when one of them raises an alert, which carries the event.
+ * conditions of all its rules first; an alert is written from the same
+ * bytes, so no record is parsed into a tree.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +14,6 @@
 #include "decode.h"
 #include "engine.h"
 #include "eval.h"
-#include "json_arena.h"
 #include "log.h"
 #include "lua_event.h"
 #include "pipeline_int.h"
@@ -41,15 +40,14 @@ static int64_t now_ms(void) {
 }
 
 /* Rule `rule` of m the whole way, on the record's bytes (the doc begun by
- * conditions()); *tree is the record's tree once some alert needed it. */
-static void run_rule(vigil_worker_t *w, const vigil_msg_t *m, cJSON **tree, uint32_t rule) {
+ * conditions()). */
+static void run_rule(vigil_worker_t *w, const vigil_msg_t *m, int64_t now, uint32_t rule) {
   uint32_t ri = rule & ~VIGIL_MSG_WHEN_HELD;
   vigil_ruleset_t *rs = m->gen->rs[w->id];
   const vigil_rule_t *r = &rs->rules[ri];
   vigil_rstat_t *st = &m->gen->stats[ri]->w[w->id];
   vigil_origin_t origin = {m->source->name, m->stream, m->line, m->record};
-  vigil_eval_t c = {rs, w->state, 1, &origin, now_ms(), &st->evicted, 0, {0}, 0,
-                    m->json, m->len, tree};
+  vigil_eval_t c = {rs, w->state, 1, &origin, now, &st->evicted, 0, {0}, 0};
   vigil_alert_item_t *a = NULL;
   uint64_t t0 = mono_ns();
   int rc;
@@ -134,11 +132,10 @@ void vigil_worker_eval(vigil_worker_t *w, vigil_msg_t *m) {
   lua_State *L = m->gen->rs[w->id]->L;
   uint32_t keep[VIGIL_MSG_MAX_RULES];
   size_t n = conditions(w, m, keep);
-  cJSON *tree = NULL;
+  int64_t now = n ? now_ms() : 0; /* detection time, one for the event */
   size_t i;
 
   for (i = 0; i < n; i++)
-    run_rule(w, m, &tree, keep[i]);
+    run_rule(w, m, now, keep[i]);
   vigil_event_next(L); /* views kept by a rule are now stale */
-  vigil_json_event_free(tree);
 }

@@ -14,15 +14,15 @@ if [ ! -d "$data" ]; then
   exit 77
 fi
 
-# One line per alert, sorted: what fired, on which event, for whom.
+# One line per alert, sorted: the whole alert but its detection time.
 summarise() {
   python3 -c '
 import json, sys
 rows = []
 for line in open(sys.argv[1]):
     a = json.loads(line)
-    rows.append(" ".join(str(a.get(k)) for k in
-                         ("rule_id", "severity", "event_id", "actor", "title")))
+    del a["detected_at"]
+    rows.append(json.dumps(a, sort_keys=True))
 print("\n".join(sorted(rows)))' "$1"
 }
 

@@ -30,22 +30,26 @@ static cJSON *event(void) {
   return ev;
 }
 
-/* Renders tmpl against the event with fields {actor, account} and checks. */
+/* Renders tmpl against the event's bytes with fields {actor, account,
+ * error_code (null)} and checks. */
 static void renders(const char *tmpl, const char *want) {
   cJSON *ev = event();
-  cJSON *fields = cJSON_CreateObject();
+  vigil_jdoc_t *doc = vigil_jdoc_new();
+  vigil_tfield_t fields[3] = {{"actor", NULL}, {"account", "111122223333"},
+                              {"error_code", NULL}};
   char *got;
 
-  cJSON_AddStringToObject(fields, "actor", vigil_ct_actor(ev));
-  cJSON_AddStringToObject(fields, "account", "111122223333");
-  cJSON_AddNullToObject(fields, "error_code");
-  got = vigil_render(tmpl, fields, ev);
+  assert_non_null(doc);
+  vigil_jdoc_reset(doc, event_text, strlen(event_text));
+  fields[0].value = vigil_ct_actor_doc(doc);
+  assert_string_equal(fields[0].value, vigil_ct_actor(ev));
+  got = vigil_render(tmpl, fields, 3, doc);
   assert_non_null(got);
   if (strcmp(got, want) != 0)
     print_error("template '%s'\n got '%s'\nwant '%s'\n", tmpl, got, want);
   assert_string_equal(got, want);
   free(got);
-  cJSON_Delete(fields);
+  vigil_jdoc_free(doc);
   cJSON_Delete(ev);
 }
 
