@@ -39,8 +39,24 @@ static void identity_fields(vigil_jdoc_t *doc, vigil_tfield_t *f) {
     f[2 + i] = (vigil_tfield_t){copied[i].alert, doc_str(doc, copied[i].event)};
 }
 
-/* "name": as the start of a member of an object already opened. */
+/* ,"name": as the start of a member of an object already opened; name
+ * is one of ours, which needs no escape. */
 static void key(vigil_tbuf_t *b, const char *name) {
+  size_t n = strlen(name);
+
+  if (vigil_tbuf_reserve(b, n + 4) != 0)
+    return;
+  b->p[b->len++] = ',';
+  b->p[b->len++] = '"';
+  memcpy(b->p + b->len, name, n);
+  b->len += n;
+  b->p[b->len++] = '"';
+  b->p[b->len++] = ':';
+  b->p[b->len] = '\0';
+}
+
+/* The same for a name that comes from a rule. */
+static void rule_key(vigil_tbuf_t *b, const char *name) {
   vigil_tbuf_put(b, ",", 1);
   vigil_tbuf_jstr(b, name);
   vigil_tbuf_put(b, ":", 1);
@@ -51,7 +67,8 @@ static void str_member(vigil_tbuf_t *b, const char *name, const char *v) {
   vigil_tbuf_jstr(b, v);
 }
 
-/* cJSON's text of v as the member name's value (v is not freed). */
+/* cJSON's text of v as the member name's value (v is not freed); name
+ * from the rule. */
 static void tree_member(vigil_tbuf_t *b, const char *name, const cJSON *v) {
   char *text = cJSON_PrintUnformatted(v);
 
@@ -59,7 +76,7 @@ static void tree_member(vigil_tbuf_t *b, const char *name, const cJSON *v) {
     b->oom = 1;
     return;
   }
-  key(b, name);
+  rule_key(b, name);
   vigil_tbuf_puts(b, text);
   cJSON_free(text);
 }
@@ -86,7 +103,7 @@ static void meta_members(vigil_tbuf_t *b, const vigil_rule_t *r) {
 
   cJSON_ArrayForEach(m, r->meta) {
     if (r->meta_text && r->meta_text[i]) {
-      key(b, m->string);
+      rule_key(b, m->string);
       vigil_tbuf_puts(b, r->meta_text[i++]);
     } else {
       tree_member(b, m->string, m);

@@ -53,33 +53,36 @@ static const char escapes[256] = {
 void vigil_tbuf_jstr(vigil_tbuf_t *b, const char *s) {
   static const char hex[] = "0123456789abcdef";
   const unsigned char *p = (const unsigned char *)s;
-  const unsigned char *run;
-  char esc[6] = {'\\', 'u', '0', '0', 0, 0};
+  size_t n;
+  char *o;
   char e;
 
   if (!s) {
     vigil_tbuf_put(b, "null", 4);
     return;
   }
-  vigil_tbuf_put(b, "\"", 1);
-  for (;;) {
-    for (run = p; *p && !escapes[*p]; p++)
-      ;
-    vigil_tbuf_put(b, (const char *)run, (size_t)(p - run));
-    if (!*p)
-      break;
-    if ((e = escapes[*p]) == 'u') {
-      esc[4] = hex[*p >> 4];
-      esc[5] = hex[*p & 15];
-      vigil_tbuf_put(b, esc, 6);
-    } else {
-      esc[1] = e;
-      vigil_tbuf_put(b, esc, 2);
-      esc[1] = 'u';
+  n = strlen(s);
+  if (vigil_tbuf_reserve(b, n * 6 + 2) != 0) /* every byte as \u00XX */
+    return;
+  o = b->p + b->len;
+  *o++ = '"';
+  for (; *p; p++) {
+    if (!(e = escapes[*p])) {
+      *o++ = (char)*p;
+      continue;
     }
-    p++;
+    *o++ = '\\';
+    *o++ = e;
+    if (e == 'u') {
+      *o++ = '0';
+      *o++ = '0';
+      *o++ = hex[*p >> 4];
+      *o++ = hex[*p & 15];
+    }
   }
-  vigil_tbuf_put(b, "\"", 1);
+  *o++ = '"';
+  *o = '\0';
+  b->len = (size_t)(o - b->p);
 }
 
 /* The end of the string whose opening quote is at s[i]: one past its
