@@ -11,6 +11,12 @@
 
 #include "pipeline_int.h"
 
+/* The size of a batch, unless one record needs more. */
+#define VIGIL_BATCH_CAP (256u * 1024u)
+
+/* Freed batches of VIGIL_BATCH_CAP kept for reuse, at most this many. */
+#define VIGIL_BATCH_POOL 16
+
 typedef struct vigil_entry_s {
   uint32_t len;
   uint32_t is_stream;

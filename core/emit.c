@@ -12,16 +12,25 @@
 #include "log.h"
 #include "pipeline_int.h"
 
-#define BATCH_CAP (256u * 1024u)
-
 static size_t pad8(size_t n) {
   return (n + 7u) & ~(size_t)7u;
 }
 
+/* A batch from the pipeline's pool when one of the standard size is
+ * free, else a new one. */
 static vigil_batch_t *batch_new(vigil_host_t *h, size_t cap) {
-  vigil_batch_t *b = malloc(sizeof(*b) + cap);
+  vigil_pipeline_t *pl = h->pl;
+  vigil_batch_t *b = NULL;
 
-  if (!b)
+  if (cap == VIGIL_BATCH_CAP) {
+    pthread_mutex_lock(&pl->pool_mu);
+    if ((b = pl->pool)) {
+      pl->pool = b->next;
+      pl->npool--;
+    }
+    pthread_mutex_unlock(&pl->pool_mu);
+  }
+  if (!b && !(b = malloc(sizeof(*b) + cap)))
     return NULL;
   memset(b, 0, sizeof(*b));
   b->src = h;
@@ -114,7 +123,7 @@ int vigil_emit(vigil_host_t *h, const void *data, size_t len, const vigil_positi
   if (!h->open) {
     n = need(NULL, stream, len);
     /* A large document gets a batch of its own size. */
-    h->open = batch_new(h, n > BATCH_CAP ? n : BATCH_CAP);
+    h->open = batch_new(h, n > VIGIL_BATCH_CAP ? n : VIGIL_BATCH_CAP);
     if (!h->open) {
       rc = VIGIL_ENOMEM;
       goto out;

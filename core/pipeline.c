@@ -507,6 +507,7 @@ static int setup(vigil_pipeline_t *pl, const vigil_conf_t *conf) {
   if (!pl->workers || uv_loop_init(&pl->loop) != 0)
     return VIGIL_ENOMEM;
   pthread_mutex_init(&pl->alert_mu, NULL);
+  pthread_mutex_init(&pl->pool_mu, NULL);
   pthread_mutex_init(&pl->press_mu, NULL);
   pthread_cond_init(&pl->press_cv, NULL);
   pl->loop_thread = pthread_self();
@@ -601,6 +602,8 @@ static void teardown(vigil_pipeline_t *pl) {
   for (i = 0; i < VIGIL_MAX_INSTANCES; i++)
     pthread_mutex_destroy(&pl->sources[i].bmu);
   vigil_sched_destroy(pl);
+  vigil_batch_pool_free(pl);
+  pthread_mutex_destroy(&pl->pool_mu);
   for (i = 0; pl->workers && i < pl->nworkers; i++)
     vigil_state_free(pl->workers[i].state);
   free(pl->workers);

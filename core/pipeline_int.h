@@ -196,6 +196,11 @@ struct vigil_pipeline_s {
   int joined;
   atomic_int closing;     /* emit() answers VIGIL_ECLOSED */
 
+  /* Freed batches kept for reuse (vigil_batch_free). */
+  pthread_mutex_t pool_mu;
+  vigil_batch_t *pool;
+  int npool;
+
   pthread_mutex_t alert_mu;
   vigil_alert_item_t *alert_head;
   vigil_alert_item_t *alert_tail;
@@ -238,6 +243,8 @@ size_t vigil_sched_depth(vigil_pipeline_t *pl, size_t *pending);
 void vigil_scan_batch(vigil_worker_t *w, vigil_batch_t *b, vigil_gen_t *gen,
                       vigil_scan_out_t *out);
 void vigil_batch_free(vigil_batch_t *b);
+/* The batches kept for reuse, at tear-down. */
+void vigil_batch_pool_free(vigil_pipeline_t *pl);
 
 /* worker.c: threads running both stages; stage 2 evaluates candidates. */
 int vigil_workers_start(vigil_pipeline_t *pl);

@@ -294,7 +294,32 @@ void vigil_scan_batch(vigil_worker_t *w, vigil_batch_t *b, vigil_gen_t *gen,
 }
 
 /* Tracked entries of a batch freed unscanned (shutdown) keep their
- * reference: their acks then say VIGIL_ECLOSED at tear-down. */
+ * reference: their acks then say VIGIL_ECLOSED at tear-down. A batch of
+ * the standard size goes back to the pipeline's pool: malloc'd on a
+ * source thread and freed on a worker, 256 KiB blocks made glibc trim
+ * and regrow the source thread's arena (mprotect, page faults) per batch. */
 void vigil_batch_free(vigil_batch_t *b) {
+  vigil_pipeline_t *pl = b && b->src ? b->src->pl : NULL;
+
+  if (pl && b->cap == VIGIL_BATCH_CAP) {
+    pthread_mutex_lock(&pl->pool_mu);
+    if (pl->npool < VIGIL_BATCH_POOL) {
+      b->next = pl->pool;
+      pl->pool = b;
+      pl->npool++;
+      b = NULL;
+    }
+    pthread_mutex_unlock(&pl->pool_mu);
+  }
   free(b);
+}
+
+void vigil_batch_pool_free(vigil_pipeline_t *pl) {
+  vigil_batch_t *b;
+
+  while ((b = pl->pool)) {
+    pl->pool = b->next;
+    free(b);
+  }
+  pl->npool = 0;
 }
