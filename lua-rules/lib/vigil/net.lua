@@ -139,21 +139,49 @@ local function parse_cidr(cidr)
   return b, wb, bits
 end
 
--- True when the parsed address a (groups of width wa) lies in the parsed
--- CIDR b, wb, bits. Mixed families never match.
-local function in_parsed(a, wa, b, wb, bits)
-  return b ~= nil and wa == wb and same_prefix(a, b, wa, bits)
+-- An address as the membership tests below read it: an IPv4 address as
+-- one 32-bit integer, an IPv6 one as its eight 16-bit groups; nil when s is
+-- no address literal.
+local function address(s)
+  local g, w = parse_ip(s)
+
+  if g and w == 8 then
+    return (g[1] << 24) | (g[2] << 16) | (g[3] << 8) | g[4]
+  end
+  return g
+end
+
+-- A CIDR as the membership tests read it: { v4 = network, mask = mask } or
+-- { v6 = groups, bits = prefix length }; nil when it is not one.
+local function network(cidr)
+  local b, wb, bits = parse_cidr(cidr)
+  local mask
+
+  if not b then
+    return nil
+  end
+  if wb == 8 then
+    mask = (0xFFFFFFFF << (32 - bits)) & 0xFFFFFFFF
+    return { v4 = ((b[1] << 24) | (b[2] << 16) | (b[3] << 8) | b[4]) & mask, mask = mask }
+  end
+  return { v6 = b, bits = bits }
+end
+
+-- True when address a lies in network n. Mixed families never match.
+local function within(a, n)
+  if math.type(a) == "integer" then
+    return n.mask ~= nil and a & n.mask == n.v4
+  end
+  return n.v6 ~= nil and same_prefix(a, n.v6, 16, n.bits)
 end
 
 -- True when `ip` (a literal) lies in `cidr` ("10.0.0.0/8", "2001:db8::/32",
 -- or a bare address). Mixed families never match.
 function M.in_cidr(ip, cidr)
-  local a, wa = parse_ip(ip)
+  local a = address(ip)
+  local n = a and network(cidr)
 
-  if not a then
-    return false
-  end
-  return in_parsed(a, wa, parse_cidr(cidr))
+  return n ~= nil and within(a, n)
 end
 
 -- Addresses that never route on the internet: RFC 1918, shared (carrier
@@ -171,48 +199,83 @@ M.trusted_cidrs = {}
 
 -- The entries of the site's CIDR lists, parsed once each: these lists are
 -- checked on every candidate event of several rules. Keyed by the entry's
--- text, so an entry a site adds later is parsed when first seen; only list
--- entries are kept, never addresses from events.
+-- text, so an entry a site adds later is parsed when first seen.
 local parsed_entries = {}
 
 local function entry(c)
-  local p = parsed_entries[c]
+  local n = parsed_entries[c]
 
-  if p == nil then
-    local b, wb, bits = parse_cidr(c)
-    p = b and { b, wb, bits } or false
+  if n == nil then
+    n = network(c) or false
     if type(c) == "string" then
-      parsed_entries[c] = p
+      parsed_entries[c] = n
     end
   end
-  return p
+  return n
 end
 
-local function in_any(ip, list)
-  local a, wa = parse_ip(ip)
+-- Addresses from events, parsed once while they repeat (a session calls
+-- from the same few addresses): at most ADDRESSES are kept, then the
+-- cache starts over, so its memory is bounded whatever the input.
+local ADDRESSES = 4096
+local addresses, naddresses = {}, 0
 
-  if not a then
-    return false
+local function cached_address(s)
+  local a = addresses[s]
+
+  if a == nil then
+    if type(s) ~= "string" then
+      return nil
+    end
+    a = address(s) or false
+    if naddresses == ADDRESSES then
+      addresses, naddresses = {}, 0
+    end
+    addresses[s] = a
+    naddresses = naddresses + 1
   end
-  for _, c in ipairs(list) do
-    local p = entry(c)
-    if p and in_parsed(a, wa, p[1], p[2], p[3]) then
+  return a or nil
+end
+
+-- The entries of list up to its first nil, as ipairs walks them, without
+-- a call per entry (ipairs' iterator, entry(), within() for IPv4): these
+-- lists are walked on every candidate of the credential rules, and the
+-- calls were most of their cost.
+local function in_list(a, list)
+  local v4 = math.type(a) == "integer"
+  local i = 1
+  local c = list[1]
+
+  while c ~= nil do
+    local n = parsed_entries[c]
+    if n == nil then
+      n = entry(c)
+    end
+    if n and (v4 and (n.mask ~= nil and a & n.mask == n.v4) or not v4 and within(a, n)) then
       return true
     end
+    i = i + 1
+    c = list[i]
   end
   return false
 end
 
--- True when `s` is an IP literal outside every private range. Documentation
--- ranges (203.0.113.0/24 and friends) count as public on purpose: samples use
--- them in place of real internet addresses.
+-- True when `s` is an IP literal outside private_cidrs.
 function M.is_public_ip(s)
-  return parse_ip(s) ~= nil and not in_any(s, M.private_cidrs)
+  local a = cached_address(s)
+
+  return a ~= nil and not in_list(a, M.private_cidrs)
 end
 
 -- True when `s` is an IP literal in one of the site's trusted_cidrs.
 function M.is_trusted_ip(s)
-  return parse_ip(s) ~= nil and in_any(s, M.trusted_cidrs)
+  local a
+
+  if M.trusted_cidrs[1] == nil then -- none listed: nothing to parse
+    return false
+  end
+  a = cached_address(s)
+  return a ~= nil and in_list(a, M.trusted_cidrs)
 end
 
 -- True for a CIDR that covers every address: a prefix length of 0, whatever
