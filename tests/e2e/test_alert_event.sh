@@ -52,7 +52,8 @@ PY
 grep -q '"n":\[1,2.50,' "$TMP/out" || fail "numbers are not kept as written"
 
 expect_status 1 "$VIGIL" scan --rules "$TMP/rules" -f json --stats "$TMP/lone.jsonl"
-[ "$(wc -l <"$TMP/out")" -eq 1 ] || { cat "$TMP/err" >&2; fail "the lone-surrogate record did not alert"; }
+[ "$(wc -l <"$TMP/out")" -eq 1 ] ||
+  { cat "$TMP/err" >&2; fail "the lone-surrogate record did not alert"; }
 grep -q '"userAgent":"bad \\ud800 agent"' "$TMP/out" || fail "the escape was not kept as written"
 grep_in "$TMP/err" 'rule errors 0'
 grep_in "$TMP/err" 'decode errors 0'
