@@ -47,6 +47,8 @@ typedef struct vp_input_s {
   int cut;            /* the VP_IN_ERR is a gzip stream that ends early: what came
                        * before is sound (unlike a CRC or data error) */
   uint64_t out_bytes; /* decompressed bytes handed out so far */
+  int regular;        /* fd is a regular file: reads never wait */
+  unsigned reads;     /* read() calls so far */
   char err[256];
 } vp_input_t;
 
