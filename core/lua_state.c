@@ -85,7 +85,8 @@ static void *lalloc(void *ud, void *ptr, size_t osize, size_t nsize) {
   size_t old = ptr ? osize : 0;
 
   if (nsize == 0) {
-    free(ptr);
+    if (ptr)
+      vigil_pool_free(&ls->pool, ptr, osize);
     ls->mem_used -= old;
     return NULL;
   }
@@ -104,7 +105,7 @@ static void *lalloc(void *ud, void *ptr, size_t osize, size_t nsize) {
     }
     ls->churn += nsize - old;
   }
-  ptr = realloc(ptr, nsize);
+  ptr = vigil_pool_realloc(&ls->pool, ptr, old, nsize);
   if (ptr)
     ls->mem_used = ls->mem_used - old + nsize;
   return ptr;
@@ -277,6 +278,7 @@ void vigil_lstate_close(lua_State *L) {
   if (!L)
     return;
   ls = vigil_lstate(L);
+  vigil_pool_fini(&ls->pool);
   lua_close(L);
   vigil_jdoc_free(ls->doc);
   free(ls);

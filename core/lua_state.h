@@ -27,6 +27,8 @@
 #define VIGIL_LUA_HOOK_STEP 100
 
 /* Per-state bookkeeping, reachable from any lua_State via its extra space. */
+#include "lua_alloc.h"
+
 typedef struct vigil_lstate_s {
   uint64_t event_gen;  /* see lua_event.h */
   struct vigil_jdoc_s *doc; /* the record byte views read (vigil_event_push_doc) */
@@ -45,6 +47,7 @@ typedef struct vigil_lstate_s {
   int64_t cpu_mark_ns; /* thread CPU clock at half the time limit, or -1 */
   int time_limit_ms;
   int exhausted;       /* the budget ran out: pcall inside rules re-raises */
+  vigil_pool_t pool;   /* the state's small blocks (core/lua_alloc.h) */
 } vigil_lstate_t;
 
 static inline vigil_lstate_t *vigil_lstate(lua_State *L) {
