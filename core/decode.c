@@ -11,6 +11,11 @@ static const char *const keys[VIGIL_K_COUNT] = {
     [VIGIL_K_DETAIL] = "detail",              [VIGIL_K_DIGEST_START] = "digestStartTime",
     [VIGIL_K_EVENT_TYPE] = "eventType"};
 
+static const char *const uid_keys[VIGIL_U_COUNT] = {
+    [VIGIL_U_TYPE] = "type",           [VIGIL_U_ARN] = "arn",
+    [VIGIL_U_INVOKED_BY] = "invokedBy", [VIGIL_U_USER_NAME] = "userName",
+    [VIGIL_U_ON_BEHALF_OF] = "onBehalfOf", [VIGIL_U_PRINCIPAL_ID] = "principalId"};
+
 /* Line bookkeeping over one text: lines are counted lazily, forward only. */
 #define NALL (VIGIL_K_COUNT + VIGIL_K_EXTRA_MAX)
 
@@ -18,6 +23,8 @@ typedef struct ctx_s {
   const char *const *keys; /* the fixed keys, then the caller's */
   size_t nkeys;
   vigil_scan_members_t all; /* the members of the object scanned last */
+  vigil_jval_t uid[VIGIL_U_COUNT]; /* its userIdentity's, through nest */
+  vigil_scan_nest_t nest;
   const char *buf;
   const char *counted; /* lines are known up to here */
   uint64_t line;       /* line of *counted */
@@ -58,6 +65,7 @@ static void deliver(ctx_t *c, const vigil_jval_t *obj, vigil_jval_t *f, uint64_t
   rec.p = obj->p;
   rec.len = obj->len;
   memcpy(rec.f, f, c->nkeys * sizeof(vigil_jval_t));
+  memcpy(rec.uid, c->uid, sizeof(rec.uid));
   rec.line = line_at(c, obj->p);
   rec.index = index;
   /* The last scan was this object's (classify scans a detail itself). */
@@ -81,8 +89,8 @@ static void classify(ctx_t *c, const vigil_jval_t *obj, vigil_jval_t *f, uint64_
     fail_at(c, f[VIGIL_K_EVENT_NAME].p, (int64_t)index, "%s", "eventName is not a string");
   } else if (f[VIGIL_K_DETAIL].type == VIGIL_J_OBJECT &&
              f[VIGIL_K_DETAIL_TYPE].type == VIGIL_J_STRING) {
-    if (vigil_scan_object_all(f[VIGIL_K_DETAIL].p, f[VIGIL_K_DETAIL].len, c->keys, c->nkeys,
-                              inner, &c->all, &err) == 0 && is_record(inner))
+    if (vigil_scan_object_nest(f[VIGIL_K_DETAIL].p, f[VIGIL_K_DETAIL].len, c->keys, c->nkeys,
+                               inner, &c->all, &c->nest, &err) == 0 && is_record(inner))
       deliver(c, &f[VIGIL_K_DETAIL], inner, index);
     else
       c->st->other++;
@@ -110,7 +118,7 @@ static int64_t walk(ctx_t *c, const vigil_jval_t *arr, int report) {
       continue;
     }
     /* The iterator validated the element; this pass picks its fields. */
-    vigil_scan_object_all(elem.p, elem.len, c->keys, c->nkeys, f, &c->all, NULL);
+    vigil_scan_object_nest(elem.p, elem.len, c->keys, c->nkeys, f, &c->all, &c->nest, NULL);
     classify(c, &elem, f, it.index - 1);
   }
   if (rc < 0) {
@@ -164,7 +172,8 @@ void vigil_decode_ex(const char *buf, size_t len, uint64_t first_line,
                      vigil_decode_stats_t *st) {
   const char *all[NALL];
   vigil_scan_member_t mem[VIGIL_DECODE_MEMBERS];
-  ctx_t c = {all, VIGIL_K_COUNT, {mem, VIGIL_DECODE_MEMBERS, 0, 0}, buf, buf, first_line, cb, st};
+  ctx_t c = {all,  VIGIL_K_COUNT, {mem, VIGIL_DECODE_MEMBERS, 0, 0}, {{0}}, {0},
+             buf,  buf,           first_line, cb, st};
   const char *p = buf;
   const char *end = buf + len;
   vigil_jval_t f[NALL];
@@ -172,6 +181,7 @@ void vigil_decode_ex(const char *buf, size_t len, uint64_t first_line,
   vigil_scan_err_t err;
 
   memcpy(all, keys, sizeof(keys));
+  c.nest = (vigil_scan_nest_t){"userIdentity", 12, uid_keys, VIGIL_U_COUNT, c.uid};
   for (; extra && c.nkeys < NALL && nextra > 0; nextra--)
     all[c.nkeys++] = *extra++;
   while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
@@ -185,7 +195,7 @@ void vigil_decode_ex(const char *buf, size_t len, uint64_t first_line,
     walk(&c, &whole, 1);
   } else if (*p != '{') {
     fail_at(&c, p, -1, "%s", "not JSON: expected an object or an array");
-  } else if (vigil_scan_object_all(buf, len, c.keys, c.nkeys, f, &c.all, &err) != 0) {
+  } else if (vigil_scan_object_nest(buf, len, c.keys, c.nkeys, f, &c.all, &c.nest, &err) != 0) {
     salvage(&c, p, end, &err);
   } else if (f[VIGIL_K_RECORDS].type == VIGIL_J_ARRAY) {
     walk(&c, &f[VIGIL_K_RECORDS], 1);

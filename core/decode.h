@@ -31,6 +31,18 @@ enum {
   VIGIL_K_COUNT
 };
 
+/* The members of userIdentity read in the same pass (vigil_record_t.uid):
+ * its type, and what names the acting principal. */
+enum {
+  VIGIL_U_TYPE,
+  VIGIL_U_ARN,
+  VIGIL_U_INVOKED_BY,
+  VIGIL_U_USER_NAME,
+  VIGIL_U_ON_BEHALF_OF,
+  VIGIL_U_PRINCIPAL_ID,
+  VIGIL_U_COUNT
+};
+
 /* Top-level fields a caller may add to the ones above (vigil_decode_ex). */
 #define VIGIL_K_EXTRA_MAX 24
 /* Top-level members a record may have for vigil_record_t.members. */
@@ -42,6 +54,7 @@ typedef struct vigil_record_s {
   const char *p;
   size_t len;
   vigil_jval_t f[VIGIL_K_COUNT + VIGIL_K_EXTRA_MAX];
+  vigil_jval_t uid[VIGIL_U_COUNT]; /* in f[VIGIL_K_USER_IDENTITY], when an object */
   uint64_t line;   /* line of the record's first byte */
   uint64_t index;  /* 0-based position in its document */
   /* Every top-level member of the record, read in the same pass; NULL (0)

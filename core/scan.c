@@ -429,7 +429,7 @@ static inline void match(const keyset_t *ks, const char *name, size_t n, const v
 /* match() for a member name as cJSON reads it: an escaped name decoded and
  * cut at a NUL ("user\u0041gent" is userAgent). Names of 256 bytes and
  * more once decoded are longer than any key this is used with. */
-static inline void match_name(const keyset_t *ks, const char *name, size_t n, int esc,
+static ALWAYS_INLINE void match_name(const keyset_t *ks, const char *name, size_t n, int esc,
                               const vigil_jval_t *v, vigil_jval_t *vals) {
   vigil_jval_t raw = {VIGIL_J_STRING, 1, name, n};
   char buf[256];
@@ -465,9 +465,47 @@ static inline void keep_member(vigil_scan_members_t *all, const char *name, size
   m->val = *v;
 }
 
-/* Members of the top-level object whose '{' is at p; returns past its '}'. */
-static const char *members(struct sc *s, const char *p, const keyset_t *ks, vigil_jval_t *vals,
-                           vigil_scan_members_t *all) {
+/* Whether the member name[0..n) (esc: it holds escapes) is nest's. */
+static int is_nest(const vigil_scan_nest_t *nest, const char *name, size_t n, int esc) {
+  vigil_jval_t raw = {VIGIL_J_STRING, 1, name, n};
+  char buf[64];
+  size_t len;
+
+  if (!esc)
+    return n == nest->nlen && memcmp(name, nest->name, n) == 0;
+  len = vigil_jval_str(&raw, buf, sizeof(buf)); /* decoded, as match_name compares */
+  return len == nest->nlen && !memchr(buf, '\0', len) && memcmp(buf, nest->name, len) == 0;
+}
+
+static const char *nest_members(struct sc *s, const char *p, const keyset_t *ks,
+                                vigil_jval_t *vals, unsigned depth);
+
+/* The value of member nest->name at p: an object is read member by member
+ * for nest's keys as it is checked (the last such member's values win,
+ * as for top-level keys); anything else clears them. */
+static const char *nest_value(struct sc *s, const char *p, unsigned depth,
+                              const vigil_scan_nest_t *nest, vigil_jval_t *v) {
+  keyset_t ks;
+  const char *q;
+
+  if (nest->nkeys)
+    memset(nest->vals, 0, nest->nkeys * sizeof *nest->vals);
+  if (*p != '{')
+    return value(s, p, depth, v);
+  keyset_init(&ks, nest->keys, nest->nkeys);
+  q = nest_members(s, p, &ks, nest->vals, depth + 1);
+  if (!q && nest->nkeys)
+    memset(nest->vals, 0, nest->nkeys * sizeof *nest->vals);
+  *v = (vigil_jval_t){VIGIL_J_OBJECT, 0, p, q ? (size_t)(q - p) : 0};
+  return q;
+}
+
+/* Members of the object whose '{' is at p, its values `depth` deep;
+ * returns past its '}'. Inlined into its two callers (the record's own
+ * members, nest's), so the key matching in it is inlined too. */
+static ALWAYS_INLINE const char *members(struct sc *s, const char *p, const keyset_t *ks,
+                                         vigil_jval_t *vals, vigil_scan_members_t *all,
+                                         unsigned depth, const vigil_scan_nest_t *nest) {
   const char *end = s->end;
   const char *name;
   vigil_jval_t v;
@@ -495,7 +533,10 @@ static const char *members(struct sc *s, const char *p, const keyset_t *ks, vigi
     p = ws(p + 1, end);
     if (p == end)
       return unterminated(s, 1);
-    p = value(s, p, 1, &v);
+    if (nest && is_nest(nest, name, nlen, esc))
+      p = nest_value(s, p, depth, nest, &v);
+    else
+      p = value(s, p, depth, &v);
     if (p)
       match_name(ks, name, nlen, esc, &v, vals);
     if (p && all)
@@ -515,13 +556,24 @@ static const char *members(struct sc *s, const char *p, const keyset_t *ks, vigi
   }
 }
 
+static const char *nest_members(struct sc *s, const char *p, const keyset_t *ks,
+                                vigil_jval_t *vals, unsigned depth) {
+  return members(s, p, ks, vals, NULL, depth, NULL);
+}
+
 int vigil_scan_object(const char *buf, size_t len, const char *const *keys, size_t nkeys,
                       vigil_jval_t *vals, vigil_scan_err_t *err) {
-  return vigil_scan_object_all(buf, len, keys, nkeys, vals, NULL, err);
+  return vigil_scan_object_nest(buf, len, keys, nkeys, vals, NULL, NULL, err);
 }
 
 int vigil_scan_object_all(const char *buf, size_t len, const char *const *keys, size_t nkeys,
                           vigil_jval_t *vals, vigil_scan_members_t *all, vigil_scan_err_t *err) {
+  return vigil_scan_object_nest(buf, len, keys, nkeys, vals, all, NULL, err);
+}
+
+int vigil_scan_object_nest(const char *buf, size_t len, const char *const *keys, size_t nkeys,
+                           vigil_jval_t *vals, vigil_scan_members_t *all,
+                           const vigil_scan_nest_t *nest, vigil_scan_err_t *err) {
   struct sc s = {buf + len, NULL, NULL};
   const char *p = ws(buf, s.end);
   keyset_t ks;
@@ -542,7 +594,9 @@ int vigil_scan_object_all(const char *buf, size_t len, const char *const *keys, 
     all->n = 0;
     all->complete = 1;
   }
-  p = members(&s, p, &ks, vals, all);
+  if (nest && nest->nkeys)
+    memset(nest->vals, 0, nest->nkeys * sizeof *nest->vals);
+  p = members(&s, p, &ks, vals, all, 1, nest);
   if (p) {
     p = ws(p, s.end);
     if (p == s.end)
@@ -551,6 +605,8 @@ int vigil_scan_object_all(const char *buf, size_t len, const char *const *keys, 
   }
   if (nkeys)
     memset(vals, 0, nkeys * sizeof *vals); /* no half results on failure */
+  if (nest && nest->nkeys)
+    memset(nest->vals, 0, nest->nkeys * sizeof *nest->vals);
   if (all)
     all->n = 0;
   return report(&s, buf, err);

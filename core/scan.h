@@ -81,6 +81,24 @@ typedef struct vigil_scan_members_s {
 int vigil_scan_object_all(const char *buf, size_t len, const char *const *keys, size_t nkeys,
                           vigil_jval_t *vals, vigil_scan_members_t *all, vigil_scan_err_t *err);
 
+/* One top-level member whose object value is read in the same pass, for
+ * keys of its own: vals[i] gets the value of its member keys[i], as
+ * vigil_scan_object would give it on that object (VIGIL_J_NONE when
+ * absent, when the member is not an object, or on failure); a repeated
+ * member name gives its last occurrence's. name is compared as decoded. */
+typedef struct vigil_scan_nest_s {
+  const char *name;
+  size_t nlen;
+  const char *const *keys;
+  size_t nkeys;
+  vigil_jval_t *vals;
+} vigil_scan_nest_t;
+
+/* vigil_scan_object_all, reading nest's object too (nest may be NULL). */
+int vigil_scan_object_nest(const char *buf, size_t len, const char *const *keys, size_t nkeys,
+                           vigil_jval_t *vals, vigil_scan_members_t *all,
+                           const vigil_scan_nest_t *nest, vigil_scan_err_t *err);
+
 /* vigil_scan_object for text it has already accepted (a record, or a value
  * inside one), read again without checking it: the same values for the
  * same keys, several times faster. Text it never accepted gives values

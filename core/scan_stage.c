@@ -55,18 +55,18 @@ static const char *text(const vigil_jval_t *v, char *scratch, size_t cap, size_t
 }
 
 /* Partition key: the acting principal, as vigil_ct_actor() picks it, so
- * one principal's events always reach the same worker in order. */
-static uint64_t partition_key(const vigil_jval_t *uid) {
-  static const char *const keys[] = {"arn", "invokedBy", "userName", "onBehalfOf",
-                                     "principalId"};
+ * one principal's events always reach the same worker in order. The
+ * decoder read userIdentity's members in its pass (rec->uid). */
+static uint64_t partition_key(const vigil_record_t *rec) {
   static const char *const user_id[] = {"userId"};
-  vigil_jval_t v[5];
+  vigil_jval_t v[5] = {rec->uid[VIGIL_U_ARN], rec->uid[VIGIL_U_INVOKED_BY],
+                       rec->uid[VIGIL_U_USER_NAME], rec->uid[VIGIL_U_ON_BEHALF_OF],
+                       rec->uid[VIGIL_U_PRINCIPAL_ID]};
   uint64_t h = 1469598103934665603ull;
   size_t i;
   size_t k;
 
-  if (uid->type != VIGIL_J_OBJECT ||
-      vigil_scan_object_valid(uid->p, uid->len, keys, 5, v) != 0)
+  if (rec->f[VIGIL_K_USER_IDENTITY].type != VIGIL_J_OBJECT)
     return h;
   /* onBehalfOf counts through its userId (IdentityCenterUser records). */
   if (v[3].type == VIGIL_J_OBJECT &&
@@ -81,18 +81,6 @@ static uint64_t partition_key(const vigil_jval_t *uid) {
     h *= 1099511628211ull;
   }
   return h;
-}
-
-/* userIdentity.type, read only when some rule filters on it. */
-static const char *identity_type(const vigil_jval_t *uid, char *scratch, size_t cap,
-                                 size_t *len) {
-  static const char *const key[] = {"type"};
-  vigil_jval_t v;
-
-  *len = 0;
-  if (uid->type != VIGIL_J_OBJECT || vigil_scan_object_valid(uid->p, uid->len, key, 1, &v) != 0)
-    return NULL;
-  return text(&v, scratch, cap, len);
 }
 
 /* The rules that may match rec, from the scanned fields (the fast path). */
@@ -115,7 +103,7 @@ static size_t fast_match(ingest_t *in, const vigil_record_t *rec, uint32_t *cand
   ev.typelen = 0;
 
   if (vigil_rule_index_needs_type(in->gen->index))
-    ev.type = identity_type(&rec->f[VIGIL_K_USER_IDENTITY], tbuf, sizeof(tbuf), &ev.typelen);
+    ev.type = text(&rec->uid[VIGIL_U_TYPE], tbuf, sizeof(tbuf), &ev.typelen);
   n = vigil_rule_index_match(in->gen->index, &ev, cand, MAX_CANDIDATES);
   if (n > 0)
     n = vigil_rule_index_unless(in->gen->index, in->scratch, rec->p, rec->len,
@@ -231,7 +219,7 @@ static void on_record(void *arg, const vigil_record_t *rec) {
   m->json[rec->len] = '\0';
   m->len = rec->len;
   if (in->nworkers > 1)
-    w = (int)(partition_key(&rec->f[VIGIL_K_USER_IDENTITY]) % (uint64_t)in->nworkers);
+    w = (int)(partition_key(rec) % (uint64_t)in->nworkers);
   if (in->out->tail[w])
     in->out->tail[w]->next = m;
   else

@@ -805,6 +805,74 @@ static void decode_never_reads_past_value(void **state) {
   }
 }
 
+/* vigil_scan_object_nest: the nested member's keys as vigil_scan_object
+ * reads them on its object, in the same pass; the last occurrence of the
+ * member wins (cleared when that one is no object); its name compared as
+ * decoded; failures clear everything and report as vigil_scan_object_all. */
+static void nested_member_in_one_pass(void **state) {
+  static const char *const top[] = {"eventName", "userIdentity"};
+  static const char *const in[] = {"type", "arn", "missing"};
+  static const struct {
+    const char *json;
+    const char *type; /* the type value's text between quotes, NULL: absent */
+  } cases[] = {
+      {"{\"eventName\":\"A\",\"userIdentity\":{\"type\":\"Root\",\"arn\":\"x\"}}",
+       "Root"},
+      {"{\"userIdentity\":{\"type\":\"A\"},\"userIdentity\":{\"type\":\"B\"}}", "B"},
+      {"{\"userIdentity\":{\"type\":\"A\"},\"userIdentity\":\"flat\"}", NULL},
+      {"{\"userIdentity\":{\"type\":\"A\",\"type\":\"C\",\"x\":{\"type\":\"D\"}}}",
+       "C"},
+      {"{\"user\\u0049dentity\":{\"t\\u0079pe\":\"E\"}}", "E"},
+      {"{\"userIdentity\":{}}", NULL},
+      {"{\"eventName\":\"A\"}", NULL},
+      {"{\"other\":{\"type\":\"F\"}}", NULL},
+  };
+  static const char *const bad[] = {
+      "{\"userIdentity\":{\"type\":\"A\",}}", "{\"userIdentity\":{\"type\" \"A\"}}",
+      "{\"userIdentity\":{\"type\":\"A\"", "{\"userIdentity\":{\"type\":tru}}",
+      "{\"userIdentity\":{\"a\":[1,}]}}"};
+  vigil_jval_t v[2], w[2], n[3], m[3];
+  vigil_scan_err_t e1, e2;
+  vigil_scan_nest_t nest = {"userIdentity", 12, in, 3, n};
+  size_t i;
+  char *b;
+
+  (void)state;
+  for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    b = exact(cases[i].json, strlen(cases[i].json));
+    assert_int_equal(vigil_scan_object_nest(b, strlen(cases[i].json), top, 2, v, NULL, &nest,
+                                            NULL), 0);
+    assert_int_equal(vigil_scan_object(b, strlen(cases[i].json), top, 2, w, NULL), 0);
+    assert_int_equal(v[1].type, w[1].type); /* top-level values unchanged */
+    assert_ptr_equal(v[1].p, w[1].p);
+    if (!cases[i].type) {
+      assert_int_equal(n[0].type, VIGIL_J_NONE);
+    } else {
+      assert_int_equal(n[0].type, VIGIL_J_STRING);
+      assert_int_equal(n[0].len, strlen(cases[i].type));
+      assert_memory_equal(n[0].p, cases[i].type, n[0].len);
+    }
+    if (w[1].type == VIGIL_J_OBJECT) { /* as a scan of the object itself */
+      assert_int_equal(vigil_scan_object(w[1].p, w[1].len, in, 3, m, NULL), 0);
+      assert_int_equal(n[1].type, m[1].type);
+      assert_ptr_equal(n[1].p, m[1].p);
+      assert_int_equal(n[2].type, VIGIL_J_NONE);
+    }
+    free(b);
+  }
+  for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+    b = exact(bad[i], strlen(bad[i]));
+    assert_int_equal(vigil_scan_object_nest(b, strlen(bad[i]), top, 2, v, NULL, &nest, &e1),
+                     -1);
+    assert_int_equal(vigil_scan_object_all(b, strlen(bad[i]), top, 2, w, NULL, &e2), -1);
+    assert_int_equal(e1.offset, e2.offset);
+    assert_string_equal(e1.what, e2.what);
+    assert_int_equal(n[0].type, VIGIL_J_NONE);
+    assert_int_equal(v[1].type, VIGIL_J_NONE);
+    free(b);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(top_level_keys_only),
@@ -828,6 +896,7 @@ int main(void) {
       cmocka_unit_test(streq_compares_exactly),
       cmocka_unit_test(str_truncates_on_character_boundaries),
       cmocka_unit_test(decode_never_reads_past_value),
+      cmocka_unit_test(nested_member_in_one_pass),
   };
 
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -267,7 +267,8 @@ static void records_agree_with_cjson(void **state) {
   static const char *const tkey[] = {"type"};
   const char *names[128];
   const char *inner[128];
-  vigil_jval_t v[128], t;
+  vigil_jval_t v[128], t, nt;
+  vigil_scan_nest_t nest;
   vigil_scan_err_t err;
   const struct record *r;
   cJSON *j, *c, *ut;
@@ -288,12 +289,18 @@ static void records_agree_with_cjson(void **state) {
     for (k = 0; k < 5; k++)
       same_value(&v[k], cJSON_GetObjectItemCaseSensitive(j, keys[k]), r, keys[k]);
 
-    /* userIdentity.type through a second scan of the nested object. */
+    /* userIdentity.type through a second scan of the nested object, and
+     * read in the record's own pass (vigil_scan_object_nest). */
     ut = cJSON_GetObjectItemCaseSensitive(j, "userIdentity");
+    nest = (vigil_scan_nest_t){"userIdentity", 12, tkey, 1, &nt};
+    assert_int_equal(vigil_scan_object_nest(b, r->len, keys, 5, v, NULL, &nest, &err), 0);
     if (v[4].type == VIGIL_J_OBJECT) {
       assert_int_equal(vigil_scan_object(v[4].p, v[4].len, tkey, 1, &t, &err), 0);
       same_value(&t, cJSON_GetObjectItemCaseSensitive(ut, "type"), r, "userIdentity.type");
+      same_value(&nt, cJSON_GetObjectItemCaseSensitive(ut, "type"), r, "nested type");
       typed += t.type == VIGIL_J_STRING;
+    } else {
+      assert_int_equal(nt.type, VIGIL_J_NONE);
     }
 
     /* Every top-level member in one scan (more keys than the fast path). */
