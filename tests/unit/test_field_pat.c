@@ -102,12 +102,59 @@ static void field_pat_rejects(void **state) {
   }
 }
 
+/* vigil_fpat_contains against memmem: haystacks of every length to 70
+ * over a small alphabet (many near misses), needles cut from them and
+ * made up, each on an exact-size copy so ASan catches a read past it. */
+static void contains_matches_memmem(void **state) {
+  uint64_t x = 0x9e3779b97f4a7c15ull;
+  char hay[70];
+  char nee[20];
+  size_t len;
+  size_t n;
+  size_t i;
+  int round;
+  char *h;
+  char *q;
+
+  (void)state;
+  for (round = 0; round < 4000; round++) {
+    len = (size_t)round % 70;
+    for (i = 0; i < len; i++) {
+      x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+      hay[i] = "abAB/ "[x % 6];
+    }
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    n = (size_t)(x % 19) + 1;
+    if (len >= n && x % 2) { /* cut from the haystack: a hit somewhere */
+      memcpy(nee, hay + (x >> 8) % (len - n + 1), n);
+    } else {
+      for (i = 0; i < n; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        nee[i] = "abAB/ "[x % 6];
+      }
+    }
+    h = malloc(len ? len : 1);
+    q = malloc(n);
+    assert_non_null(h);
+    assert_non_null(q);
+    memcpy(h, hay, len);
+    memcpy(q, nee, n);
+    if (vigil_fpat_contains(h, len, q, n) != (memmem(h, len, q, n) != NULL))
+      fail_msg("round %d: '%.*s' in '%.*s'", round, (int)n, nee, (int)len, hay);
+    free(h);
+    free(q);
+  }
+  assert_true(vigil_fpat_contains("abc", 3, "", 0));
+  assert_false(vigil_fpat_contains("ab", 2, "abc", 3));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(field_pat_hits_and_misses),
       cmocka_unit_test(field_pat_kinds),
       cmocka_unit_test(field_pat_length_delimited),
       cmocka_unit_test(field_pat_rejects),
+      cmocka_unit_test(contains_matches_memmem),
   };
 
   return cmocka_run_group_tests(tests, NULL, NULL);
