@@ -48,6 +48,7 @@ typedef struct vigil_lstate_s {
   int time_limit_ms;
   int exhausted;       /* the budget ran out: pcall inside rules re-raises */
   vigil_pool_t pool;   /* the state's small blocks (core/lua_alloc.h) */
+  const void *view_mt; /* the event views' metatable (core/lua_event.c) */
 } vigil_lstate_t;
 
 static inline vigil_lstate_t *vigil_lstate(lua_State *L) {
