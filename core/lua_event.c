@@ -45,13 +45,20 @@ static view_t *checkview(lua_State *L, int idx) {
   return v;
 }
 
+/* Gives the new userdata on top the views' metatable (by its registry
+ * reference: luaL_setmetatable would look it up by name). */
+static void set_view_mt(lua_State *L) {
+  lua_rawgeti(L, LUA_REGISTRYINDEX, vigil_lstate(L)->view_mt_ref);
+  lua_setmetatable(L, -2);
+}
+
 void vigil_event_push(lua_State *L, const cJSON *node) {
   view_t *v = lua_newuserdatauv(L, sizeof(*v), 0);
 
   v->node = node;
   memset(&v->val, 0, sizeof(v->val));
   v->gen = vigil_lstate(L)->event_gen;
-  luaL_setmetatable(L, VIEW_MT);
+  set_view_mt(L);
 }
 
 static void push_bytes_view(lua_State *L, const vigil_jval_t *val) {
@@ -60,7 +67,7 @@ static void push_bytes_view(lua_State *L, const vigil_jval_t *val) {
   v->node = NULL;
   v->val = *val;
   v->gen = vigil_lstate(L)->event_gen;
-  luaL_setmetatable(L, VIEW_MT);
+  set_view_mt(L);
 }
 
 /* Integral values read as Lua integers so 12 == e.count holds. */
@@ -110,10 +117,23 @@ void vigil_event_doc_members(lua_State *L, const vigil_scan_member_t *m, size_t 
   vigil_jdoc_prime(vigil_lstate(L)->doc, m, n); /* on failure they are read when needed */
 }
 
+/* Every rule of a record gets the same root view: views are read-only and
+ * hold no state, so one made per generation is shared, not one per call. */
 void vigil_event_push_doc(lua_State *L) {
-  vigil_jval_t root = vigil_jdoc_root(vigil_lstate(L)->doc);
+  vigil_lstate_t *ls = vigil_lstate(L);
+  vigil_jval_t root;
 
+  if (ls->root_gen == ls->event_gen) {
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ls->root_ref);
+    return;
+  }
+  root = vigil_jdoc_root(ls->doc);
   push_jval(L, &root);
+  if (root.type == VIGIL_J_OBJECT || root.type == VIGIL_J_ARRAY) {
+    lua_pushvalue(L, -1);
+    lua_rawseti(L, LUA_REGISTRYINDEX, ls->root_ref);
+    ls->root_gen = ls->event_gen;
+  }
 }
 
 void vigil_event_push_value(lua_State *L, const cJSON *node) {
@@ -273,6 +293,11 @@ void vigil_event_open(lua_State *L) {
 
   luaL_newmetatable(L, VIEW_MT);
   vigil_lstate(L)->view_mt = lua_topointer(L, -1); /* anchored in the registry */
+  lua_pushvalue(L, -1);
+  vigil_lstate(L)->view_mt_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  lua_pushboolean(L, 0); /* the root view's slot, filled per record */
+  vigil_lstate(L)->root_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+  vigil_lstate(L)->root_gen = UINT64_MAX;
   luaL_setfuncs(L, meta, 0);
   lua_pushliteral(L, "event");
   lua_setfield(L, -2, "__name");

@@ -49,6 +49,9 @@ typedef struct vigil_lstate_s {
   int exhausted;       /* the budget ran out: pcall inside rules re-raises */
   vigil_pool_t pool;   /* the state's small blocks (core/lua_alloc.h) */
   const void *view_mt; /* the event views' metatable (core/lua_event.c) */
+  int view_mt_ref;     /* ... and its registry reference */
+  int root_ref;        /* registry slot of the record's root view ... */
+  uint64_t root_gen;   /* ... valid while event_gen is this */
 } vigil_lstate_t;
 
 static inline vigil_lstate_t *vigil_lstate(lua_State *L) {

@@ -224,6 +224,37 @@ static void stale_byte_view(void **state) {
   lua_pop(f->L, 1);
 }
 
+/* The rules of one record share its root view (one per generation); the
+ * next generation, or the next record, gets a new one and the shared one
+ * is stale like any other. */
+static void root_view_shared_per_generation(void **state) {
+  fix_t *f = *state;
+  static const char one[] = "{\"a\":1}";
+  static const char two[] = "{\"a\":2}";
+
+  vigil_event_doc_begin(f->L, one, strlen(one));
+  vigil_event_push_doc(f->L);
+  vigil_event_push_doc(f->L);
+  assert_true(lua_rawequal(f->L, -1, -2));
+  lua_pop(f->L, 1);
+  vigil_event_next(f->L); /* the same record, its views released */
+  vigil_event_push_doc(f->L);
+  assert_false(lua_rawequal(f->L, -1, -2));
+  lua_pop(f->L, 1);
+  vigil_event_doc_begin(f->L, two, strlen(two));
+  vigil_event_push_doc(f->L);
+  assert_false(lua_rawequal(f->L, -1, -2));
+  lua_getfield(f->L, -1, "a"); /* the new record's value, through the new view */
+  assert_int_equal(lua_tointeger(f->L, -1), 2);
+  lua_pop(f->L, 2);
+  /* the first record's view, read now, is refused */
+  assert_int_equal(luaL_loadstring(f->L, "local e = ... return e.a"), LUA_OK);
+  lua_insert(f->L, -2);
+  assert_int_not_equal(vigil_lstate_pcall(f->L, 1, 1), LUA_OK);
+  assert_non_null(strstr(lua_tostring(f->L, -1), "after its event was released"));
+  lua_pop(f->L, 1);
+}
+
 /* ---- real records ---- */
 
 static struct {
@@ -294,6 +325,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(hand_written_cases),
       cmocka_unit_test(stale_byte_view),
+      cmocka_unit_test(root_view_shared_per_generation),
       cmocka_unit_test(real_records),
   };
 
