@@ -4,7 +4,8 @@
 # trusted_cidrs) over IPv4 and IPv6 literals, prefixes on and off byte
 # bounds, bases not aligned to their prefix, /0 and host routes, mixed
 # families, and strings that are no address. Each address is asked twice,
-# so the answers of the parsed-address cache are checked too.
+# so the answers of the parsed-address cache and of the per-list verdicts
+# are checked too, as is a list a site changes between two calls.
 . "$(dirname "$0")/lib.sh"
 
 cd "$TMP"
@@ -47,6 +48,7 @@ with open("ev.jsonl", "w") as f:
         want[str(i)] = {
             "public": a is not None and not any(inside(a, c) for c in private),
             "trusted": a is not None and any(inside(a, c) for c in trusted),
+            "grown": a is not None and not any(inside(a, c) for c in private + ["8.8.8.0/24"]),
             "in": [inside(a, c) for c in cidrs]}
         f.write(json.dumps({"eventName": "Probe", "eventID": str(i), "sourceIPAddress": s,
                             "eventTime": "2024-01-01T00:00:00Z"}) + "\n")
@@ -64,8 +66,12 @@ rule {{ id = "t.net", title = "t", severity = "low", on = {{ eventName = "Probe"
     net.trusted_cidrs = {trusted_lua}
     local t = net.is_trusted_ip(ip)
     net.trusted_cidrs = {{}}
+    -- a site adding an entry (and taking it out again) is seen at once
+    table.insert(net.private_cidrs, "8.8.8.0/24")
+    local grown = net.is_public_ip(ip)
+    table.remove(net.private_cidrs)
     return {{ public = net.is_public_ip(ip), trusted = t, none_trusted = net.is_trusted_ip(ip),
-             inside = got }}
+             inside = got, grown = grown }}
   end }}
 ''')
 PY
@@ -81,6 +87,7 @@ for line in open(sys.argv[1]):
     assert c["public"] == w["public"], (ip, "public", c["public"])
     assert c["trusted"] == w["trusted"], (ip, "trusted", c["trusted"])
     assert c["none_trusted"] is False, (ip, "trusted with none listed")
+    assert c["grown"] == w["grown"], (ip, "public with an entry added", c["grown"])
     assert c["inside"] == w["in"], (ip, c["inside"], w["in"])
     seen += 1
 assert seen == len(want), (seen, len(want))

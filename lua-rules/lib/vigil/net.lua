@@ -260,22 +260,71 @@ local function in_list(a, list)
   return false
 end
 
+-- Verdicts of a list's test on values that repeat (a session's addresses
+-- and user agent), kept per list while it is the same table with the same
+-- length: a site changes its lists by assigning a new one or by adding or
+-- removing entries (an entry edited in place is seen once the length
+-- changes). At most MEMO_MAX values per list and MEMO_LISTS lists (a
+-- rule that makes a new list per event), then it starts over. Slots 1 and
+-- 2 hold the list's length and the count: values are strings.
+local MEMO_MAX = 1024
+local MEMO_LISTS = 16
+local memos, nmemos = {}, 0
+
+local function memo_of(list)
+  local m = memos[list]
+
+  if m == nil or m[1] ~= #list or m[2] >= MEMO_MAX then
+    if m == nil then
+      if nmemos == MEMO_LISTS then
+        memos, nmemos = {}, 0
+      end
+      nmemos = nmemos + 1
+    end
+    m = { #list, 0 }
+    memos[list] = m
+  end
+  return m
+end
+
+local function remember(m, s, v)
+  m[s] = v
+  m[2] = m[2] + 1
+  return v
+end
+
 -- True when `s` is an IP literal outside private_cidrs.
 function M.is_public_ip(s)
-  local a = cached_address(s)
+  local list = M.private_cidrs
+  local m, v, a
 
-  return a ~= nil and not in_list(a, M.private_cidrs)
+  if type(s) ~= "string" then
+    return false
+  end
+  m = memo_of(list)
+  v = m[s]
+  if v == nil then
+    a = cached_address(s)
+    v = remember(m, s, a ~= nil and not in_list(a, list))
+  end
+  return v
 end
 
 -- True when `s` is an IP literal in one of the site's trusted_cidrs.
 function M.is_trusted_ip(s)
-  local a
+  local list = M.trusted_cidrs
+  local m, v, a
 
-  if M.trusted_cidrs[1] == nil then -- none listed: nothing to parse
+  if list[1] == nil or type(s) ~= "string" then -- none listed: nothing to parse
     return false
   end
-  a = cached_address(s)
-  return a ~= nil and in_list(a, M.trusted_cidrs)
+  m = memo_of(list)
+  v = m[s]
+  if v == nil then
+    a = cached_address(s)
+    v = remember(m, s, a ~= nil and in_list(a, list))
+  end
+  return v
 end
 
 -- True for a CIDR that covers every address: a prefix length of 0, whatever
@@ -484,17 +533,24 @@ local function plain(pat)
 end
 
 local function matches_any(s, patterns)
+  local m, v, low
+
   if not s then
     return false
   end
-  s = s:lower()
+  m = memo_of(patterns)
+  v = m[s]
+  if v ~= nil then
+    return v
+  end
+  low = s:lower()
   for _, pat in ipairs(patterns) do
     local text = plain(pat)
-    if text and s:find(text, 1, true) or not text and s:find(pat) then
-      return true
+    if text and low:find(text, 1, true) or not text and low:find(pat) then
+      return remember(m, s, true)
     end
   end
-  return false
+  return remember(m, s, false)
 end
 
 -- True when the userAgent names an infrastructure-as-code tool.
