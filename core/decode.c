@@ -20,7 +20,7 @@ static const char *const uid_keys[VIGIL_U_COUNT] = {
 #define NALL (VIGIL_K_COUNT + VIGIL_K_EXTRA_MAX)
 
 typedef struct ctx_s {
-  const char *const *keys; /* the fixed keys, then the caller's */
+  const vigil_decoder_t *d; /* the keys: the fixed ones, then the caller's */
   size_t nkeys;
   vigil_scan_members_t all; /* the members of the object scanned last */
   vigil_jval_t uid[VIGIL_U_COUNT]; /* its userIdentity's, through nest */
@@ -89,8 +89,8 @@ static void classify(ctx_t *c, const vigil_jval_t *obj, vigil_jval_t *f, uint64_
     fail_at(c, f[VIGIL_K_EVENT_NAME].p, (int64_t)index, "%s", "eventName is not a string");
   } else if (f[VIGIL_K_DETAIL].type == VIGIL_J_OBJECT &&
              f[VIGIL_K_DETAIL_TYPE].type == VIGIL_J_STRING) {
-    if (vigil_scan_object_nest(f[VIGIL_K_DETAIL].p, f[VIGIL_K_DETAIL].len, c->keys, c->nkeys,
-                               inner, &c->all, &c->nest, &err) == 0 && is_record(inner))
+    if (vigil_scan_object_keys(f[VIGIL_K_DETAIL].p, f[VIGIL_K_DETAIL].len, &c->d->ks, inner,
+                               &c->all, &c->nest, &err) == 0 && is_record(inner))
       deliver(c, &f[VIGIL_K_DETAIL], inner, index);
     else
       c->st->other++;
@@ -118,7 +118,7 @@ static int64_t walk(ctx_t *c, const vigil_jval_t *arr, int report) {
       continue;
     }
     /* The iterator validated the element; this pass picks its fields. */
-    vigil_scan_object_nest(elem.p, elem.len, c->keys, c->nkeys, f, &c->all, &c->nest, NULL);
+    vigil_scan_object_keys(elem.p, elem.len, &c->d->ks, f, &c->all, &c->nest, NULL);
     classify(c, &elem, f, it.index - 1);
   }
   if (rc < 0) {
@@ -167,23 +167,37 @@ void vigil_decode(const char *buf, size_t len, uint64_t first_line, const vigil_
   vigil_decode_ex(buf, len, first_line, NULL, 0, cb, st);
 }
 
+void vigil_decoder_init(vigil_decoder_t *d, const char *const *extra, size_t nextra) {
+  memcpy(d->keys, keys, sizeof(keys));
+  d->nkeys = VIGIL_K_COUNT;
+  for (; extra && d->nkeys < NALL && nextra > 0; nextra--)
+    d->keys[d->nkeys++] = *extra++;
+  vigil_scan_keys_init(&d->ks, d->keys, d->nkeys);
+  vigil_scan_keys_init(&d->uid_ks, uid_keys, VIGIL_U_COUNT);
+}
+
 void vigil_decode_ex(const char *buf, size_t len, uint64_t first_line,
                      const char *const *extra, size_t nextra, const vigil_decode_cb_t *cb,
                      vigil_decode_stats_t *st) {
-  const char *all[NALL];
+  vigil_decoder_t d;
+
+  vigil_decoder_init(&d, extra, nextra);
+  vigil_decode_with(&d, buf, len, first_line, cb, st);
+}
+
+void vigil_decode_with(const vigil_decoder_t *d, const char *buf, size_t len,
+                       uint64_t first_line, const vigil_decode_cb_t *cb,
+                       vigil_decode_stats_t *st) {
   vigil_scan_member_t mem[VIGIL_DECODE_MEMBERS];
-  ctx_t c = {all,  VIGIL_K_COUNT, {mem, VIGIL_DECODE_MEMBERS, 0, 0}, {{0}}, {0},
-             buf,  buf,           first_line, cb, st};
+  ctx_t c = {d,   d->nkeys, {mem, VIGIL_DECODE_MEMBERS, 0, 0}, {{0}}, {0},
+             buf, buf,      first_line, cb, st};
   const char *p = buf;
   const char *end = buf + len;
   vigil_jval_t f[NALL];
   vigil_jval_t whole;
   vigil_scan_err_t err;
 
-  memcpy(all, keys, sizeof(keys));
-  c.nest = (vigil_scan_nest_t){"userIdentity", 12, uid_keys, VIGIL_U_COUNT, c.uid};
-  for (; extra && c.nkeys < NALL && nextra > 0; nextra--)
-    all[c.nkeys++] = *extra++;
+  c.nest = (vigil_scan_nest_t){"userIdentity", 12, uid_keys, VIGIL_U_COUNT, c.uid, &d->uid_ks};
   while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
     p++;
   if (p == end)
@@ -195,7 +209,7 @@ void vigil_decode_ex(const char *buf, size_t len, uint64_t first_line,
     walk(&c, &whole, 1);
   } else if (*p != '{') {
     fail_at(&c, p, -1, "%s", "not JSON: expected an object or an array");
-  } else if (vigil_scan_object_nest(buf, len, c.keys, c.nkeys, f, &c.all, &c.nest, &err) != 0) {
+  } else if (vigil_scan_object_keys(buf, len, &d->ks, f, &c.all, &c.nest, &err) != 0) {
     salvage(&c, p, end, &err);
   } else if (f[VIGIL_K_RECORDS].type == VIGIL_J_ARRAY) {
     walk(&c, &f[VIGIL_K_RECORDS], 1);

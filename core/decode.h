@@ -77,6 +77,24 @@ typedef struct vigil_decode_cb_s {
   void *arg;
 } vigil_decode_cb_t;
 
+/* The keys a decoder reads, prepared once for many texts (a batch of
+ * records): the fixed ones above, then the caller's extra ones. It points
+ * into itself: initialize it where it stays. */
+typedef struct vigil_decoder_s {
+  const char *keys[VIGIL_K_COUNT + VIGIL_K_EXTRA_MAX];
+  size_t nkeys;
+  vigil_scan_keys_t ks;
+  vigil_scan_keys_t uid_ks;
+} vigil_decoder_t;
+
+/* Prepares d for extra[0..nextra) (at most VIGIL_K_EXTRA_MAX are read). */
+void vigil_decoder_init(vigil_decoder_t *d, const char *const *extra, size_t nextra);
+
+/* vigil_decode_ex with keys prepared by vigil_decoder_init. */
+void vigil_decode_with(const vigil_decoder_t *d, const char *buf, size_t len,
+                       uint64_t first_line, const vigil_decode_cb_t *cb,
+                       vigil_decode_stats_t *st);
+
 /* Decodes buf[0..len), whose first byte is on line first_line. Counts go
  * into st (added to). */
 void vigil_decode(const char *buf, size_t len, uint64_t first_line, const vigil_decode_cb_t *cb,

@@ -70,6 +70,7 @@ typedef struct fnode_s {
   uint32_t *kid_id;
   size_t nkids;
   size_t kcap;
+  vigil_scan_keys_t *ks; /* the children's names prepared for the scan */
 } fnode_t;
 
 /* A rule filed under an eventName prefix. */
@@ -419,6 +420,13 @@ vigil_rule_index_t *vigil_rule_index_build(const vigil_ruleset_t *rs) {
         push_rule(&ix->wild, &ix->nwild, &wcap, (uint32_t)i) != 0)
       goto fail;
   }
+  /* The names each object's scan looks for, filed once (NULL when out of
+   * memory: then filed per scan). */
+  for (i = 0; i < ix->nnodes; i++) {
+    if (ix->nodes[i].nkids && (ix->nodes[i].ks = malloc(sizeof(vigil_scan_keys_t))))
+      vigil_scan_keys_init(ix->nodes[i].ks, (const char *const *)ix->nodes[i].kids,
+                           ix->nodes[i].nkids);
+  }
   return ix;
 
 fail:
@@ -463,6 +471,7 @@ void vigil_rule_index_free(vigil_rule_index_t *ix) {
     free(ix->nodes[i].name);
     free(ix->nodes[i].kids);
     free(ix->nodes[i].kid_id);
+    free(ix->nodes[i].ks);
   }
   free(ix->nodes);
   free(ix);
@@ -601,7 +610,9 @@ static const vigil_jval_t *node_val(const vigil_rule_index_t *ix, vigil_ix_scrat
     return &sc->val[id];
   pv = node_val(ix, sc, ix->nodes[id].parent);
   if (pv->type != VIGIL_J_OBJECT ||
-      vigil_scan_object_valid(pv->p, pv->len, (const char *const *)p->kids, p->nkids, sc->tmp))
+      (p->ks ? vigil_scan_object_valid_keys(pv->p, pv->len, p->ks, sc->tmp)
+             : vigil_scan_object_valid(pv->p, pv->len, (const char *const *)p->kids, p->nkids,
+                                       sc->tmp)))
     memset(sc->tmp, 0, p->nkids * sizeof(vigil_jval_t));
   for (i = 0; i < p->nkids; i++) {
     sc->val[p->kid_id[i]] = sc->tmp[i];

@@ -380,22 +380,11 @@ bad:
   return report(&s, buf, err);
 }
 
-/* Wanted keys up to this many are filed by length once per call (the
- * decoder asks for its own and up to VIGIL_K_EXTRA_MAX more); any beyond
- * are compared one by one. */
-#define FAST_KEYS 48
+#define FAST_KEYS VIGIL_SCAN_FAST_KEYS
 
-/* The keys a scan looks for: per length (mod 64), a chain of the keys of
- * that length, so a member name is compared only with keys as long. */
-typedef struct keyset_s {
-  const char *const *keys;
-  size_t n;
-  size_t klen[FAST_KEYS];
-  unsigned char first[64];      /* 1 + first key of that length, 0 none */
-  unsigned char next[FAST_KEYS]; /* 1 + next key of the same length, 0 none */
-} keyset_t;
+typedef vigil_scan_keys_t keyset_t;
 
-static void keyset_init(keyset_t *ks, const char *const *keys, size_t nkeys) {
+void vigil_scan_keys_init(vigil_scan_keys_t *ks, const char *const *keys, size_t nkeys) {
   size_t i;
   size_t b;
 
@@ -404,6 +393,10 @@ static void keyset_init(keyset_t *ks, const char *const *keys, size_t nkeys) {
   memset(ks->first, 0, sizeof(ks->first));
   for (i = nkeys < FAST_KEYS ? nkeys : FAST_KEYS; i-- > 0;) {
     ks->klen[i] = strlen(keys[i]);
+    if (ks->klen[i] >= 8) {
+      memcpy(&ks->head[i], keys[i], 8);
+      memcpy(&ks->tail[i], keys[i] + ks->klen[i] - 8, 8);
+    }
     b = ks->klen[i] & 63;
     ks->next[i] = ks->first[b];
     ks->first[b] = (unsigned char)(i + 1);
@@ -413,12 +406,24 @@ static void keyset_init(keyset_t *ks, const char *const *keys, size_t nkeys) {
 /* Stores v in every slot whose key is the (unescaped) name[0..n). */
 static inline void match(const keyset_t *ks, const char *name, size_t n, const vigil_jval_t *v,
                          vigil_jval_t *vals) {
+  uint64_t head;
+  uint64_t tail;
   size_t i;
 
-  for (i = ks->first[n & 63]; i; i = ks->next[i - 1]) {
-    if (ks->klen[i - 1] == n && (n == 0 || ks->keys[i - 1][0] == name[0]) &&
-        memcmp(ks->keys[i - 1], name, n) == 0)
-      vals[i - 1] = *v;
+  if (n >= 8) {
+    memcpy(&head, name, 8);
+    memcpy(&tail, name + n - 8, 8);
+    for (i = ks->first[n & 63]; i; i = ks->next[i - 1]) {
+      if (ks->klen[i - 1] == n && ks->head[i - 1] == head && ks->tail[i - 1] == tail &&
+          (n <= 16 || memcmp(ks->keys[i - 1] + 8, name + 8, n - 16) == 0))
+        vals[i - 1] = *v;
+    }
+  } else {
+    for (i = ks->first[n & 63]; i; i = ks->next[i - 1]) {
+      if (ks->klen[i - 1] == n && (n == 0 || ks->keys[i - 1][0] == name[0]) &&
+          memcmp(ks->keys[i - 1], name, n) == 0)
+        vals[i - 1] = *v;
+    }
   }
   for (i = FAST_KEYS; i < ks->n; i++) {
     if (strlen(ks->keys[i]) == n && memcmp(ks->keys[i], name, n) == 0)
@@ -485,15 +490,19 @@ static const char *nest_members(struct sc *s, const char *p, const keyset_t *ks,
  * as for top-level keys); anything else clears them. */
 static const char *nest_value(struct sc *s, const char *p, unsigned depth,
                               const vigil_scan_nest_t *nest, vigil_jval_t *v) {
-  keyset_t ks;
+  keyset_t own;
+  const keyset_t *ks = nest->ks;
   const char *q;
 
   if (nest->nkeys)
     memset(nest->vals, 0, nest->nkeys * sizeof *nest->vals);
   if (*p != '{')
     return value(s, p, depth, v);
-  keyset_init(&ks, nest->keys, nest->nkeys);
-  q = nest_members(s, p, &ks, nest->vals, depth + 1);
+  if (!ks) {
+    vigil_scan_keys_init(&own, nest->keys, nest->nkeys);
+    ks = &own;
+  }
+  q = nest_members(s, p, ks, nest->vals, depth + 1);
   if (!q && nest->nkeys)
     memset(nest->vals, 0, nest->nkeys * sizeof *nest->vals);
   *v = (vigil_jval_t){VIGIL_J_OBJECT, 0, p, q ? (size_t)(q - p) : 0};
@@ -574,13 +583,21 @@ int vigil_scan_object_all(const char *buf, size_t len, const char *const *keys, 
 int vigil_scan_object_nest(const char *buf, size_t len, const char *const *keys, size_t nkeys,
                            vigil_jval_t *vals, vigil_scan_members_t *all,
                            const vigil_scan_nest_t *nest, vigil_scan_err_t *err) {
+  keyset_t ks;
+
+  vigil_scan_keys_init(&ks, keys, nkeys);
+  return vigil_scan_object_keys(buf, len, &ks, vals, all, nest, err);
+}
+
+int vigil_scan_object_keys(const char *buf, size_t len, const vigil_scan_keys_t *ks,
+                           vigil_jval_t *vals, vigil_scan_members_t *all,
+                           const vigil_scan_nest_t *nest, vigil_scan_err_t *err) {
   struct sc s = {buf + len, NULL, NULL};
   const char *p = ws(buf, s.end);
-  keyset_t ks;
+  size_t nkeys = ks->n;
 
   if (nkeys)
     memset(vals, 0, nkeys * sizeof *vals);
-  keyset_init(&ks, keys, nkeys);
 
   if (p == s.end || *p != '{') {
     /* Say what is wrong with invalid text; "not an object" only for valid. */
@@ -596,7 +613,7 @@ int vigil_scan_object_nest(const char *buf, size_t len, const char *const *keys,
   }
   if (nest && nest->nkeys)
     memset(nest->vals, 0, nest->nkeys * sizeof *nest->vals);
-  p = members(&s, p, &ks, vals, all, 1, nest);
+  p = members(&s, p, ks, vals, all, 1, nest);
   if (p) {
     p = ws(p, s.end);
     if (p == s.end)
@@ -754,19 +771,25 @@ static const char *skim_value(const char *p, const char *end, vigil_jval_t *v) {
 
 int vigil_scan_object_valid(const char *buf, size_t len, const char *const *keys, size_t nkeys,
                             vigil_jval_t *vals) {
+  keyset_t ks;
+
+  vigil_scan_keys_init(&ks, keys, nkeys);
+  return vigil_scan_object_valid_keys(buf, len, &ks, vals);
+}
+
+int vigil_scan_object_valid_keys(const char *buf, size_t len, const vigil_scan_keys_t *ks,
+                                 vigil_jval_t *vals) {
   const char *end = buf + len;
   const char *p = ws(buf, end);
-  keyset_t ks;
   const char *name;
   vigil_jval_t v;
   size_t i;
   int esc;
 
-  if (nkeys)
-    memset(vals, 0, nkeys * sizeof *vals);
+  if (ks->n)
+    memset(vals, 0, ks->n * sizeof *vals);
   if (p == end || *p != '{')
     return -1;
-  keyset_init(&ks, keys, nkeys);
   p = ws(p + 1, end);
   while (p < end && *p == '"') {
     name = p + 1;
@@ -781,7 +804,7 @@ int vigil_scan_object_valid(const char *buf, size_t len, const char *const *keys
     if (p == end)
       break;
     p = skim_value(p, end, &v);
-    match_name(&ks, name, i, esc, &v, vals);
+    match_name(ks, name, i, esc, &v, vals);
     p = ws(p, end);
     if (p == end || *p != ',')
       break;

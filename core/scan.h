@@ -14,6 +14,7 @@
 #define VIGIL_SCAN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define VIGIL_SCAN_MAX_DEPTH 256
 
@@ -86,16 +87,43 @@ int vigil_scan_object_all(const char *buf, size_t len, const char *const *keys, 
  * vigil_scan_object would give it on that object (VIGIL_J_NONE when
  * absent, when the member is not an object, or on failure); a repeated
  * member name gives its last occurrence's. name is compared as decoded. */
+/* Keys prepared once for many scans (vigil_scan_keys_init), so a caller
+ * that scans many records for the same keys does not file them again per
+ * record. Up to VIGIL_SCAN_FAST_KEYS are filed by length (mod 64) with
+ * their first and last 8 bytes, so a member name is compared only with
+ * keys as long and, for names of 8 bytes or more, by two words (CloudTrail
+ * names share lengths and first letters: eventName, eventTime, eventType);
+ * any beyond are compared one by one. It points into keys, which must
+ * outlive it. */
+#define VIGIL_SCAN_FAST_KEYS 48
+typedef struct vigil_scan_keys_s {
+  const char *const *keys;
+  size_t n;
+  size_t klen[VIGIL_SCAN_FAST_KEYS];
+  unsigned char first[64];                 /* 1 + first key of that length, 0 none */
+  unsigned char next[VIGIL_SCAN_FAST_KEYS]; /* 1 + next key of the same length, 0 none */
+  uint64_t head[VIGIL_SCAN_FAST_KEYS];
+  uint64_t tail[VIGIL_SCAN_FAST_KEYS];
+} vigil_scan_keys_t;
+
+void vigil_scan_keys_init(vigil_scan_keys_t *ks, const char *const *keys, size_t nkeys);
+
 typedef struct vigil_scan_nest_s {
   const char *name;
   size_t nlen;
   const char *const *keys;
   size_t nkeys;
   vigil_jval_t *vals;
+  const vigil_scan_keys_t *ks; /* keys prepared, or NULL (prepared per use) */
 } vigil_scan_nest_t;
 
 /* vigil_scan_object_all, reading nest's object too (nest may be NULL). */
 int vigil_scan_object_nest(const char *buf, size_t len, const char *const *keys, size_t nkeys,
+                           vigil_jval_t *vals, vigil_scan_members_t *all,
+                           const vigil_scan_nest_t *nest, vigil_scan_err_t *err);
+
+/* The same with keys prepared (vals has ks->n slots). */
+int vigil_scan_object_keys(const char *buf, size_t len, const vigil_scan_keys_t *ks,
                            vigil_jval_t *vals, vigil_scan_members_t *all,
                            const vigil_scan_nest_t *nest, vigil_scan_err_t *err);
 
@@ -106,6 +134,8 @@ int vigil_scan_object_nest(const char *buf, size_t len, const char *const *keys,
  * when buf holds no object. */
 int vigil_scan_object_valid(const char *buf, size_t len, const char *const *keys, size_t nkeys,
                             vigil_jval_t *vals);
+int vigil_scan_object_valid_keys(const char *buf, size_t len, const vigil_scan_keys_t *ks,
+                                 vigil_jval_t *vals);
 
 /* Validates that buf[0..len) is exactly one JSON value (any type) and
  * returns 0, or -1 with err filled. Fills *out with the value when out

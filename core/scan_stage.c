@@ -249,15 +249,18 @@ void vigil_scan_batch(vigil_worker_t *w, vigil_batch_t *b, vigil_gen_t *gen,
   const char *const *extra;
   vigil_decode_cb_t cb = {on_record, on_error, &in};
   vigil_decode_stats_t st = {0};
+  vigil_decoder_t dec;
   const vigil_entry_t *e;
   size_t off = 0;
   uint64_t digests;
 
   pthread_once(&fast_path_init, fast_path_once);
-  /* The decoder reads unless's top-level fields in its own pass. */
+  /* The decoder reads unless's top-level fields in its own pass; its keys
+   * are prepared once for the batch's records. */
   in.nextra = vigil_rule_index_top_names(gen->index, &extra);
   if (in.nextra > VIGIL_K_EXTRA_MAX)
     in.nextra = VIGIL_K_EXTRA_MAX;
+  vigil_decoder_init(&dec, extra, in.nextra);
   while (off < b->used) {
     e = (const vigil_entry_t *)(b->data + off);
     off += sizeof(*e) + ((e->len + 1u + 7u) & ~(size_t)7u);
@@ -267,7 +270,7 @@ void vigil_scan_batch(vigil_worker_t *w, vigil_batch_t *b, vigil_gen_t *gen,
     }
     in.track = e->track;
     digests = st.digests;
-    vigil_decode_ex((const char *)(e + 1), e->len, e->line, extra, in.nextra, &cb, &st);
+    vigil_decode_with(&dec, (const char *)(e + 1), e->len, e->line, &cb, &st);
     if (st.digests != digests)
       vigil_info(h->name, "%s: CloudTrail digest skipped", in.stream);
     if (e->track)

@@ -833,7 +833,7 @@ static void nested_member_in_one_pass(void **state) {
       "{\"userIdentity\":{\"a\":[1,}]}}"};
   vigil_jval_t v[2], w[2], n[3], m[3];
   vigil_scan_err_t e1, e2;
-  vigil_scan_nest_t nest = {"userIdentity", 12, in, 3, n};
+  vigil_scan_nest_t nest = {"userIdentity", 12, in, 3, n, NULL};
   size_t i;
   char *b;
 
@@ -873,6 +873,44 @@ static void nested_member_in_one_pass(void **state) {
   }
 }
 
+/* Prepared keys compare names of 8 bytes and more by their first and last
+ * 8 bytes, and the middle of longer ones: names that share both ends but
+ * differ inside, or differ in one byte at any place, are not the key. */
+static void prepared_keys_compare_whole_names(void **state) {
+  static const char *const keys[] = {"abcdefgh", "abcdefghi", "abcdefghXYZijklmnop",
+                                     "abcdefghijklmnop", "eventName", "eventTime", "e"};
+  static const struct {
+    const char *name;
+    int want; /* the key's index, -1 none */
+  } cases[] = {
+      {"abcdefgh", 0},         {"abcdefgX", -1},        {"Xbcdefgh", -1},
+      {"abcdefghi", 1},        {"abcdefghj", -1},       {"abcdefghXYZijklmnop", 2},
+      {"abcdefghQQQijklmnop", -1}, {"abcdefghXYZijklmnoq", -1}, {"abcdefghijklmnop", 3},
+      {"abcdefghijklmnoX", -1}, {"eventName", 4},       {"eventTime", 5},
+      {"eventType", -1},       {"e", 6},                {"f", -1},
+  };
+  vigil_scan_keys_t ks;
+  vigil_jval_t v[7];
+  char json[128];
+  size_t i;
+  int k;
+
+  (void)state;
+  vigil_scan_keys_init(&ks, keys, 7);
+  for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    snprintf(json, sizeof(json), "{\"%s\":1}", cases[i].name);
+    assert_int_equal(vigil_scan_object_keys(json, strlen(json), &ks, v, NULL, NULL, NULL), 0);
+    for (k = 0; k < 7; k++) {
+      if ((v[k].type != VIGIL_J_NONE) != (k == cases[i].want))
+        fail_msg("name %s: key %s %s", cases[i].name, keys[k],
+                 v[k].type != VIGIL_J_NONE ? "matched" : "missed");
+    }
+    assert_int_equal(vigil_scan_object_valid_keys(json, strlen(json), &ks, v), 0);
+    for (k = 0; k < 7; k++)
+      assert_int_equal(v[k].type != VIGIL_J_NONE, k == cases[i].want);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(top_level_keys_only),
@@ -897,6 +935,7 @@ int main(void) {
       cmocka_unit_test(str_truncates_on_character_boundaries),
       cmocka_unit_test(decode_never_reads_past_value),
       cmocka_unit_test(nested_member_in_one_pass),
+      cmocka_unit_test(prepared_keys_compare_whole_names),
   };
 
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -539,7 +539,9 @@ function M.parameter_names(e)
       end
     end
   end
-  table.sort(out)
+  if #out > 1 then -- most reads name one parameter: no sort to call
+    table.sort(out)
+  end
   return out
 end
 
