@@ -404,8 +404,8 @@ void vigil_scan_keys_init(vigil_scan_keys_t *ks, const char *const *keys, size_t
 }
 
 /* Stores v in every slot whose key is the (unescaped) name[0..n). */
-static inline void match(const keyset_t *ks, const char *name, size_t n, const vigil_jval_t *v,
-                         vigil_jval_t *vals) {
+static ALWAYS_INLINE void match(const keyset_t *ks, const char *name, size_t n,
+                                const vigil_jval_t *v, vigil_jval_t *vals) {
   uint64_t head;
   uint64_t tail;
   size_t i;
