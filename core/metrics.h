@@ -23,6 +23,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "textbuf.h"
 #include "vigil/plugin.h"
 
 typedef struct vigil_metrics_s vigil_metrics_t;
@@ -70,11 +71,9 @@ void vigil_metrics_spool(const vigil_metrics_t *m, int sink, uint64_t *alerts, u
 
 /* ---- the exposition writer (metrics_text.c) ---- */
 
-typedef struct vigil_mx_buf_s {
-  char *p;
-  size_t len, cap;
-  int oom; /* an append failed: the text is incomplete */
-} vigil_mx_buf_t;
+/* The text being written (core/textbuf.h; oom: an append failed, the text
+ * is incomplete). */
+typedef vigil_tbuf_t vigil_mx_buf_t;
 
 /* "# HELP name help" and "# TYPE name type" (type: counter or gauge). */
 void vigil_mx_family(vigil_mx_buf_t *b, const char *name, const char *type, const char *help);

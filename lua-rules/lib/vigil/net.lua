@@ -293,38 +293,29 @@ local function remember(m, s, v)
   return v
 end
 
--- True when `s` is an IP literal outside private_cidrs.
-function M.is_public_ip(s)
-  local list = M.private_cidrs
-  local m, v, a
+-- Whether the address s lies in list (inside true) or outside it (false),
+-- remembered per list; false when s is no address literal.
+local function listed(list, s, inside)
+  local m = memo_of(list)
+  local v = m[s]
+  local a
 
-  if type(s) ~= "string" then
-    return false
-  end
-  m = memo_of(list)
-  v = m[s]
   if v == nil then
     a = cached_address(s)
-    v = remember(m, s, a ~= nil and not in_list(a, list))
+    v = remember(m, s, a ~= nil and in_list(a, list) == inside)
   end
   return v
 end
 
+-- True when `s` is an IP literal outside private_cidrs.
+function M.is_public_ip(s)
+  return type(s) == "string" and listed(M.private_cidrs, s, false)
+end
+
 -- True when `s` is an IP literal in one of the site's trusted_cidrs.
 function M.is_trusted_ip(s)
-  local list = M.trusted_cidrs
-  local m, v, a
-
-  if list[1] == nil or type(s) ~= "string" then -- none listed: nothing to parse
-    return false
-  end
-  m = memo_of(list)
-  v = m[s]
-  if v == nil then
-    a = cached_address(s)
-    v = remember(m, s, a ~= nil and in_list(a, list))
-  end
-  return v
+  -- none listed: nothing to parse
+  return M.trusted_cidrs[1] ~= nil and type(s) == "string" and listed(M.trusted_cidrs, s, true)
 end
 
 -- True for a CIDR that covers every address: a prefix length of 0, whatever
