@@ -247,6 +247,7 @@ lua_State *vigil_lstate_new(const char *const *rule_dirs, int ndirs, char *err, 
   ls->doc = vigil_jdoc_new();
   L = ls->doc ? lua_newstate(lalloc, ls) : NULL;
   if (!L) {
+    vigil_pool_fini(&ls->pool); /* what a failed lua_newstate gave back */
     vigil_jdoc_free(ls->doc);
     free(ls);
     goto nomem;

@@ -470,16 +470,23 @@ static inline void keep_member(vigil_scan_members_t *all, const char *name, size
   m->val = *v;
 }
 
-/* Whether the member name[0..n) (esc: it holds escapes) is nest's. */
+/* Whether the member name[0..n) (esc: it holds escapes) is nest's, as
+ * match_name() matches it: decoded and cut at a NUL, so the object read
+ * for nest is the one the top-level key gets. */
 static int is_nest(const vigil_scan_nest_t *nest, const char *name, size_t n, int esc) {
   vigil_jval_t raw = {VIGIL_J_STRING, 1, name, n};
-  char buf[64];
+  char buf[256];
+  const char *nul;
   size_t len;
 
   if (!esc)
     return n == nest->nlen && memcmp(name, nest->name, n) == 0;
-  len = vigil_jval_str(&raw, buf, sizeof(buf)); /* decoded, as match_name compares */
-  return len == nest->nlen && !memchr(buf, '\0', len) && memcmp(buf, nest->name, len) == 0;
+  len = vigil_jval_str(&raw, buf, sizeof(buf));
+  if (len >= sizeof(buf))
+    return 0;
+  if ((nul = memchr(buf, '\0', len)))
+    len = (size_t)(nul - buf);
+  return len == nest->nlen && memcmp(buf, nest->name, len) == 0;
 }
 
 static const char *nest_members(struct sc *s, const char *p, const keyset_t *ks,

@@ -49,6 +49,7 @@ with open("ev.jsonl", "w") as f:
             "public": a is not None and not any(inside(a, c) for c in private),
             "trusted": a is not None and any(inside(a, c) for c in trusted),
             "grown": a is not None and not any(inside(a, c) for c in private + ["8.8.8.0/24"]),
+            "private": a is not None and any(inside(a, c) for c in private),
             "in": [inside(a, c) for c in cidrs]}
         f.write(json.dumps({"eventName": "Probe", "eventID": str(i), "sourceIPAddress": s,
                             "eventTime": "2024-01-01T00:00:00Z"}) + "\n")
@@ -66,12 +67,17 @@ rule {{ id = "t.net", title = "t", severity = "low", on = {{ eventName = "Probe"
     net.trusted_cidrs = {trusted_lua}
     local t = net.is_trusted_ip(ip)
     net.trusted_cidrs = {{}}
+    -- one table as both lists: each question keeps its own answer
+    net.trusted_cidrs = net.private_cidrs
+    local ap, at = net.is_public_ip(ip), net.is_trusted_ip(ip)
+    local at2, ap2 = net.is_trusted_ip(ip), net.is_public_ip(ip)
+    net.trusted_cidrs = {{}}
     -- a site adding an entry (and taking it out again) is seen at once
     table.insert(net.private_cidrs, "8.8.8.0/24")
     local grown = net.is_public_ip(ip)
     table.remove(net.private_cidrs)
     return {{ public = net.is_public_ip(ip), trusted = t, none_trusted = net.is_trusted_ip(ip),
-             inside = got, grown = grown }}
+             inside = got, grown = grown, alias = {{ ap, at, at2, ap2 }} }}
   end }}
 ''')
 PY
@@ -88,6 +94,8 @@ for line in open(sys.argv[1]):
     assert c["trusted"] == w["trusted"], (ip, "trusted", c["trusted"])
     assert c["none_trusted"] is False, (ip, "trusted with none listed")
     assert c["grown"] == w["grown"], (ip, "public with an entry added", c["grown"])
+    pub, priv = w["public"], w["private"]
+    assert c["alias"] == [pub, priv, priv, pub], (ip, "one table as both lists", c["alias"])
     assert c["inside"] == w["in"], (ip, c["inside"], w["in"])
     seen += 1
 assert seen == len(want), (seen, len(want))

@@ -823,6 +823,8 @@ static void nested_member_in_one_pass(void **state) {
       {"{\"userIdentity\":{\"type\":\"A\",\"type\":\"C\",\"x\":{\"type\":\"D\"}}}",
        "C"},
       {"{\"user\\u0049dentity\":{\"t\\u0079pe\":\"E\"}}", "E"},
+      /* a name cut at \u0000 is userIdentity too, as the top-level key reads it */
+      {"{\"userIdentity\":{\"type\":\"A\"},\"userIdentity\\u0000x\":{\"type\":\"G\"}}", "G"},
       {"{\"userIdentity\":{}}", NULL},
       {"{\"eventName\":\"A\"}", NULL},
       {"{\"other\":{\"type\":\"F\"}}", NULL},

@@ -260,26 +260,32 @@ local function in_list(a, list)
   return false
 end
 
--- Verdicts of a list's test on values that repeat (a session's addresses
+-- What a list's test gave for values that repeat (a session's addresses
 -- and user agent), kept per list while it is the same table with the same
 -- length: a site changes its lists by assigning a new one or by adding or
 -- removing entries (an entry edited in place is seen once the length
--- changes). At most MEMO_MAX values per list and MEMO_LISTS lists (a
--- rule that makes a new list per event), then it starts over. Slots 1 and
--- 2 hold the list's length and the count: values are strings.
+-- changes). One set for address lists, one for pattern lists, so a table
+-- used as both keeps two answers. At most MEMO_MAX values per list and
+-- MEMO_LISTS lists (a rule that makes a new list per event), then it
+-- starts over. Slots 1 and 2 hold the list's length and the count: the
+-- values are strings.
 local MEMO_MAX = 1024
 local MEMO_LISTS = 16
-local memos, nmemos = {}, 0
+local address_memos = { n = 0 }
+local pattern_memos = { n = 0 }
 
-local function memo_of(list)
+local function memo_of(memos, list)
   local m = memos[list]
 
   if m == nil or m[1] ~= #list or m[2] >= MEMO_MAX then
     if m == nil then
-      if nmemos == MEMO_LISTS then
-        memos, nmemos = {}, 0
+      if memos.n == MEMO_LISTS then
+        for k in next, memos do
+          memos[k] = nil
+        end
+        memos.n = 0
       end
-      nmemos = nmemos + 1
+      memos.n = memos.n + 1
     end
     m = { #list, 0 }
     memos[list] = m
@@ -293,18 +299,20 @@ local function remember(m, s, v)
   return v
 end
 
--- Whether the address s lies in list (inside true) or outside it (false),
--- remembered per list; false when s is no address literal.
+-- Whether the address s lies in list (inside true) or outside it (false);
+-- false when s is no address literal. What is remembered is membership
+-- (or 0: no address), never the answer, so both questions on one list
+-- share it.
 local function listed(list, s, inside)
-  local m = memo_of(list)
+  local m = memo_of(address_memos, list)
   local v = m[s]
   local a
 
   if v == nil then
     a = cached_address(s)
-    v = remember(m, s, a ~= nil and in_list(a, list) == inside)
+    v = remember(m, s, a == nil and 0 or in_list(a, list))
   end
-  return v
+  return v ~= 0 and v == inside
 end
 
 -- True when `s` is an IP literal outside private_cidrs.
@@ -529,7 +537,7 @@ local function matches_any(s, patterns)
   if not s then
     return false
   end
-  m = memo_of(patterns)
+  m = memo_of(pattern_memos, patterns)
   v = m[s]
   if v ~= nil then
     return v
