@@ -111,14 +111,14 @@ static int64_t walk(ctx_t *c, const vigil_jval_t *arr, int report) {
   int rc;
 
   vigil_scan_array_begin(&it, arr);
-  while ((rc = vigil_scan_array_next(&it, &elem, &err)) == 1) {
+  /* Each element is checked and its fields read in one pass. */
+  while ((rc = vigil_scan_array_next_record(&it, &c->d->ks, f, &c->all, &c->nest, &elem,
+                                            &err)) == 1) {
     if (elem.type != VIGIL_J_OBJECT) {
       fail_at(c, elem.p, (int64_t)it.index - 1, "record is a JSON %s, not an object",
             elem.type == VIGIL_J_ARRAY ? "array" : "scalar");
       continue;
     }
-    /* The iterator validated the element; this pass picks its fields. */
-    vigil_scan_object_keys(elem.p, elem.len, &c->d->ks, f, &c->all, &c->nest, NULL);
     classify(c, &elem, f, it.index - 1);
   }
   if (rc < 0) {

@@ -722,6 +722,47 @@ int vigil_scan_array_next(vigil_scan_iter_t *it, vigil_jval_t *elem, vigil_scan_
   return 1;
 }
 
+int vigil_scan_array_next_record(vigil_scan_iter_t *it, const vigil_scan_keys_t *ks,
+                                 vigil_jval_t *vals, vigil_scan_members_t *all,
+                                 const vigil_scan_nest_t *nest, vigil_jval_t *elem,
+                                 vigil_scan_err_t *err) {
+  struct sc s = {it->end, NULL, NULL};
+  const char *p;
+  const char *q;
+  int rc;
+
+  if (ks->n)
+    memset(vals, 0, ks->n * sizeof *vals);
+  if (nest && nest->nkeys)
+    memset(nest->vals, 0, nest->nkeys * sizeof *nest->vals);
+  if (all) {
+    all->n = 0;
+    all->complete = 1;
+  }
+  if (!it->p)
+    return 0;
+  if ((rc = next_entry(&s, it, 0, &p)) <= 0)
+    return rc == 0 ? 0 : report(&s, it->base, err);
+  if (*p != '{') {
+    q = value(&s, p, 1, elem);
+  } else { /* checked and read in one pass, as vigil_scan_object_keys reads it */
+    q = members(&s, p, ks, vals, all, 2, nest);
+    *elem = (vigil_jval_t){VIGIL_J_OBJECT, 0, p, q ? (size_t)(q - p) : 0};
+  }
+  if (!q) {
+    if (ks->n)
+      memset(vals, 0, ks->n * sizeof *vals);
+    if (nest && nest->nkeys)
+      memset(nest->vals, 0, nest->nkeys * sizeof *nest->vals);
+    if (all)
+      all->n = 0;
+    return report(&s, it->base, err);
+  }
+  it->p = q;
+  it->index++;
+  return 1;
+}
+
 /* ---- validated text, read again without checking it -------------------- */
 
 /* Past the closing quote of the string whose text starts at p. */

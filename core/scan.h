@@ -177,6 +177,15 @@ void vigil_scan_members_begin(vigil_scan_iter_t *it, const vigil_jval_t *obj);
 int vigil_scan_members_next(vigil_scan_iter_t *it, vigil_jval_t *name, vigil_jval_t *val,
                             vigil_scan_err_t *err);
 
+/* vigil_scan_array_next for an array of records: an object element is
+ * checked and read in the same pass for ks's keys, nest and all (as
+ * vigil_scan_object_keys reads a record); they are cleared for any other
+ * element and on failure. */
+int vigil_scan_array_next_record(vigil_scan_iter_t *it, const vigil_scan_keys_t *ks,
+                                 vigil_jval_t *vals, vigil_scan_members_t *all,
+                                 const vigil_scan_nest_t *nest, vigil_jval_t *elem,
+                                 vigil_scan_err_t *err);
+
 /* 1 when v is a string equal to the C string s (handles escapes in v, so
  * a \u0000 in v never matches), else 0. */
 int vigil_jval_streq(const vigil_jval_t *v, const char *s);

@@ -913,6 +913,74 @@ static void prepared_keys_compare_whole_names(void **state) {
   }
 }
 
+/* vigil_scan_array_next_record gives what vigil_scan_array_next and then
+ * vigil_scan_object_keys on each element give, in one pass: the same
+ * elements, fields, members and nested values, and the same error at the
+ * same place for an element that breaks. */
+static void array_of_records_in_one_pass(void **state) {
+  static const char *const keys[] = {"eventName", "userIdentity", "x"};
+  static const char *const in[] = {"type"};
+  static const char *const arrays[] = {
+      "[{\"eventName\":\"A\",\"userIdentity\":{\"type\":\"Root\"}}, 7 ,"
+      " {\"x\":[1,{\"eventName\":\"no\"}]},\"s\",{}]",
+      "[{\"eventName\":\"A\"},{\"eventName\":\"B\",}]",
+      "[{\"eventName\":\"A\"},{\"userIdentity\":{\"type\" 1}}]",
+      "[{\"eventName\":\"A\"} {\"eventName\":\"B\"}]",
+      "[{\"eventName\":\"A\"},{\"eventName\":\"B\"",
+      "[]", "[ ]",
+  };
+  vigil_scan_member_t ma[8], mb[8];
+  vigil_scan_members_t alla = {ma, 8, 0, 0}, allb = {mb, 8, 0, 0};
+  vigil_jval_t fa[3], fb[3], na, nb, ea, eb;
+  vigil_scan_nest_t nesta = {"userIdentity", 12, in, 1, &na, NULL};
+  vigil_scan_nest_t nestb = {"userIdentity", 12, in, 1, &nb, NULL};
+  vigil_scan_err_t e1, e2;
+  vigil_scan_keys_t ks;
+  vigil_scan_iter_t a, b;
+  vigil_jval_t arr;
+  size_t i, k;
+  int ra, rb;
+  char *buf;
+
+  (void)state;
+  vigil_scan_keys_init(&ks, keys, 3);
+  for (i = 0; i < sizeof(arrays) / sizeof(arrays[0]); i++) {
+    buf = exact(arrays[i], strlen(arrays[i]));
+    arr = (vigil_jval_t){VIGIL_J_ARRAY, 0, buf, strlen(arrays[i])};
+    vigil_scan_array_begin(&a, &arr);
+    vigil_scan_array_begin(&b, &arr);
+    for (;;) {
+      ra = vigil_scan_array_next(&a, &ea, &e1);
+      if (ra == 1 && ea.type == VIGIL_J_OBJECT)
+        assert_int_equal(vigil_scan_object_keys(ea.p, ea.len, &ks, fa, &alla, &nesta, NULL), 0);
+      rb = vigil_scan_array_next_record(&b, &ks, fb, &allb, &nestb, &eb, &e2);
+      assert_int_equal(ra, rb);
+      if (ra < 0) {
+        assert_int_equal(e1.offset, e2.offset);
+        assert_string_equal(e1.what, e2.what);
+        assert_int_equal(fb[0].type, VIGIL_J_NONE);
+      }
+      if (ra != 1)
+        break;
+      assert_int_equal(ea.type, eb.type);
+      assert_ptr_equal(ea.p, eb.p);
+      assert_int_equal(ea.len, eb.len);
+      if (ea.type != VIGIL_J_OBJECT) {
+        assert_int_equal(fb[0].type, VIGIL_J_NONE);
+        continue;
+      }
+      for (k = 0; k < 3; k++) {
+        assert_int_equal(fa[k].type, fb[k].type);
+        assert_ptr_equal(fa[k].p, fb[k].p);
+      }
+      assert_int_equal(na.type, nb.type);
+      assert_ptr_equal(na.p, nb.p);
+      assert_int_equal(alla.n, allb.n);
+    }
+    free(buf);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(top_level_keys_only),
@@ -938,6 +1006,7 @@ int main(void) {
       cmocka_unit_test(decode_never_reads_past_value),
       cmocka_unit_test(nested_member_in_one_pass),
       cmocka_unit_test(prepared_keys_compare_whole_names),
+      cmocka_unit_test(array_of_records_in_one_pass),
   };
 
   return cmocka_run_group_tests(tests, NULL, NULL);
