@@ -4,119 +4,57 @@
 #include <string.h>
 #include <time.h>
 
-#include "json_path.h"
-
-/* The fields below are read through one of two lookups, so the tree and
- * the record's bytes (core/jdoc.h) pick the same values: a member of an
- * object by name, as cJSON_GetObjectItemCaseSensitive finds it (the
- * first of a repeated name), as a non-empty string or NULL; and the
- * object-valued member, as an opaque handle. */
-typedef struct look_s {
-  const void *(*obj)(const struct look_s *l, const void *o, const char *key);
-  const char *(*str)(const struct look_s *l, const void *o, const char *key);
-  vigil_jdoc_t *doc;
-  vigil_jval_t tmp[4]; /* the objects handed out by obj() for the doc */
-  int ntmp;
-} look_t;
-
-static const void *tree_obj(const look_t *l, const void *o, const char *key) {
-  (void)l;
-  return o ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
+/* Member key of object o (NULL: none) into *out, as
+ * cJSON_GetObjectItemCaseSensitive finds it (the first of a repeated
+ * name): 1, or 0. */
+static int member(vigil_jdoc_t *d, const vigil_jval_t *o, const char *key, vigil_jval_t *out) {
+  return o && vigil_jdoc_first(d, o, key, out);
 }
 
-static const char *tree_str(const look_t *l, const void *o, const char *key) {
-  const cJSON *v = tree_obj(l, o, key);
-
-  return cJSON_IsString(v) && v->valuestring[0] ? v->valuestring : NULL;
-}
-
-static const void *doc_obj(const look_t *l, const void *o, const char *key) {
-  look_t *m = (look_t *)l;
-  vigil_jval_t *v;
-
-  if (!o || m->ntmp == 4)
-    return NULL;
-  v = &m->tmp[m->ntmp];
-  if (!vigil_jdoc_first(l->doc, o, key, v))
-    return NULL;
-  m->ntmp++;
-  return v;
-}
-
-static const char *doc_str(const look_t *l, const void *o, const char *key) {
+/* The same member as a non-empty string, else NULL. */
+static const char *text(vigil_jdoc_t *d, const vigil_jval_t *o, const char *key) {
   vigil_jval_t v;
   const char *s;
 
-  if (!o || !vigil_jdoc_first(l->doc, o, key, &v) || v.type != VIGIL_J_STRING)
+  if (!member(d, o, key, &v) || v.type != VIGIL_J_STRING)
     return NULL;
-  s = vigil_jdoc_cstr(l->doc, &v);
+  s = vigil_jdoc_cstr(d, &v);
   return s && s[0] ? s : NULL;
 }
 
-static const char *actor(look_t *l, const void *event) {
+const char *vigil_ct_actor_doc(vigil_jdoc_t *doc) {
   static const char *const order[] = {"arn", "invokedBy", "userName", "principalId", NULL};
-  const void *uid = l->obj(l, event, "userIdentity");
+  vigil_jval_t root = vigil_jdoc_root(doc);
+  vigil_jval_t uid;
+  vigil_jval_t obo;
+  const vigil_jval_t *u = member(doc, &root, "userIdentity", &uid) ? &uid : NULL;
   const char *const *k;
   const char *v;
 
   for (k = order; *k; k++) {
-    if (!strcmp(*k, "principalId") && (v = l->str(l, l->obj(l, uid, "onBehalfOf"), "userId")))
-      return v; /* IdentityCenterUser: the identity-store user is all it names */
-    if ((v = l->str(l, uid, *k)))
+    /* IdentityCenterUser: the identity-store user is all it names */
+    if (!strcmp(*k, "principalId") && member(doc, u, "onBehalfOf", &obo) &&
+        (v = text(doc, &obo, "userId")))
+      return v;
+    if ((v = text(doc, u, *k)))
       return v;
   }
   return "unknown";
 }
 
-static const char *event_time(look_t *l, const void *event) {
-  const char *v = l->str(l, event, "eventTime");
-
-  return v ? v : l->str(l, event, "@timestamp");
-}
-
-const char *vigil_ct_actor(const cJSON *event) {
-  look_t l = {tree_obj, tree_str, NULL, {{0}}, 0};
-
-  return actor(&l, event);
-}
-
-static const char *account(look_t *l, const void *event) {
-  const char *v = l->str(l, event, "recipientAccountId");
-
-  return v ? v : l->str(l, l->obj(l, event, "userIdentity"), "accountId");
-}
-
-const char *vigil_ct_account(const cJSON *event) {
-  look_t l = {tree_obj, tree_str, NULL, {{0}}, 0};
-
-  return account(&l, event);
-}
-
-const char *vigil_ct_time(const cJSON *event) {
-  look_t l = {tree_obj, tree_str, NULL, {{0}}, 0};
-
-  return event_time(&l, event);
-}
-
-const char *vigil_ct_actor_doc(vigil_jdoc_t *doc) {
-  look_t l = {doc_obj, doc_str, doc, {{0}}, 0};
-  vigil_jval_t root = vigil_jdoc_root(doc);
-
-  return actor(&l, &root);
-}
-
 const char *vigil_ct_account_doc(vigil_jdoc_t *doc) {
-  look_t l = {doc_obj, doc_str, doc, {{0}}, 0};
   vigil_jval_t root = vigil_jdoc_root(doc);
+  vigil_jval_t uid;
+  const char *v = text(doc, &root, "recipientAccountId");
 
-  return account(&l, &root);
+  return v ? v : member(doc, &root, "userIdentity", &uid) ? text(doc, &uid, "accountId") : NULL;
 }
 
 const char *vigil_ct_time_doc(vigil_jdoc_t *doc) {
-  look_t l = {doc_obj, doc_str, doc, {{0}}, 0};
   vigil_jval_t root = vigil_jdoc_root(doc);
+  const char *v = text(doc, &root, "eventTime");
 
-  return event_time(&l, &root);
+  return v ? v : text(doc, &root, "@timestamp");
 }
 
 /* n digits at p as a number, or -1. */

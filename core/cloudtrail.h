@@ -5,28 +5,21 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <cjson/cJSON.h>
-
 #include "jdoc.h"
 
 /*
- * The acting principal, the same way vigil.aws.actor() in Lua names it:
- * userIdentity.arn, else .invokedBy, else .userName, else
- * .onBehalfOf.userId (Identity Center users), else .principalId, else
- * "unknown". Returns a pointer into the tree or a static string.
+ * Read from the record in doc (core/jdoc.h); the strings live until the
+ * doc's next reset. The acting principal, the same way vigil.aws.actor()
+ * in Lua names it: userIdentity.arn, else .invokedBy, else .userName,
+ * else .onBehalfOf.userId (Identity Center users), else .principalId,
+ * else "unknown".
  */
-const char *vigil_ct_actor(const cJSON *event);
+const char *vigil_ct_actor_doc(vigil_jdoc_t *doc);
 
 /* recipientAccountId, else userIdentity.accountId; NULL when neither. */
-const char *vigil_ct_account(const cJSON *event);
+const char *vigil_ct_account_doc(vigil_jdoc_t *doc);
 
 /* eventTime (or Logstash's @timestamp) as text; NULL when absent. */
-const char *vigil_ct_time(const cJSON *event);
-
-/* The same three, read from the record in doc (core/jdoc.h) without a
- * tree; the strings live until the doc's next reset. */
-const char *vigil_ct_actor_doc(vigil_jdoc_t *doc);
-const char *vigil_ct_account_doc(vigil_jdoc_t *doc);
 const char *vigil_ct_time_doc(vigil_jdoc_t *doc);
 
 /* Parses an ISO-8601 UTC time ("2023-07-10T11:45:12Z", optional fraction)

@@ -8,7 +8,6 @@
 
 #include "cloudtrail.h"
 #include "jdoc.h"
-#include "json_path.h"
 #include "lua_state.h"
 
 #define KEY_MAX 1024
@@ -36,20 +35,7 @@ static const char *number_text(double d, char *buf, size_t cap) {
   return buf;
 }
 
-/* A scalar's text: strings as they are, numbers and booleans written. */
-static const char *scalar(const cJSON *v, char *buf, size_t cap) {
-  if (!v)
-    return NULL;
-  if (cJSON_IsString(v))
-    return v->valuestring;
-  if (cJSON_IsBool(v))
-    return cJSON_IsTrue(v) ? "true" : "false";
-  if (cJSON_IsNumber(v))
-    return number_text(v->valuedouble, buf, cap);
-  return NULL;
-}
-
-/* ---- the event: a tree, or (ev NULL) the record's bytes ---- */
+/* ---- the event: the record's bytes, through its byte view ---- */
 
 static vigil_jdoc_t *doc_of(const vigil_eval_t *c) {
   return vigil_lstate(c->rs->L)->doc;
@@ -62,13 +48,11 @@ static int doc_at(const vigil_eval_t *c, const char *path, vigil_jval_t *v) {
   return vigil_jdoc_path(doc_of(c), &root, path, strlen(path), v);
 }
 
-/* scalar() of the value at path. */
-static const char *field_text(const vigil_eval_t *c, const cJSON *ev, const char *path,
-                              char *buf, size_t cap) {
+/* The scalar at path as text: strings as they are (decoded), numbers and
+ * booleans written; NULL for anything else or nothing. */
+static const char *field_text(const vigil_eval_t *c, const char *path, char *buf, size_t cap) {
   vigil_jval_t v;
 
-  if (ev)
-    return scalar(vigil_json_path(ev, path, strlen(path)), buf, cap);
   if (!doc_at(c, path, &v))
     return NULL;
   switch (v.type) {
@@ -85,12 +69,10 @@ static const char *field_text(const vigil_eval_t *c, const cJSON *ev, const char
   }
 }
 
-/* vigil_json_str() of the event: the string at path, else NULL. */
-static const char *field_str(const vigil_eval_t *c, const cJSON *ev, const char *path) {
+/* The string at path, else NULL. */
+static const char *field_str(const vigil_eval_t *c, const char *path) {
   vigil_jval_t v;
 
-  if (ev)
-    return vigil_json_str(ev, path);
   return doc_at(c, path, &v) && v.type == VIGIL_J_STRING ? vigil_jdoc_cstr(doc_of(c), &v)
                                                           : NULL;
 }
@@ -112,7 +94,7 @@ static const char *top_text(lua_State *L, char *buf, size_t cap) {
 
 /* Builds the key of spec for event into buf. 1 ok, 0 no key (skip), -1
  * on a rule error. */
-static int make_key(vigil_eval_t *c, const vigil_key_spec_t *k, const cJSON *ev, char *buf,
+static int make_key(vigil_eval_t *c, const vigil_key_spec_t *k, char *buf,
                     size_t *len) {
   char num[64];
   const char *v;
@@ -121,7 +103,7 @@ static int make_key(vigil_eval_t *c, const vigil_key_spec_t *k, const cJSON *ev,
   int i;
 
   if (k->fn_ref != LUA_NOREF) {
-    if (vigil_ruleset_call(c->rs, k->fn_ref, ev, c->err, sizeof(c->err)) != 0)
+    if (vigil_ruleset_call(c->rs, k->fn_ref, NULL, c->err, sizeof(c->err)) != 0)
       return -1;
     v = top_text(c->rs->L, buf, KEY_MAX);
     lua_pop(c->rs->L, 1);
@@ -131,13 +113,13 @@ static int make_key(vigil_eval_t *c, const vigil_key_spec_t *k, const cJSON *ev,
     return 1;
   }
   if (k->npaths == 0) {
-    v = ev ? vigil_ct_actor(ev) : vigil_ct_actor_doc(doc_of(c));
+    v = vigil_ct_actor_doc(doc_of(c));
     *len = strlen(v) < KEY_MAX ? strlen(v) : KEY_MAX - 1;
     memcpy(buf, v, *len);
     return 1;
   }
   for (i = 0; i < k->npaths; i++) {
-    v = field_text(c, ev, k->paths[i], num, sizeof(num));
+    v = field_text(c, k->paths[i], num, sizeof(num));
     vl = v ? strlen(v) : 0;
     if (n + vl + 1 >= KEY_MAX)
       vl = KEY_MAX - n - 2;
@@ -149,7 +131,7 @@ static int make_key(vigil_eval_t *c, const vigil_key_spec_t *k, const cJSON *ev,
   return 1;
 }
 
-static int excepted_by(vigil_eval_t *c, const vigil_exception_t *e, int n, const cJSON *ev) {
+static int excepted_by(vigil_eval_t *c, const vigil_exception_t *e, int n) {
   char num[64];
   const char *v;
   int i;
@@ -158,7 +140,7 @@ static int excepted_by(vigil_eval_t *c, const vigil_exception_t *e, int n, const
 
   for (i = 0; i < n; i++) {
     if (e[i].fn_ref != LUA_NOREF) {
-      if (vigil_ruleset_call(c->rs, e[i].fn_ref, ev, c->err, sizeof(c->err)) != 0)
+      if (vigil_ruleset_call(c->rs, e[i].fn_ref, NULL, c->err, sizeof(c->err)) != 0)
         return -1;
       hit = lua_toboolean(c->rs->L, -1);
       lua_pop(c->rs->L, 1);
@@ -166,7 +148,7 @@ static int excepted_by(vigil_eval_t *c, const vigil_exception_t *e, int n, const
         return 1;
       continue;
     }
-    v = field_text(c, ev, e[i].field, num, sizeof(num));
+    v = field_text(c, e[i].field, num, sizeof(num));
     for (j = 0; v && j < e[i].nvalues; j++) {
       if (strcmp(v, e[i].values[j]) == 0)
         return 1;
@@ -176,9 +158,9 @@ static int excepted_by(vigil_eval_t *c, const vigil_exception_t *e, int n, const
 }
 
 /* Which sequence steps the event satisfies, as a bit mask. */
-static int step_bits(vigil_eval_t *c, const vigil_rule_t *r, const cJSON *ev, uint32_t *bits) {
-  const char *src = field_str(c, ev, "eventSource");
-  const char *name = field_str(c, ev, "eventName");
+static int step_bits(vigil_eval_t *c, const vigil_rule_t *r, uint32_t *bits) {
+  const char *src = field_str(c, "eventSource");
+  const char *name = field_str(c, "eventName");
   const vigil_step_t *st;
   uint32_t i;
   int ok;
@@ -190,7 +172,7 @@ static int step_bits(vigil_eval_t *c, const vigil_rule_t *r, const cJSON *ev, ui
       continue;
     ok = 1;
     if (st->when_ref != LUA_NOREF) {
-      if (vigil_ruleset_call(c->rs, st->when_ref, ev, c->err, sizeof(c->err)) != 0)
+      if (vigil_ruleset_call(c->rs, st->when_ref, NULL, c->err, sizeof(c->err)) != 0)
         return -1;
       ok = lua_toboolean(c->rs->L, -1);
       lua_pop(c->rs->L, 1);
@@ -212,7 +194,7 @@ static void add_window(cJSON *o, const char *name, uint32_t n, int64_t window_ms
 
 /* Applies the stateful form. 1 fire, 0 not yet, -1 error; extras added
  * to *ctx (created on demand). */
-static int apply_form(vigil_eval_t *c, const vigil_rule_t *r, const cJSON *ev, int64_t t,
+static int apply_form(vigil_eval_t *c, const vigil_rule_t *r, int64_t t,
                       uint32_t bits, cJSON **ctx) {
   const vigil_form_t *f = &r->form;
   char key[KEY_MAX];
@@ -228,7 +210,7 @@ static int apply_form(vigil_eval_t *c, const vigil_rule_t *r, const cJSON *ev, i
 
   if (f->kind == VIGIL_FORM_NONE)
     return 1;
-  if ((rc = make_key(c, &f->key, ev, key, &k.len)) != 1)
+  if ((rc = make_key(c, &f->key, key, &k.len)) != 1)
     return rc;
   if (!*ctx)
     *ctx = cJSON_CreateObject();
@@ -240,12 +222,12 @@ static int apply_form(vigil_eval_t *c, const vigil_rule_t *r, const cJSON *ev, i
     return rc;
   case VIGIL_FORM_DISTINCT:
     if (f->field_ref != LUA_NOREF) {
-      if (vigil_ruleset_call(c->rs, f->field_ref, ev, c->err, sizeof(c->err)) != 0)
+      if (vigil_ruleset_call(c->rs, f->field_ref, NULL, c->err, sizeof(c->err)) != 0)
         return -1;
       v = top_text(c->rs->L, val, sizeof(val));
       lua_pop(c->rs->L, 1);
     } else {
-      v = field_text(c, ev, f->field, val, sizeof(val));
+      v = field_text(c, f->field, val, sizeof(val));
     }
     if (!v)
       return 0; /* nothing to count */
@@ -270,13 +252,13 @@ static int apply_form(vigil_eval_t *c, const vigil_rule_t *r, const cJSON *ev, i
 }
 
 /* Dynamic severity and title; errors leave the defaults and c->err. */
-static void dynamic(vigil_eval_t *c, const vigil_rule_t *r, const cJSON *ev,
+static void dynamic(vigil_eval_t *c, const vigil_rule_t *r,
                     vigil_alert_opts_t *o, char *title, size_t cap) {
   lua_State *L = c->rs->L;
   int sev;
 
   if (r->severity_ref != LUA_NOREF && !(c->overrides && r->ov_severity >= 0) &&
-      vigil_ruleset_call(c->rs, r->severity_ref, ev, c->err, sizeof(c->err)) == 0) {
+      vigil_ruleset_call(c->rs, r->severity_ref, NULL, c->err, sizeof(c->err)) == 0) {
     sev = lua_type(L, -1) == LUA_TSTRING ? vigil_severity_parse(lua_tostring(L, -1)) : -1;
     if (sev >= 0) {
       o->severity = (vigil_severity_t)sev;
@@ -290,7 +272,7 @@ static void dynamic(vigil_eval_t *c, const vigil_rule_t *r, const cJSON *ev,
     lua_pop(L, 1);
   }
   if (r->title_ref != LUA_NOREF &&
-      vigil_ruleset_call(c->rs, r->title_ref, ev, c->err, sizeof(c->err)) == 0) {
+      vigil_ruleset_call(c->rs, r->title_ref, NULL, c->err, sizeof(c->err)) == 0) {
     if (top_text(L, title, cap))
       o->title = title;
     else
@@ -300,7 +282,7 @@ static void dynamic(vigil_eval_t *c, const vigil_rule_t *r, const cJSON *ev,
   }
 }
 
-int vigil_eval_rule(vigil_eval_t *c, size_t ri, const cJSON *ev, vigil_alert_item_t **out) {
+int vigil_eval_rule(vigil_eval_t *c, size_t ri, vigil_alert_item_t **out) {
   const vigil_rule_t *r = &c->rs->rules[ri];
   vigil_alert_opts_t o = {NULL, c->overrides ? vigil_rule_severity(r) : r->severity, 1};
   char key[KEY_MAX];
@@ -316,33 +298,33 @@ int vigil_eval_rule(vigil_eval_t *c, size_t ri, const cJSON *ev, vigil_alert_ite
   *out = NULL;
   c->err[0] = '\0';
   c->matched = 0;
-  rc = c->when_held ? 1 : vigil_ruleset_when(c->rs, ri, ev, c->err, sizeof(c->err));
+  rc = c->when_held ? 1 : vigil_ruleset_when(c->rs, ri, NULL, c->err, sizeof(c->err));
   if (rc <= 0)
     return rc;
   if (r->form.kind == VIGIL_FORM_SEQUENCE) {
-    if (step_bits(c, r, ev, &bits) != 0)
+    if (step_bits(c, r, &bits) != 0)
       return -1;
     if (!bits)
       return 0;
   }
   c->matched = 1;
-  if ((rc = excepted_by(c, r->exc, r->nexc, ev)) != 0 ||
-      (c->overrides && (rc = excepted_by(c, r->ov_exc, r->nov_exc, ev)) != 0))
+  if ((rc = excepted_by(c, r->exc, r->nexc)) != 0 ||
+      (c->overrides && (rc = excepted_by(c, r->ov_exc, r->nov_exc)) != 0))
     return rc < 0 ? -1 : 0;
-  if (vigil_parse_time(ev ? vigil_ct_time(ev) : vigil_ct_time_doc(doc_of(c)), &t) != 0)
+  if (vigil_parse_time(vigil_ct_time_doc(doc_of(c)), &t) != 0)
     t = c->now_ms;
-  if ((rc = apply_form(c, r, ev, t, bits, &ctx)) != 1)
+  if ((rc = apply_form(c, r, t, bits, &ctx)) != 1)
     goto done;
   if (r->form.dedup) {
-    if ((rc = make_key(c, &r->form.dedup_key, ev, key, &k.len)) != 1)
+    if ((rc = make_key(c, &r->form.dedup_key, key, &k.len)) != 1)
       goto done;
     if (!vigil_state_dedup(c->state, &k, t, r->form.dedup_ms, &o.duplicates)) {
       rc = 0;
       goto done;
     }
   }
-  dynamic(c, r, ev, &o, title, sizeof(title));
-  extra = vigil_ruleset_context(c->rs, ri, ev, c->err, sizeof(c->err));
+  dynamic(c, r, &o, title, sizeof(title));
+  extra = vigil_ruleset_context(c->rs, ri, NULL, c->err, sizeof(c->err));
   if (extra && ctx) {
     /* The form's figures go beside what the rule's context() returned. */
     while ((item = extra->child)) {
@@ -353,8 +335,7 @@ int vigil_eval_rule(vigil_eval_t *c, size_t ri, const cJSON *ev, vigil_alert_ite
   } else if (extra) {
     ctx = extra;
   }
-  *out = ev ? vigil_alert_build_ex(r, ev, ctx, c->origin, c->now_ms, &o)
-             : vigil_alert_build_doc(r, doc_of(c), ctx, c->origin, c->now_ms, &o);
+  *out = vigil_alert_build_doc(r, doc_of(c), ctx, c->origin, c->now_ms, &o);
   ctx = NULL;
   if (!*out) {
     snprintf(c->err, sizeof(c->err), "rule '%s': out of memory building an alert", r->id);

@@ -29,14 +29,14 @@ typedef struct vigil_eval_s {
 } vigil_eval_t;
 
 /*
- * Runs rule ri on event, or with event NULL on the record begun with
- * vigil_event_doc_begin in c->rs's Lua state, read from its bytes:
+ * Runs rule ri on the record begun with vigil_event_doc_begin in c->rs's
+ * Lua state, read from its bytes:
  * conditions, exceptions, keys and counted fields come from a byte view,
  * and so does the alert: nothing is parsed. Returns 1 with *out set when
  * an alert is raised, 0 when not, -1 on a rule error (c->err holds it).
  * An error in an optional part (context, dynamic title or severity) still
  * raises the alert, with defaults, and leaves c->err set.
  */
-int vigil_eval_rule(vigil_eval_t *c, size_t ri, const cJSON *event, vigil_alert_item_t **out);
+int vigil_eval_rule(vigil_eval_t *c, size_t ri, vigil_alert_item_t **out);
 
 #endif

@@ -171,7 +171,7 @@ static int feed(tcase_t *t, vigil_eval_t *c, const cJSON *ev, vigil_alert_item_t
     return -1;
   }
   vigil_event_doc_begin(t->rs->L, text, strlen(text));
-  got = vigil_eval_rule(c, t->ri, NULL, &a);
+  got = vigil_eval_rule(c, t->ri, &a);
   vigil_event_next(t->rs->L);
   cJSON_free(text);
   if (c->err[0]) {

@@ -54,7 +54,7 @@ static void run_rule(vigil_worker_t *w, const vigil_msg_t *m, int64_t now, uint3
 
   VIGIL_STAT_ADD(st->evals, 1);
   c.when_held = (rule & VIGIL_MSG_WHEN_HELD) != 0;
-  rc = vigil_eval_rule(&c, ri, NULL, &a);
+  rc = vigil_eval_rule(&c, ri, &a);
   if (c.matched)
     VIGIL_STAT_ADD(st->matches, 1);
   if (c.err[0]) {

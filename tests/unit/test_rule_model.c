@@ -8,6 +8,7 @@
 #include <lauxlib.h>
 
 #include "eval.h"
+#include "lua_event.h"
 #include "rules.h"
 #include "state.h"
 
@@ -147,12 +148,17 @@ static void teardown_rules(fixture_t *f) {
   td_remove(&f->td);
 }
 
-/* Evaluates rule 0 on json; returns 1 when it alerted, keeping the alert
- * JSON in out (caller frees) when out is set. */
+/* Evaluates rule 0 on json, through its byte view as the pipeline does;
+ * returns 1 when it alerted, keeping the alert JSON in out (caller frees)
+ * when out is set. */
 static int fire(fixture_t *f, const char *json, char **out) {
-  cJSON *e = ev(json);
+  cJSON *e = ev(json); /* the test's own check that json is JSON */
   vigil_alert_item_t *a = NULL;
-  int rc = vigil_eval_rule(&f->c, 0, e, &a);
+  int rc;
+
+  vigil_event_doc_begin(f->rs->L, json, strlen(json));
+  rc = vigil_eval_rule(&f->c, 0, &a);
+  vigil_event_next(f->rs->L);
 
   if (f->c.err[0] && rc != 1)
     print_error("rule error: %s\n", f->c.err);
