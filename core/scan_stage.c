@@ -54,7 +54,7 @@ static const char *text(const vigil_jval_t *v, char *scratch, size_t cap, size_t
   return scratch;
 }
 
-/* Partition key: the acting principal, as vigil_ct_actor() picks it, so
+/* Partition key: the acting principal, as vigil_ct_actor_doc() picks it, so
  * one principal's events always reach the same worker in order. The
  * decoder read userIdentity's members in its pass (rec->uid). */
 static uint64_t partition_key(const vigil_record_t *rec) {
