@@ -465,18 +465,14 @@ static inline void keep_member(vigil_scan_members_t *all, const char *name, size
   m->val = *v;
 }
 
-/* Whether the member name[0..n) (esc: it holds escapes) is nest's, as
- * match_name() matches it: decoded and cut at a NUL, so the object read
- * for nest is the one the top-level key gets. */
-static int is_nest(const vigil_scan_nest_t *nest, const char *name, size_t n, int esc) {
+/* is_nest() for a name with escapes: decoded and cut at a NUL, as
+ * match_name() compares it. */
+static int is_nest_escaped(const vigil_scan_nest_t *nest, const char *name, size_t n) {
   vigil_jval_t raw = {VIGIL_J_STRING, 1, name, n};
   char buf[256];
   const char *nul;
-  size_t len;
+  size_t len = vigil_jval_str(&raw, buf, sizeof(buf));
 
-  if (!esc)
-    return n == nest->nlen && memcmp(name, nest->name, n) == 0;
-  len = vigil_jval_str(&raw, buf, sizeof(buf));
   if (len >= sizeof(buf))
     return 0;
   if ((nul = memchr(buf, '\0', len)))
@@ -484,8 +480,19 @@ static int is_nest(const vigil_scan_nest_t *nest, const char *name, size_t n, in
   return len == nest->nlen && memcmp(buf, nest->name, len) == 0;
 }
 
-static const char *nest_members(struct sc *s, const char *p, const keyset_t *ks,
-                                vigil_jval_t *vals, unsigned depth);
+/* Whether the member name[0..n) (esc: it holds escapes) is nest's, as
+ * match_name() matches it, so the object read for nest is the one the
+ * top-level key gets. Asked of every member of every record: inlined. */
+static ALWAYS_INLINE int is_nest(const vigil_scan_nest_t *nest, const char *name, size_t n,
+                                 int esc) {
+  if (esc)
+    return is_nest_escaped(nest, name, n);
+  return n == nest->nlen && memcmp(name, nest->name, n) == 0;
+}
+
+static const char *members_call(struct sc *s, const char *p, const keyset_t *ks,
+                                vigil_jval_t *vals, vigil_scan_members_t *all, unsigned depth,
+                                const vigil_scan_nest_t *nest);
 
 /* The value of member nest->name at p: an object is read member by member
  * for nest's keys as it is checked (the last such member's values win,
@@ -504,7 +511,7 @@ static const char *nest_value(struct sc *s, const char *p, unsigned depth,
     vigil_scan_keys_init(&own, nest->keys, nest->nkeys);
     ks = &own;
   }
-  q = nest_members(s, p, ks, nest->vals, depth + 1);
+  q = members_call(s, p, ks, nest->vals, NULL, depth + 1, NULL);
   if (!q && nest->nkeys)
     memset(nest->vals, 0, nest->nkeys * sizeof *nest->vals);
   *v = (vigil_jval_t){VIGIL_J_OBJECT, 0, p, q ? (size_t)(q - p) : 0};
@@ -567,9 +574,13 @@ static ALWAYS_INLINE const char *members(struct sc *s, const char *p, const keys
   }
 }
 
-static const char *nest_members(struct sc *s, const char *p, const keyset_t *ks,
-                                vigil_jval_t *vals, unsigned depth) {
-  return members(s, p, ks, vals, NULL, depth, NULL);
+/* members() as a call, for nest's object and an array's records: the
+ * record's own pass (vigil_scan_object_keys) keeps the one other inlined
+ * copy, which is what its speed depends on. */
+static const char *members_call(struct sc *s, const char *p, const keyset_t *ks,
+                                vigil_jval_t *vals, vigil_scan_members_t *all, unsigned depth,
+                                const vigil_scan_nest_t *nest) {
+  return members(s, p, ks, vals, all, depth, nest);
 }
 
 int vigil_scan_object(const char *buf, size_t len, const char *const *keys, size_t nkeys,
@@ -741,7 +752,7 @@ int vigil_scan_array_next_record(vigil_scan_iter_t *it, const vigil_scan_keys_t 
   if (*p != '{') {
     q = value(&s, p, 1, elem);
   } else { /* checked and read in one pass, as vigil_scan_object_keys reads it */
-    q = members(&s, p, ks, vals, all, 2, nest);
+    q = members_call(&s, p, ks, vals, all, 2, nest);
     *elem = (vigil_jval_t){VIGIL_J_OBJECT, 0, p, q ? (size_t)(q - p) : 0};
   }
   if (!q) {
