@@ -19,8 +19,9 @@ end
 
 -- The last segment of a policy ARN ("arn:...:policy/path/Name" -> "Name");
 -- a bare name (an inline policy's policyName) is returned as it is.
+-- Anchored: the unanchored "([^/]*)$" retried from every byte of the ARN.
 local function policy_name(arn)
-  return (arn:match("([^/]*)$"))
+  return arn:match("^.*/(.*)$") or arn
 end
 
 -- Who acted. The core computes the alert's `actor` field in this same order
@@ -82,7 +83,9 @@ function M.is_console(e)
     or flag == "true" or flag == true
     or ua == "signin.amazonaws.com"
     or ua == "console.amazonaws.com"
-    or ua:find("Console[/,]") ~= nil
+    -- two plain searches: the pattern "Console[/,]" was tried at every
+    -- byte of every user agent, the dearest call in the pack
+    or ua:find("Console/", 1, true) ~= nil or ua:find("Console,", 1, true) ~= nil
 end
 
 -- invokedBy values that mean a person in the console, not AWS itself: real

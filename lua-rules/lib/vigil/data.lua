@@ -458,7 +458,11 @@ function M.secret_name(id)
   end
   local name = id:match("^arn:[%w%-]+:secretsmanager:[^:]*:%d*:secret:(.+)$")
   if name then
-    return (name:gsub("%-%w%w%w%w%w%w$", ""))
+    -- the suffix tested where it must be, not searched for from every byte
+    if #name >= 7 and name:find("^%-%w%w%w%w%w%w$", #name - 6) then
+      return name:sub(1, #name - 7)
+    end
+    return name
   end
   return id
 end

@@ -263,7 +263,7 @@ function M.is_exposed_key_policy(name_or_arn)
   if type(name_or_arn) ~= "string" then
     return false
   end
-  local name = (name_or_arn:match("([^/]*)$") or ""):lower()
+  local name = (name_or_arn:match("^.*/(.*)$") or name_or_arn):lower()
   for _, pat in ipairs(M.exposed_key_policies) do
     if name:find(pat) then
       return true
