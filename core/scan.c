@@ -379,20 +379,37 @@ bad:
 
 typedef vigil_scan_keys_t keyset_t;
 
+/* Which of ks->first's 64 chains a name of n bytes is filed in: a hash of
+ * its first and last 8 bytes (of its first, middle and last byte when
+ * shorter), so that eventName, eventType and errorCode, all 9 bytes long
+ * and starting with 'e', are not walked past one another. */
+static ALWAYS_INLINE unsigned chain_of(const char *name, size_t n, uint64_t *head,
+                                       uint64_t *tail) {
+  uint64_t h;
+
+  if (n >= 8) {
+    memcpy(head, name, 8);
+    memcpy(tail, name + n - 8, 8);
+    h = *head ^ (*tail >> 1);
+  } else {
+    h = n ? (uint64_t)(unsigned char)name[0] | (uint64_t)(unsigned char)name[n - 1] << 8 |
+                (uint64_t)(unsigned char)name[n >> 1] << 16
+          : 0;
+  }
+  return (unsigned)(((h ^ n) * UINT64_C(0x9e3779b97f4a7c15)) >> 58);
+}
+
 void vigil_scan_keys_init(vigil_scan_keys_t *ks, const char *const *keys, size_t nkeys) {
+  unsigned b;
   size_t i;
-  size_t b;
 
   ks->keys = keys;
   ks->n = nkeys;
   memset(ks->first, 0, sizeof(ks->first));
   for (i = nkeys < FAST_KEYS ? nkeys : FAST_KEYS; i-- > 0;) {
     ks->klen[i] = strlen(keys[i]);
-    if (ks->klen[i] >= 8) {
-      memcpy(&ks->head[i], keys[i], 8);
-      memcpy(&ks->tail[i], keys[i] + ks->klen[i] - 8, 8);
-    }
-    b = ks->klen[i] & 63;
+    ks->head[i] = ks->tail[i] = 0;
+    b = chain_of(keys[i], ks->klen[i], &ks->head[i], &ks->tail[i]);
     ks->next[i] = ks->first[b];
     ks->first[b] = (unsigned char)(i + 1);
   }
@@ -401,22 +418,20 @@ void vigil_scan_keys_init(vigil_scan_keys_t *ks, const char *const *keys, size_t
 /* Stores v in every slot whose key is the (unescaped) name[0..n). */
 static ALWAYS_INLINE void match(const keyset_t *ks, const char *name, size_t n,
                                 const vigil_jval_t *v, vigil_jval_t *vals) {
-  uint64_t head;
-  uint64_t tail;
+  uint64_t head = 0;
+  uint64_t tail = 0;
   size_t i;
 
+  i = ks->first[chain_of(name, n, &head, &tail)];
   if (n >= 8) {
-    memcpy(&head, name, 8);
-    memcpy(&tail, name + n - 8, 8);
-    for (i = ks->first[n & 63]; i; i = ks->next[i - 1]) {
+    for (; i; i = ks->next[i - 1]) {
       if (ks->klen[i - 1] == n && ks->head[i - 1] == head && ks->tail[i - 1] == tail &&
           (n <= 16 || memcmp(ks->keys[i - 1] + 8, name + 8, n - 16) == 0))
         vals[i - 1] = *v;
     }
   } else {
-    for (i = ks->first[n & 63]; i; i = ks->next[i - 1]) {
-      if (ks->klen[i - 1] == n && (n == 0 || ks->keys[i - 1][0] == name[0]) &&
-          memcmp(ks->keys[i - 1], name, n) == 0)
+    for (; i; i = ks->next[i - 1]) {
+      if (ks->klen[i - 1] == n && memcmp(ks->keys[i - 1], name, n) == 0)
         vals[i - 1] = *v;
     }
   }

@@ -89,19 +89,19 @@ int vigil_scan_object_all(const char *buf, size_t len, const char *const *keys, 
  * member name gives its last occurrence's. name is compared as decoded. */
 /* Keys prepared once for many scans (vigil_scan_keys_init), so a caller
  * that scans many records for the same keys does not file them again per
- * record. Up to VIGIL_SCAN_FAST_KEYS are filed by length (mod 64) with
- * their first and last 8 bytes, so a member name is compared only with
- * keys as long and, for names of 8 bytes or more, by two words (CloudTrail
- * names share lengths and first letters: eventName, eventTime, eventType);
- * any beyond are compared one by one. It points into keys, which must
- * outlive it. */
+ * record. Up to VIGIL_SCAN_FAST_KEYS are filed in 64 chains by a hash of
+ * their bytes, with their first and last 8 bytes, so a member name is
+ * compared only with the keys of its chain and, for names of 8 bytes or
+ * more, by two words (CloudTrail names share lengths and first letters:
+ * eventName, eventTime, eventType); any beyond are compared one by one.
+ * It points into keys, which must outlive it. */
 #define VIGIL_SCAN_FAST_KEYS 48
 typedef struct vigil_scan_keys_s {
   const char *const *keys;
   size_t n;
   size_t klen[VIGIL_SCAN_FAST_KEYS];
-  unsigned char first[64];                 /* 1 + first key of that length, 0 none */
-  unsigned char next[VIGIL_SCAN_FAST_KEYS]; /* 1 + next key of the same length, 0 none */
+  unsigned char first[64];                 /* 1 + first key of that chain, 0 none */
+  unsigned char next[VIGIL_SCAN_FAST_KEYS]; /* 1 + next key of the same chain, 0 none */
   uint64_t head[VIGIL_SCAN_FAST_KEYS];
   uint64_t tail[VIGIL_SCAN_FAST_KEYS];
 } vigil_scan_keys_t;
