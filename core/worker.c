@@ -40,16 +40,18 @@ static int64_t now_ms(void) {
 }
 
 /* Rule `rule` of m the whole way, on the record's bytes (the doc begun by
- * conditions()). */
-static void run_rule(vigil_worker_t *w, const vigil_msg_t *m, int64_t now, uint32_t rule) {
+ * conditions()). *t is when it starts and becomes when it ended: one clock
+ * reading per rule, the end of one rule being the start of the next. */
+static void run_rule(vigil_worker_t *w, const vigil_msg_t *m, int64_t now, uint32_t rule,
+                     uint64_t *t) {
   uint32_t ri = rule & ~VIGIL_MSG_WHEN_HELD;
   vigil_ruleset_t *rs = m->gen->rs[w->id];
   const vigil_rule_t *r = &rs->rules[ri];
   vigil_rstat_t *st = &m->gen->stats[ri]->w[w->id];
   vigil_origin_t origin = {m->source->name, m->stream, m->line, m->record};
+  uint64_t now_ns;
   vigil_eval_t c = {rs, w->state, 1, &origin, now, &st->evicted, 0, {0}, 0};
   vigil_alert_item_t *a = NULL;
-  uint64_t t0 = mono_ns();
   int rc;
 
   VIGIL_STAT_ADD(st->evals, 1);
@@ -71,7 +73,9 @@ static void run_rule(vigil_worker_t *w, const vigil_msg_t *m, int64_t now, uint3
       vigil_track_ref(a->track);
     vigil_pipeline_post(w->pl, a);
   }
-  VIGIL_STAT_ADD(st->ns, mono_ns() - t0);
+  now_ns = mono_ns();
+  VIGIL_STAT_ADD(st->ns, now_ns - *t);
+  *t = now_ns;
 }
 
 /* The record's top-level members stage 1 read, for the byte view. */
@@ -95,12 +99,12 @@ static void prime(lua_State *L, const vigil_msg_t *m) {
 /* Conditions first, on a byte view of the record (core/jdoc.h): a rule
  * whose when is false costs no tree. Keeps in keep[] the rules that go on
  * (held, without a when, or failed: the tree pass reports the failure) and
- * returns how many. */
-static size_t conditions(vigil_worker_t *w, const vigil_msg_t *m, uint32_t *keep) {
+ * returns how many. *t is the clock, as for run_rule. */
+static size_t conditions(vigil_worker_t *w, const vigil_msg_t *m, uint32_t *keep, uint64_t *t) {
   vigil_ruleset_t *rs = m->gen->rs[w->id];
   vigil_rstat_t *st;
   char err[256];
-  uint64_t t0;
+  uint64_t now;
   uint32_t ri;
   size_t n = 0;
   uint32_t i;
@@ -114,10 +118,11 @@ static size_t conditions(vigil_worker_t *w, const vigil_msg_t *m, uint32_t *keep
       keep[n++] = m->rules[i];
       continue;
     }
-    t0 = mono_ns();
     rc = vigil_ruleset_when(rs, ri, NULL, err, sizeof(err));
     st = &m->gen->stats[ri]->w[w->id];
-    VIGIL_STAT_ADD(st->ns, mono_ns() - t0); /* run_rule counts the rest of a kept one */
+    now = mono_ns();
+    VIGIL_STAT_ADD(st->ns, now - *t); /* run_rule counts the rest of a kept one */
+    *t = now;
     if (rc != 0) {
       keep[n++] = rc == 1 ? ri | VIGIL_MSG_WHEN_HELD : ri;
       continue;
@@ -131,11 +136,12 @@ static size_t conditions(vigil_worker_t *w, const vigil_msg_t *m, uint32_t *keep
 void vigil_worker_eval(vigil_worker_t *w, vigil_msg_t *m) {
   lua_State *L = m->gen->rs[w->id]->L;
   uint32_t keep[VIGIL_MSG_MAX_RULES];
-  size_t n = conditions(w, m, keep);
+  uint64_t t = mono_ns();
+  size_t n = conditions(w, m, keep, &t);
   int64_t now = n ? now_ms() : 0; /* detection time, one for the event */
   size_t i;
 
   for (i = 0; i < n; i++)
-    run_rule(w, m, now, keep[i]);
+    run_rule(w, m, now, keep[i], &t);
   vigil_event_next(L); /* views kept by a rule are now stale */
 }
