@@ -24,6 +24,7 @@ typedef struct ctx_s {
   size_t nkeys;
   vigil_scan_members_t all; /* the members of the object scanned last */
   vigil_jval_t uid[VIGIL_U_COUNT]; /* its userIdentity's, through nest */
+  vigil_scan_members_t uall;       /* and that object's members */
   vigil_scan_nest_t nest;
   const char *buf;
   const char *counted; /* lines are known up to here */
@@ -71,6 +72,10 @@ static void deliver(ctx_t *c, const vigil_jval_t *obj, vigil_jval_t *f, uint64_t
   /* The last scan was this object's (classify scans a detail itself). */
   rec.members = c->all.complete && c->all.n ? c->all.m : NULL;
   rec.nmembers = rec.members ? c->all.n : 0;
+  rec.uid_members = c->uall.complete && f[VIGIL_K_USER_IDENTITY].type == VIGIL_J_OBJECT
+                        ? c->uall.m
+                        : NULL;
+  rec.nuid = rec.uid_members ? c->uall.n : 0;
   c->st->records++;
   c->cb->record(c->cb->arg, &rec);
 }
@@ -189,7 +194,8 @@ void vigil_decode_with(const vigil_decoder_t *d, const char *buf, size_t len,
                        uint64_t first_line, const vigil_decode_cb_t *cb,
                        vigil_decode_stats_t *st) {
   vigil_scan_member_t mem[VIGIL_DECODE_MEMBERS];
-  ctx_t c = {d,   d->nkeys, {mem, VIGIL_DECODE_MEMBERS, 0, 0}, {{0}}, {0},
+  vigil_scan_member_t umem[VIGIL_DECODE_UID_MEMBERS];
+  ctx_t c = {d,   d->nkeys, {mem, VIGIL_DECODE_MEMBERS, 0, 0}, {{0}}, {0}, {0},
              buf, buf,      first_line, cb, st};
   const char *p = buf;
   const char *end = buf + len;
@@ -197,7 +203,9 @@ void vigil_decode_with(const vigil_decoder_t *d, const char *buf, size_t len,
   vigil_jval_t whole;
   vigil_scan_err_t err;
 
-  c.nest = (vigil_scan_nest_t){"userIdentity", 12, uid_keys, VIGIL_U_COUNT, c.uid, &d->uid_ks};
+  c.uall = (vigil_scan_members_t){umem, VIGIL_DECODE_UID_MEMBERS, 0, 0};
+  c.nest = (vigil_scan_nest_t){"userIdentity", 12,     uid_keys, VIGIL_U_COUNT,
+                               c.uid,          &d->uid_ks, &c.uall};
   while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
     p++;
   if (p == end)

@@ -47,6 +47,8 @@ enum {
 #define VIGIL_K_EXTRA_MAX 24
 /* Top-level members a record may have for vigil_record_t.members. */
 #define VIGIL_DECODE_MEMBERS 64
+/* userIdentity's members a record may have for vigil_record_t.uid_members. */
+#define VIGIL_DECODE_UID_MEMBERS 16
 
 /* One record found in the text: its bytes and the scanned fields, the
  * caller's extra ones from f[VIGIL_K_COUNT] on. */
@@ -61,6 +63,11 @@ typedef struct vigil_record_s {
    * when it had more than VIGIL_DECODE_MEMBERS. Valid during the callback. */
   const vigil_scan_member_t *members;
   size_t nmembers;
+  /* The members of f[VIGIL_K_USER_IDENTITY] when it is an object, read in
+   * the same pass; NULL (0) otherwise or when it had more than
+   * VIGIL_DECODE_UID_MEMBERS. Valid during the callback. */
+  const vigil_scan_member_t *uid_members;
+  size_t nuid;
 } vigil_record_t;
 
 typedef struct vigil_decode_stats_s {

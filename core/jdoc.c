@@ -272,18 +272,21 @@ static listed_t *add_list(vigil_jdoc_t *d, const char *p, vigil_jdoc_ent_t *ents
   return l;
 }
 
-int vigil_jdoc_prime(vigil_jdoc_t *d, const vigil_scan_member_t *m, size_t n) {
+int vigil_jdoc_prime(vigil_jdoc_t *d, const vigil_jval_t *obj, const vigil_scan_member_t *m,
+                     size_t n) {
+  const vigil_jval_t *o = obj ? obj : &d->root;
   vigil_jdoc_ent_t *ents;
   size_t i;
 
-  if (d->root.type != VIGIL_J_OBJECT || !(ents = take(d, (n ? n : 1) * sizeof(*ents))))
+  if (o->type != VIGIL_J_OBJECT || find_list(d, o->p) ||
+      !(ents = take(d, (n ? n : 1) * sizeof(*ents))))
     return -1;
   for (i = 0; i < n; i++) {
     ents[i].val = m[i].val;
     if (!(ents[i].key = vigil_jdoc_str(d, &m[i].name, &ents[i].klen)))
       return -1;
   }
-  return add_list(d, d->root.p, ents, n) ? 0 : -1;
+  return add_list(d, o->p, ents, n) ? 0 : -1;
 }
 
 /* Lists container v's entries into the doc (once per container). */

@@ -34,10 +34,12 @@ void vigil_jdoc_free(vigil_jdoc_t *d);
  * the previous one is dropped, its memory kept for reuse. */
 void vigil_jdoc_reset(vigil_jdoc_t *d, const char *json, size_t len);
 
-/* Gives the record's top-level members (an object's, in text order, every
- * one of them) as a scan already read them, so they are not read again.
- * 0; -1 when out of memory (they are then read when needed). */
-int vigil_jdoc_prime(vigil_jdoc_t *d, const vigil_scan_member_t *m, size_t n);
+/* Gives the members of object obj of the record (NULL: the record itself;
+ * in text order, every one of them) as a scan already read them, so they
+ * are not read again. 0; -1 when out of memory or already listed (they
+ * are then read when needed, or were). */
+int vigil_jdoc_prime(vigil_jdoc_t *d, const vigil_jval_t *obj, const vigil_scan_member_t *m,
+                     size_t n);
 
 /* The record as a value (type VIGIL_J_NONE when its text is no value). */
 vigil_jval_t vigil_jdoc_root(const vigil_jdoc_t *d);

@@ -113,8 +113,10 @@ void vigil_event_doc_begin(lua_State *L, const char *json, size_t len) {
   vigil_jdoc_reset(ls->doc, json, len);
 }
 
-void vigil_event_doc_members(lua_State *L, const vigil_scan_member_t *m, size_t n) {
-  vigil_jdoc_prime(vigil_lstate(L)->doc, m, n); /* on failure they are read when needed */
+int vigil_event_doc_members(lua_State *L, const vigil_jval_t *obj, const vigil_scan_member_t *m,
+                            size_t n) {
+  /* on failure they are read when needed */
+  return vigil_jdoc_prime(vigil_lstate(L)->doc, obj, m, n);
 }
 
 /* Every rule of a record gets the same root view: views are read-only and

@@ -46,8 +46,10 @@ cJSON *vigil_event_copy(lua_State *L, int idx);
  * vigil_event_push_doc pushes a byte view of it (its Lua value). */
 void vigil_event_doc_begin(lua_State *L, const char *json, size_t len);
 void vigil_event_push_doc(lua_State *L);
-/* After doc_begin: the record's top-level members as the scanner read
- * them (vigil_jdoc_prime), so the view need not read them again. */
-void vigil_event_doc_members(lua_State *L, const vigil_scan_member_t *m, size_t n);
+/* After doc_begin: the members of obj (NULL: the record's top-level ones)
+ * as the scanner read them (vigil_jdoc_prime), so the view need not read
+ * them again. 0, or -1 when they were not kept. */
+int vigil_event_doc_members(lua_State *L, const vigil_jval_t *obj, const vigil_scan_member_t *m,
+                            size_t n);
 
 #endif

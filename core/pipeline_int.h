@@ -104,6 +104,11 @@ typedef struct vigil_msg_s {
   size_t len;
   vigil_msg_member_t *members; /* nmembers of them; 0: not read in stage 1 */
   uint32_t nmembers;
+  /* then, at members + nmembers, those of the userIdentity object at
+   * json + uid_off (nuid 0: not read in stage 1) */
+  uint32_t nuid;
+  uint32_t uid_off;
+  uint32_t uid_len;
 } vigil_msg_t;
 
 /* In vigil_msg_t.rules: the rule's condition already held in stage 1. */

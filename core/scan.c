@@ -509,26 +509,38 @@ static const char *members_call(struct sc *s, const char *p, const keyset_t *ks,
                                 vigil_jval_t *vals, vigil_scan_members_t *all, unsigned depth,
                                 const vigil_scan_nest_t *nest);
 
+/* Clears what nest reads: its keys' values, and its object's members. */
+static void nest_clear(const vigil_scan_nest_t *nest) {
+  if (nest->nkeys)
+    memset(nest->vals, 0, nest->nkeys * sizeof *nest->vals);
+  if (nest->all) {
+    nest->all->n = 0;
+    nest->all->complete = 0;
+  }
+}
+
 /* The value of member nest->name at p: an object is read member by member
  * for nest's keys as it is checked (the last such member's values win,
- * as for top-level keys); anything else clears them. */
+ * as for top-level keys), its members noted in nest->all; anything else
+ * clears them. */
 static const char *nest_value(struct sc *s, const char *p, unsigned depth,
                               const vigil_scan_nest_t *nest, vigil_jval_t *v) {
   keyset_t own;
   const keyset_t *ks = nest->ks;
   const char *q;
 
-  if (nest->nkeys)
-    memset(nest->vals, 0, nest->nkeys * sizeof *nest->vals);
+  nest_clear(nest);
   if (*p != '{')
     return value(s, p, depth, v);
   if (!ks) {
     vigil_scan_keys_init(&own, nest->keys, nest->nkeys);
     ks = &own;
   }
-  q = members_call(s, p, ks, nest->vals, NULL, depth + 1, NULL);
-  if (!q && nest->nkeys)
-    memset(nest->vals, 0, nest->nkeys * sizeof *nest->vals);
+  if (nest->all)
+    nest->all->complete = 1;
+  q = members_call(s, p, ks, nest->vals, nest->all, depth + 1, NULL);
+  if (!q)
+    nest_clear(nest);
   *v = (vigil_jval_t){VIGIL_J_OBJECT, 0, p, q ? (size_t)(q - p) : 0};
   return q;
 }
@@ -639,8 +651,8 @@ int vigil_scan_object_keys(const char *buf, size_t len, const vigil_scan_keys_t 
     all->n = 0;
     all->complete = 1;
   }
-  if (nest && nest->nkeys)
-    memset(nest->vals, 0, nest->nkeys * sizeof *nest->vals);
+  if (nest)
+    nest_clear(nest);
   p = members(&s, p, ks, vals, all, 1, nest);
   if (p) {
     p = ws(p, s.end);
@@ -650,8 +662,8 @@ int vigil_scan_object_keys(const char *buf, size_t len, const vigil_scan_keys_t 
   }
   if (nkeys)
     memset(vals, 0, nkeys * sizeof *vals); /* no half results on failure */
-  if (nest && nest->nkeys)
-    memset(nest->vals, 0, nest->nkeys * sizeof *nest->vals);
+  if (nest)
+    nest_clear(nest);
   if (all)
     all->n = 0;
   return report(&s, buf, err);
@@ -754,8 +766,8 @@ int vigil_scan_array_next_record(vigil_scan_iter_t *it, const vigil_scan_keys_t 
 
   if (ks->n)
     memset(vals, 0, ks->n * sizeof *vals);
-  if (nest && nest->nkeys)
-    memset(nest->vals, 0, nest->nkeys * sizeof *nest->vals);
+  if (nest)
+    nest_clear(nest);
   if (all) {
     all->n = 0;
     all->complete = 1;
@@ -773,8 +785,8 @@ int vigil_scan_array_next_record(vigil_scan_iter_t *it, const vigil_scan_keys_t 
   if (!q) {
     if (ks->n)
       memset(vals, 0, ks->n * sizeof *vals);
-    if (nest && nest->nkeys)
-      memset(nest->vals, 0, nest->nkeys * sizeof *nest->vals);
+    if (nest)
+      nest_clear(nest);
     if (all)
       all->n = 0;
     return report(&s, it->base, err);

@@ -115,6 +115,9 @@ typedef struct vigil_scan_nest_s {
   size_t nkeys;
   vigil_jval_t *vals;
   const vigil_scan_keys_t *ks; /* keys prepared, or NULL (prepared per use) */
+  /* Every member of that object, or NULL: not wanted. complete is 1 only
+   * when the last member of the name had an object that all fit in it. */
+  vigil_scan_members_t *all;
 } vigil_scan_nest_t;
 
 /* vigil_scan_object_all, reading nest's object too (nest may be NULL). */

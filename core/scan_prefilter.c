@@ -17,7 +17,8 @@ size_t vigil_prefilter(vigil_worker_t *w, vigil_gen_t *gen, const vigil_record_t
   vigil_ruleset_t *rs = gen->rs[w->id];
   vigil_rstat_t *st;
   char err[256];
-  uint64_t t0;
+  uint64_t t;
+  uint64_t now;
   size_t i;
   size_t kept = 0;
   int rc;
@@ -25,13 +26,16 @@ size_t vigil_prefilter(vigil_worker_t *w, vigil_gen_t *gen, const vigil_record_t
   /* A byte view of the record: no tree is built here (the owner parses
    * the record if a condition held). */
   vigil_event_doc_begin(rs->L, rec->p, rec->len);
-  if (rec->nmembers)
-    vigil_event_doc_members(rs->L, rec->members, rec->nmembers);
-  for (i = 0; i < n; i++) {
-    t0 = mono_ns();
+  if (rec->nmembers && vigil_event_doc_members(rs->L, NULL, rec->members, rec->nmembers) == 0 &&
+      rec->nuid)
+    vigil_event_doc_members(rs->L, &rec->f[VIGIL_K_USER_IDENTITY], rec->uid_members, rec->nuid);
+  t = mono_ns();
+  for (i = 0; i < n; i++) { /* one clock reading per rule, as the worker's */
     rc = vigil_ruleset_when(rs, cand[i], NULL, err, sizeof(err));
     st = &gen->stats[cand[i]]->w[w->id];
-    VIGIL_STAT_ADD(st->ns, mono_ns() - t0); /* the owner counts the rest of a kept one */
+    now = mono_ns();
+    VIGIL_STAT_ADD(st->ns, now - t); /* the owner counts the rest of a kept one */
+    t = now;
     if (rc != 0) {
       /* Held; or failed, and the owner runs it again to report it. */
       cand[kept++] = rc == 1 ? cand[i] | VIGIL_MSG_WHEN_HELD : cand[i];

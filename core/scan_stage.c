@@ -184,11 +184,12 @@ static void on_record(void *arg, const vigil_record_t *rec) {
       return;
   }
 
-  /* One block: the message, its rule list, the record's top-level members
-   * (offsets), stream name and record bytes. */
+  /* One block: the message, its rule list, the record's top-level and
+   * userIdentity members (offsets), stream name and record bytes. */
   stream_len = strlen(in->stream);
-  m = malloc(sizeof(*m) + n * sizeof(uint32_t) + rec->nmembers * sizeof(vigil_msg_member_t) +
-             stream_len + 1 + rec->len + 1);
+  m = malloc(sizeof(*m) + n * sizeof(uint32_t) +
+             (rec->nmembers + rec->nuid) * sizeof(vigil_msg_member_t) + stream_len + 1 +
+             rec->len + 1);
   if (!m) {
     vigil_error(in->h->name, "out of memory: record %llu dropped",
                 (unsigned long long)rec->index);
@@ -210,7 +211,12 @@ static void on_record(void *arg, const vigil_record_t *rec) {
   m->nmembers = (uint32_t)rec->nmembers;
   for (i = 0; i < rec->nmembers; i++)
     keep_member(&m->members[i], &rec->members[i], rec->p);
-  m->stream = (char *)(m->members + rec->nmembers);
+  m->nuid = m->nmembers ? (uint32_t)rec->nuid : 0; /* primed after the top level's */
+  m->uid_off = m->nuid ? (uint32_t)(rec->f[VIGIL_K_USER_IDENTITY].p - rec->p) : 0;
+  m->uid_len = m->nuid ? (uint32_t)rec->f[VIGIL_K_USER_IDENTITY].len : 0;
+  for (i = 0; i < m->nuid; i++)
+    keep_member(&m->members[m->nmembers + i], &rec->uid_members[i], rec->p);
+  m->stream = (char *)(m->members + m->nmembers + m->nuid);
   if (stream_len)
     memcpy(m->stream, in->stream, stream_len);
   m->stream[stream_len] = '\0';

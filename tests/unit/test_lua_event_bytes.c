@@ -144,7 +144,7 @@ static void same_views(fix_t *f, const char *what, const char *text, size_t len)
     if (primed && whole.type == VIGIL_J_OBJECT) {
       assert_int_equal(vigil_scan_object_all(text, len, NULL, 0, NULL, &all, NULL), 0);
       if (all.complete)
-        vigil_event_doc_members(f->L, mem, all.n);
+        vigil_event_doc_members(f->L, NULL, mem, all.n);
     }
     vigil_event_push_doc(f->L);
     by_bytes = run_probe(f->L);

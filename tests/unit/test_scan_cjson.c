@@ -292,7 +292,7 @@ static void records_agree_with_cjson(void **state) {
     /* userIdentity.type through a second scan of the nested object, and
      * read in the record's own pass (vigil_scan_object_nest). */
     ut = cJSON_GetObjectItemCaseSensitive(j, "userIdentity");
-    nest = (vigil_scan_nest_t){"userIdentity", 12, tkey, 1, &nt, NULL};
+    nest = (vigil_scan_nest_t){"userIdentity", 12, tkey, 1, &nt, NULL, NULL};
     assert_int_equal(vigil_scan_object_nest(b, r->len, keys, 5, v, NULL, &nest, &err), 0);
     if (v[4].type == VIGIL_J_OBJECT) {
       assert_int_equal(vigil_scan_object(v[4].p, v[4].len, tkey, 1, &t, &err), 0);

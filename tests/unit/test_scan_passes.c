@@ -60,7 +60,7 @@ static void nested_member_in_one_pass(void **state) {
       "{\"userIdentity\":{\"a\":[1,}]}}"};
   vigil_jval_t v[2], w[2], n[3], m[3];
   vigil_scan_err_t e1, e2;
-  vigil_scan_nest_t nest = {"userIdentity", 12, in, 3, n, NULL};
+  vigil_scan_nest_t nest = {"userIdentity", 12, in, 3, n, NULL, NULL};
   size_t i;
   char *b;
 
@@ -96,6 +96,84 @@ static void nested_member_in_one_pass(void **state) {
     assert_string_equal(e1.what, e2.what);
     assert_int_equal(n[0].type, VIGIL_J_NONE);
     assert_int_equal(v[1].type, VIGIL_J_NONE);
+    free(b);
+  }
+}
+
+/* nest->all: every member of the object the top-level key gives (the last
+ * of the name, compared as decoded), as vigil_scan_object_all lists that
+ * object; not complete when that member is no object, when the object has
+ * more members than fit, when there is none, or when the scan fails. The
+ * worker primes the byte view's list of userIdentity with it. */
+static void nest_members_are_the_objects_own(void **state) {
+  static const char *const top[] = {"userIdentity"};
+  static const char *const in[] = {"type"};
+  static const struct {
+    const char *json;
+    int complete;
+  } cases[] = {
+      {"{\"userIdentity\":{\"type\":\"Root\",\"arn\":\"x\",\"s\":{\"a\":[1,{}]}}}", 1},
+      {"{\"userIdentity\":{\"type\":\"A\"},\"userIdentity\":{\"b\":1,\"c\":2}}", 1},
+      {"{\"userIdentity\":{\"type\":\"A\"},\"userIdentity\":null}", 0},
+      {"{\"userIdentity\":{\"a\":1},\"user\\u0049dentity\":{\"b\":2}}", 1},
+      {"{\"userIdentity\":{\"a\":1},\"userIdentity\\u0000x\":{\"b\":2,\"c\":3}}", 1},
+      {"{\"userIdentity\":{}}", 1},
+      {"{\"userIdentity\":{\"a\":1,\"b\":2,\"c\":3,\"d\":4,\"e\":5}}", 0},
+      {"{\"eventName\":\"A\"}", 0},
+      {"{\"userIdentity\":{\"a\":1},\"x\":tru}", 0},
+  };
+  vigil_scan_member_t um[4], own[8];
+  vigil_scan_members_t uall = {um, 4, 0, 0}, oall = {own, 8, 0, 0};
+  vigil_jval_t f[1], n[1], o[1];
+  vigil_scan_nest_t nest = {"userIdentity", 12, in, 1, n, NULL, &uall};
+  vigil_scan_keys_t ks;
+  vigil_scan_iter_t it;
+  vigil_jval_t arr, elem;
+  size_t i, k, len;
+  char *b, *a;
+  int rc;
+
+  (void)state;
+  vigil_scan_keys_init(&ks, top, 1);
+  for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    len = strlen(cases[i].json);
+    b = exact(cases[i].json, len);
+    rc = vigil_scan_object_nest(b, len, top, 1, f, NULL, &nest, NULL);
+    assert_int_equal(uall.complete, cases[i].complete);
+    if (cases[i].complete) {
+      assert_int_equal(rc, 0);
+      assert_int_equal(f[0].type, VIGIL_J_OBJECT);
+      assert_int_equal(vigil_scan_object_all(f[0].p, f[0].len, in, 1, o, &oall, NULL), 0);
+      assert_int_equal(uall.n, oall.n);
+      for (k = 0; k < uall.n; k++) {
+        assert_ptr_equal(um[k].name.p, own[k].name.p);
+        assert_int_equal(um[k].name.len, own[k].name.len);
+        assert_int_equal(um[k].name.escaped, own[k].name.escaped);
+        assert_ptr_equal(um[k].val.p, own[k].val.p);
+        assert_int_equal(um[k].val.len, own[k].val.len);
+        assert_int_equal(um[k].val.type, own[k].val.type);
+      }
+    }
+    /* the same as one record of an array: the same members, one byte on */
+    a = malloc(len + 2);
+    assert_non_null(a);
+    a[0] = '[';
+    memcpy(a + 1, cases[i].json, len);
+    a[len + 1] = ']';
+    arr = (vigil_jval_t){VIGIL_J_ARRAY, 0, a, len + 2};
+    vigil_scan_array_begin(&it, &arr);
+    rc = vigil_scan_array_next_record(&it, &ks, f, NULL, &nest, &elem, NULL);
+    assert_int_equal(uall.complete, cases[i].complete);
+    if (cases[i].complete) {
+      assert_int_equal(rc, 1);
+      assert_int_equal(uall.n, oall.n);
+      for (k = 0; k < uall.n; k++) {
+        assert_int_equal(um[k].name.p - a, own[k].name.p - b + 1);
+        assert_int_equal(um[k].val.p - a, own[k].val.p - b + 1);
+        assert_int_equal(um[k].val.len, own[k].val.len);
+      }
+    }
+    free(a);
     free(b);
   }
 }
@@ -157,8 +235,8 @@ static void array_of_records_in_one_pass(void **state) {
   vigil_scan_member_t ma[8], mb[8];
   vigil_scan_members_t alla = {ma, 8, 0, 0}, allb = {mb, 8, 0, 0};
   vigil_jval_t fa[3], fb[3], na, nb, ea, eb;
-  vigil_scan_nest_t nesta = {"userIdentity", 12, in, 1, &na, NULL};
-  vigil_scan_nest_t nestb = {"userIdentity", 12, in, 1, &nb, NULL};
+  vigil_scan_nest_t nesta = {"userIdentity", 12, in, 1, &na, NULL, NULL};
+  vigil_scan_nest_t nestb = {"userIdentity", 12, in, 1, &nb, NULL, NULL};
   vigil_scan_err_t e1, e2;
   vigil_scan_keys_t ks;
   vigil_scan_iter_t a, b;
@@ -209,6 +287,7 @@ static void array_of_records_in_one_pass(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(nested_member_in_one_pass),
+      cmocka_unit_test(nest_members_are_the_objects_own),
       cmocka_unit_test(prepared_keys_compare_whole_names),
       cmocka_unit_test(array_of_records_in_one_pass),
   };
