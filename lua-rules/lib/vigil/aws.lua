@@ -13,6 +13,25 @@ local function text(v)
   return nil
 end
 
+-- fn, remembering its answer for the last event it was asked about. Many
+-- rules of a record ask the same question of it, and each answer costs
+-- field reads. Only event views are remembered: they are read-only, one is
+-- shared by all the rules of a record, and the reference kept to it keeps
+-- a later event from taking its place. fn must depend on the event alone.
+local function per_event(fn)
+  local last, answer
+  return function(e)
+    if e == last then
+      return answer
+    end
+    local v = fn(e)
+    if type(e) == "userdata" then
+      last, answer = e, v
+    end
+    return v
+  end
+end
+
 local function ends_with(s, suffix)
   return #s >= #suffix and s:sub(-#suffix) == suffix
 end
@@ -40,15 +59,16 @@ end
 -- True when the call took effect: no errorCode, and for ConsoleLogin an
 -- explicit "Success" (a failed sign-in has no errorCode, only errorMessage
 -- "Failed authentication" and ConsoleLogin "Failure").
-function M.succeeded(e)
-  if text(e.errorCode) then
+M.succeeded = per_event(function(e)
+  local code = e.errorCode
+  if type(code) == "string" and code ~= "" then
     return false
   end
   if e.eventName == "ConsoleLogin" then
     return e["responseElements.ConsoleLogin"] == "Success"
   end
   return true
-end
+end)
 
 -- The opposite of succeeded(): the call was refused or errored.
 function M.failed(e)
@@ -98,13 +118,13 @@ local human_invokers = {
 
 -- True when AWS acted on your behalf: an AWSService identity, or a call a
 -- service such as CloudFormation made (invokedBy "<service>.amazonaws.com").
-function M.is_aws_service(e)
+M.is_aws_service = per_event(function(e)
   if e["userIdentity.type"] == "AWSService" then
     return true
   end
-  local by = text(e["userIdentity.invokedBy"])
-  return by ~= nil and ends_with(by, ".amazonaws.com") and not human_invokers[by]
-end
+  local by = e["userIdentity.invokedBy"]
+  return type(by) == "string" and ends_with(by, ".amazonaws.com") and not human_invokers[by]
+end)
 
 -- True when requestParameters.userName names an IAM user other than the
 -- caller. Roles, federated users and root have no userName of their own, so
