@@ -306,7 +306,10 @@ element: /* p is at the first byte of a member or element (< end) */
   }
   if (*p == '{' || *p == '[')
     goto open;
-  p = scalar(s, p, &v);
+  if (*p == '"') /* most values: the string loop inlined, not scalar()'s call */
+    p = string(s, p + 1, &esc);
+  else
+    p = scalar(s, p, &v);
   if (!p)
     return NULL;
 
@@ -578,10 +581,16 @@ static ALWAYS_INLINE const char *members(struct sc *s, const char *p, const keys
     p = ws(p + 1, end);
     if (p == end)
       return unterminated(s, 1);
-    if (nest && is_nest(nest, name, nlen, esc))
+    if (nest && is_nest(nest, name, nlen, esc)) {
       p = nest_value(s, p, depth, nest, &v);
-    else
+    } else if (*p == '"') { /* as scalar() reads it, without its call */
+      v.type = VIGIL_J_STRING;
+      v.p = p + 1;
+      p = string(s, p + 1, &v.escaped);
+      v.len = p ? (size_t)(p - v.p - 1) : 0;
+    } else {
       p = value(s, p, depth, &v);
+    }
     if (p)
       match_name(ks, name, nlen, esc, &v, vals);
     if (p && all)
