@@ -5,6 +5,7 @@
  * from a real loaded rule; the actor order; ISO-8601 time parsing.
  */
 #include "test_unit_util.h"
+#include <time.h>
 
 #include "alert.h"
 #include "cloudtrail.h"
@@ -148,6 +149,53 @@ static void parse_time(void **state) {
   assert_int_equal(vigil_parse_time(NULL, &ms), -1);
 }
 
+/* The calendar arithmetic against libc's timegm() and gmtime_r() on
+ * days from 1000 to 9999 (every day from 1960 to 2110) at a varying time
+ * of day, days past a month's end (normalised as timegm() does) and leap
+ * seconds. Years before 1000 print with four digits, as ISO 8601 wants
+ * (glibc's strftime would print year 1 as "1"). */
+static void time_against_libc(void **state) {
+  static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  char text[64];
+  char want[64];
+  struct tm tm;
+  int64_t ms;
+  time_t t;
+  int y, m, d, n = 0;
+
+  (void)state;
+  for (y = 1000; y <= 9999; y += (y < 1960 || y > 2110) ? 7 : 1) {
+    for (m = 1; m <= 12; m++) {
+      for (d = 1; d <= (m == 2 ? 31 : mdays[m - 1]); d++, n++) {
+        memset(&tm, 0, sizeof(tm));
+        tm.tm_year = y - 1900;
+        tm.tm_mon = m - 1;
+        tm.tm_mday = d;
+        tm.tm_hour = n % 24;
+        tm.tm_min = (n / 24) % 60;
+        tm.tm_sec = n % 61; /* 60: a leap second, the next minute's first */
+        snprintf(text, sizeof(text), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", y, m, d,
+                 tm.tm_hour, tm.tm_min, tm.tm_sec, n % 1000);
+        t = timegm(&tm);
+        assert_int_equal(vigil_parse_time(text, &ms), 0);
+        assert_int_equal(ms, (int64_t)t * 1000 + n % 1000);
+        gmtime_r(&t, &tm);
+        strftime(want, sizeof(want), "%Y-%m-%dT%H:%M:%S", &tm);
+        snprintf(want + strlen(want), sizeof(want) - strlen(want), ".%03dZ", n % 1000);
+        vigil_format_time(ms, text, sizeof(text));
+        assert_string_equal(text, want);
+      }
+    }
+  }
+  /* before 1970: the second is floored, the milliseconds count up from it */
+  vigil_format_time(-1, text, sizeof(text));
+  assert_string_equal(text, "1969-12-31T23:59:59.999Z");
+  assert_int_equal(vigil_parse_time("0001-01-01T00:00:00Z", &ms), 0);
+  assert_int_equal(ms, -62135596800000LL);
+  vigil_format_time(ms, text, sizeof(text));
+  assert_string_equal(text, "0001-01-01T00:00:00.000Z");
+}
+
 /*
  * Regression test, once a bug (core/cloudtrail.c, vigil_parse_time): after sscanf it jumps to
  * s + 19 without checking the length, but "%2d" also matches one digit, so
@@ -283,6 +331,7 @@ int main(void) {
       cmocka_unit_test(template_short_floats),
       cmocka_unit_test(actor_order),
       cmocka_unit_test(parse_time),
+      cmocka_unit_test(time_against_libc),
       cmocka_unit_test(parse_time_short_input),
       cmocka_unit_test(format_time),
       cmocka_unit_test(alert_model),
