@@ -529,7 +529,8 @@ static void nocase_patterns(void **state) {
 
   (void)state;
   set_load(&s, "rule { id = 'n.ua', title = 't', severity = 'low', on = { unless = {\n"
-               "  userAgent = { 'Exact', { nocase = { '*TerraForm*', 'boto3/*', '*-CLI' } } },\n"
+               "  userAgent = { 'Exact', { nocase = { '*TerraForm*', 'boto3/*', '*-CLI',\n"
+               "                                      '*wxyz@[*' } } },\n"
                "  ['userIdentity.type'] = { nocase = 'awsservice' } } } }\n"
                "rule { id = 'n.plain', title = 't', severity = 'low' }\n");
   /* substring, prefix, suffix and exact, whatever the value's case */
@@ -548,8 +549,21 @@ static void nocase_patterns(void **state) {
   expect_both(&s, NULL, EV("\"userAgent\":\"x boto3/1\""), (const uint32_t[])W(0, 1));
   expect_both(&s, NULL, EV("\"userAgent\":\"aws-cli x\""), (const uint32_t[])W(0, 1));
   expect_both(&s, NULL, EV("\"userAgent\":\"TERRAFORM\u0130\""), (const uint32_t[])W(1));
-  /* lowercased 8 bytes at a time: letters at every position of a word,
-   * beside bytes >= 0x80 that must stay as they are */
+  /* lowercased 16 bytes, then 8, at a time: letters at every position of
+   * a word and across both steps' edges, beside bytes >= 0x80 and the
+   * neighbours of 'A'..'Z' that must stay as they are */
+  expect_both(&s, NULL, EV("\"userAgent\":\"0123456789abcdeTERRAFORM\""), (const uint32_t[])W(1));
+  expect_both(&s, NULL, EV("\"userAgent\":\"\u00c0\u00ff@[`{Zz01234TERRAFORM_x\""),
+              (const uint32_t[])W(1));
+  expect_both(&s, NULL, EV("\"userAgent\":\"\u00c0\u00ff@[`{0123456789TERRA[ORM\""),
+              (const uint32_t[])W(0, 1));
+  expect_both(&s, NULL, EV("\"userAgent\":\"0123456789abcdefTERRA@ORM\""),
+              (const uint32_t[])W(0, 1));
+  expect_both(&s, NULL, EV("\"userAgent\":\"ABWXYZ@[0123456789\""), (const uint32_t[])W(1));
+  expect_both(&s, NULL, EV("\"userAgent\":\"0123456789abcdefABWXYZ@[\""),
+              (const uint32_t[])W(1));
+  expect_both(&s, NULL, EV("\"userAgent\":\"ABWXYZ`[0123456789\""), (const uint32_t[])W(0, 1));
+  expect_both(&s, NULL, EV("\"userAgent\":\"ABWXYZ@{0123456789\""), (const uint32_t[])W(0, 1));
   expect_both(&s, NULL, EV("\"userAgent\":\"\u00c0\u00ff@[`{ZzTERRAFORM\u00e9\""),
               (const uint32_t[])W(1));
   expect_both(&s, NULL, EV("\"userAgent\":\"1234567TerraForm\""), (const uint32_t[])W(1));
