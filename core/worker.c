@@ -142,7 +142,8 @@ static size_t conditions(vigil_worker_t *w, const vigil_msg_t *m, uint32_t *keep
     }
     VIGIL_STAT_ADD(st->evals, 1);
   }
-  vigil_event_next(rs->L); /* byte views kept by a condition are now stale */
+  /* The rules that go on read the same doc: views, the shared root view
+   * and the lists made so far stay good until vigil_worker_eval ends. */
   return n;
 }
 
