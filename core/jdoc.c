@@ -360,6 +360,16 @@ static size_t position(const char *seg, size_t len) {
   return idx;
 }
 
+int vigil_jdoc_index(vigil_jdoc_t *d, const vigil_jval_t *v, size_t i, vigil_jval_t *out) {
+  const vigil_jdoc_ent_t *e;
+  size_t n;
+
+  if (v->type != VIGIL_J_ARRAY || vigil_jdoc_list(d, v, &e, &n) != 0 || i == 0 || i > n)
+    return 0;
+  *out = e[i - 1].val;
+  return 1;
+}
+
 int vigil_jdoc_child(vigil_jdoc_t *d, const vigil_jval_t *v, const char *seg, size_t len,
                      vigil_jval_t *out) {
   const vigil_jdoc_ent_t *e;

@@ -50,6 +50,10 @@ vigil_jval_t vigil_jdoc_root(const vigil_jdoc_t *d);
 int vigil_jdoc_list(vigil_jdoc_t *d, const vigil_jval_t *v, const vigil_jdoc_ent_t **ents,
                     size_t *n);
 
+/* Element i (from 1) of array v, as vigil_jdoc_child finds it by its
+ * decimal text: 1, or 0 when v is no array or has no such element. */
+int vigil_jdoc_index(vigil_jdoc_t *d, const vigil_jval_t *v, size_t i, vigil_jval_t *out);
+
 /* The child of v named seg[0..len) (an object) or at the 1-based decimal
  * position seg (an array) into *out: 1, or 0 when there is none. */
 int vigil_jdoc_child(vigil_jdoc_t *d, const vigil_jval_t *v, const char *seg, size_t len,

@@ -174,6 +174,13 @@ static int view_index(lua_State *L) {
       lua_pushnil(L);
       return 1;
     }
+    if (!v->node && v->val.type == VIGIL_J_ARRAY) { /* no text to make and parse again */
+      if (vigil_jdoc_index(doc, &v->val, (size_t)idx, &got))
+        push_jval(L, &got);
+      else
+        lua_pushnil(L);
+      return 1;
+    }
     len = (size_t)snprintf(num, sizeof(num), "%lld", (long long)idx);
     key = num;
   } else if (lua_type(L, 2) == LUA_TSTRING) {
