@@ -129,7 +129,7 @@ static slot_t *lookup(const map_t *m, const char *key, size_t len) {
     s = &m->slots[i];
     if (!s->key)
       return s;
-    if (s->klen == len && memcmp(s->key, key, len) == 0)
+    if (s->klen == len && (len == 0 || s->key[0] == key[0]) && memcmp(s->key, key, len) == 0)
       return s;
   }
 }
@@ -480,10 +480,13 @@ void vigil_rule_index_free(vigil_rule_index_t *ix) {
   free(ix);
 }
 
-static int pat_hit(const pat_t *p, const char *s, size_t len) {
-  if (p->prefix)
-    return len >= p->len && memcmp(p->s, s, p->len) == 0;
-  return len == p->len && memcmp(p->s, s, len) == 0;
+/* The first bytes are compared before memcmp is called: most values
+ * differ there (eventName prefixes Get*, List*, Describe* meet every
+ * record). */
+static inline int pat_hit(const pat_t *p, const char *s, size_t len) {
+  if (p->prefix ? len < p->len : len != p->len)
+    return 0;
+  return p->len == 0 || (p->s[0] == s[0] && memcmp(p->s, s, p->len) == 0);
 }
 
 /* An empty list takes anything; otherwise the value must be there. */
