@@ -183,8 +183,16 @@ static int step_bits(vigil_eval_t *c, const vigil_rule_t *r, uint32_t *bits) {
   return 0;
 }
 
-static void add_window(cJSON *o, const char *name, uint32_t n, int64_t window_ms) {
-  cJSON *s = cJSON_AddObjectToObject(o, name);
+/* *ctx, made when the first extra goes in: most stateful events fire
+ * nothing and need none. */
+static cJSON *ctx_of(cJSON **ctx) {
+  if (!*ctx)
+    *ctx = cJSON_CreateObject();
+  return *ctx;
+}
+
+static void add_window(cJSON **ctx, const char *name, uint32_t n, int64_t window_ms) {
+  cJSON *s = cJSON_AddObjectToObject(ctx_of(ctx), name);
 
   if (s) {
     cJSON_AddNumberToObject(s, "count", n);
@@ -212,13 +220,11 @@ static int apply_form(vigil_eval_t *c, const vigil_rule_t *r, int64_t t,
     return 1;
   if ((rc = make_key(c, &f->key, key, &k.len)) != 1)
     return rc;
-  if (!*ctx)
-    *ctx = cJSON_CreateObject();
   switch (f->kind) {
   case VIGIL_FORM_THRESHOLD:
     rc = vigil_state_threshold(c->state, &k, t, f->window_ms, f->count, &n);
     if (rc == 1)
-      add_window(*ctx, "threshold", n, f->window_ms);
+      add_window(ctx, "threshold", n, f->window_ms);
     return rc;
   case VIGIL_FORM_DISTINCT:
     if (f->field_ref != LUA_NOREF) {
@@ -235,12 +241,12 @@ static int apply_form(vigil_eval_t *c, const vigil_rule_t *r, int64_t t,
       h = (h ^ (unsigned char)v[i]) * 1099511628211ull;
     rc = vigil_state_distinct(c->state, &k, t, f->window_ms, f->count, h, &n);
     if (rc == 1)
-      add_window(*ctx, "distinct", n, f->window_ms);
+      add_window(ctx, "distinct", n, f->window_ms);
     return rc;
   case VIGIL_FORM_SEQUENCE:
     rc = vigil_state_sequence(c->state, &k, t, f->window_ms, f->nsteps, bits, &n, &started);
     if (rc == 1) {
-      cJSON *s = cJSON_AddObjectToObject(*ctx, "sequence");
+      cJSON *s = cJSON_AddObjectToObject(ctx_of(ctx), "sequence");
       vigil_format_time(started, when, sizeof(when));
       cJSON_AddNumberToObject(s, "steps", n);
       cJSON_AddStringToObject(s, "started_at", when);
