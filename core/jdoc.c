@@ -195,6 +195,19 @@ double vigil_jdoc_number(const vigil_jval_t *v) {
   return d;
 }
 
+/* The first 8 bytes of s[0..n), zeros after a shorter one: a lookup
+ * compares names by this word, and calls memcmp only for the rest of a
+ * longer one (eventName, eventTime and eventType are all 9 bytes long). */
+static inline uint64_t head_of(const char *s, size_t n) {
+  uint64_t w = 0;
+
+  if (n >= 8)
+    memcpy(&w, s, 8);
+  else if (n)
+    memcpy(&w, s, n);
+  return w;
+}
+
 static size_t slot_of(const vigil_jdoc_t *d, const char *p) {
   uint64_t h = (uint64_t)(uintptr_t)p * UINT64_C(0x9e3779b97f4a7c15);
 
@@ -285,6 +298,7 @@ int vigil_jdoc_prime(vigil_jdoc_t *d, const vigil_jval_t *obj, const vigil_scan_
     ents[i].val = m[i].val;
     if (!(ents[i].key = vigil_jdoc_str(d, &m[i].name, &ents[i].klen)))
       return -1;
+    ents[i].head = head_of(ents[i].key, ents[i].klen);
   }
   return add_list(d, o->p, ents, n) ? 0 : -1;
 }
@@ -325,8 +339,12 @@ static listed_t *list_of(vigil_jdoc_t *d, const vigil_jval_t *v) {
     ents[n].val = val;
     ents[n].key = NULL;
     ents[n].klen = 0;
-    if (v->type == VIGIL_J_OBJECT && !(ents[n].key = vigil_jdoc_str(d, &name, &ents[n].klen)))
-      return NULL;
+    ents[n].head = 0;
+    if (v->type == VIGIL_J_OBJECT) {
+      if (!(ents[n].key = vigil_jdoc_str(d, &name, &ents[n].klen)))
+        return NULL;
+      ents[n].head = head_of(ents[n].key, ents[n].klen);
+    }
     n++;
   }
   return add_list(d, v->p, ents, n);
@@ -374,6 +392,7 @@ int vigil_jdoc_child(vigil_jdoc_t *d, const vigil_jval_t *v, const char *seg, si
                      vigil_jval_t *out) {
   const vigil_jdoc_ent_t *e;
   const vigil_jdoc_ent_t *found = NULL;
+  uint64_t head;
   size_t n;
   size_t i;
 
@@ -386,9 +405,10 @@ int vigil_jdoc_child(vigil_jdoc_t *d, const vigil_jval_t *v, const char *seg, si
     *out = e[i - 1].val;
     return 1;
   }
+  head = head_of(seg, len);
   for (i = 0; i < n; i++) { /* the last of a repeated name wins */
-    if (e[i].klen == len && (len == 0 || (e[i].key[0] == seg[0] &&
-                                          memcmp(e[i].key, seg, len) == 0)))
+    if (e[i].klen == len && e[i].head == head &&
+        (len <= 8 || memcmp(e[i].key + 8, seg + 8, len - 8) == 0))
       found = &e[i];
   }
   if (!found)

@@ -14,6 +14,7 @@
 #define VIGIL_JDOC_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "scan.h"
 
@@ -24,6 +25,7 @@ typedef struct vigil_jdoc_s vigil_jdoc_t;
 typedef struct vigil_jdoc_ent_s {
   const char *key;
   size_t klen;
+  uint64_t head; /* the key's first 8 bytes, zeros after a shorter one */
   vigil_jval_t val;
 } vigil_jdoc_ent_t;
 
