@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 int vigil_tbuf_reserve(vigil_tbuf_t *b, size_t more) {
   size_t cap;
@@ -50,10 +53,39 @@ static const char escapes[256] = {
     'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u', 'u',
     ['"'] = '"', ['\\'] = '\\'};
 
+#ifdef __SSE2__
+/* Bit i set when x[i] is '"', '\\' or below 0x20: a byte jstr escapes. */
+static inline int to_escape(__m128i x) {
+  __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+                             _mm_cmpeq_epi8(x, _mm_set1_epi8('\\')));
+
+  hit = _mm_or_si128(hit, _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1F)), x));
+  return _mm_movemask_epi8(hit);
+}
+
+/* Bit i set when x[i] is '"' or whitespace: where json_min stops. */
+static inline int quote_or_space(__m128i x) {
+  __m128i hit = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+                             _mm_cmpeq_epi8(x, _mm_set1_epi8(' ')));
+
+  hit = _mm_or_si128(hit, _mm_cmpeq_epi8(x, _mm_set1_epi8('\n')));
+  hit = _mm_or_si128(hit, _mm_cmpeq_epi8(x, _mm_set1_epi8('\t')));
+  hit = _mm_or_si128(hit, _mm_cmpeq_epi8(x, _mm_set1_epi8('\r')));
+  return _mm_movemask_epi8(hit);
+}
+
+/* Bit i set when x[i] is '"' or '\\': where a string's copy stops. */
+static inline int quote_or_bslash(__m128i x) {
+  return _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
+                                        _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))));
+}
+#endif
+
 void vigil_tbuf_jstr(vigil_tbuf_t *b, const char *s) {
   static const char hex[] = "0123456789abcdef";
   const unsigned char *p = (const unsigned char *)s;
   size_t n;
+  size_t i = 0;
   char *o;
   char e;
 
@@ -66,66 +98,111 @@ void vigil_tbuf_jstr(vigil_tbuf_t *b, const char *s) {
     return;
   o = b->p + b->len;
   *o++ = '"';
-  for (; *p; p++) {
-    if (!(e = escapes[*p])) {
-      *o++ = (char)*p;
-      continue;
+  for (;;) {
+#ifdef __SSE2__
+    /* Sixteen bytes a step, stored whole and kept up to the first one to
+     * escape: the output has room for six bytes a byte, so a store of 16
+     * from anywhere before the last 16 input bytes stays inside it. */
+    while (n - i >= 16) {
+      __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+      int m = to_escape(x);
+      size_t k = m ? (size_t)__builtin_ctz((unsigned)m) : 16;
+
+      _mm_storeu_si128((__m128i *)(void *)o, x);
+      o += k;
+      i += k;
+      if (m)
+        break;
     }
+#endif
+    while (i < n && !escapes[p[i]])
+      *o++ = (char)p[i++];
+    if (i == n)
+      break;
+    e = escapes[p[i]];
     *o++ = '\\';
     *o++ = e;
     if (e == 'u') {
       *o++ = '0';
       *o++ = '0';
-      *o++ = hex[*p >> 4];
-      *o++ = hex[*p & 15];
+      *o++ = hex[p[i] >> 4];
+      *o++ = hex[p[i] & 15];
     }
+    i++;
   }
   *o++ = '"';
   *o = '\0';
   b->len = (size_t)(o - b->p);
 }
 
-/* The end of the string whose opening quote is at s[i]: one past its
- * closing quote (a quote after an even run of backslashes). */
-static size_t string_end(const char *s, size_t i, size_t len) {
-  const char *q;
-  size_t j = i + 1;
-  size_t k;
+static inline int is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
-  while ((q = memchr(s + j, '"', len - j))) {
-    k = (size_t)(q - s);
-    j = k + 1;
-    while (k > i + 1 && s[k - 1] == '\\')
-      k--;
-    if (((size_t)(q - s) - k) % 2 == 0)
-      return j;
+/* Copies the string whose opening quote is at json[i] through its closing
+ * one to *out; returns the index past it. */
+static size_t copy_string(char **out, const char *json, size_t i, size_t len) {
+  char *o = *out;
+
+  *o++ = json[i++];
+  while (i < len) {
+#ifdef __SSE2__
+    /* As in jstr: o never runs ahead of i in the output, which has room
+     * for the whole input, so a 16-byte store before its last 16 fits. */
+    if (len - i >= 16) {
+      __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(json + i));
+      int m = quote_or_bslash(x);
+      size_t k = m ? (size_t)__builtin_ctz((unsigned)m) : 16;
+
+      _mm_storeu_si128((__m128i *)(void *)o, x);
+      o += k;
+      i += k;
+      if (!m)
+        continue;
+    }
+#endif
+    while (i < len && json[i] != '"' && json[i] != '\\')
+      *o++ = json[i++];
+    if (i == len)
+      break;
+    if (json[i] == '"') {
+      *o++ = json[i++];
+      break;
+    }
+    *o++ = json[i++]; /* a backslash and the byte it escapes */
+    if (i < len)
+      *o++ = json[i++];
   }
-  return len;
+  *out = o;
+  return i;
 }
 
 void vigil_tbuf_json_min(vigil_tbuf_t *b, const char *json, size_t len) {
   char *out;
   size_t i = 0;
-  size_t j;
 
   if (vigil_tbuf_reserve(b, len) != 0) /* never longer than its input */
     return;
   out = b->p + b->len;
   while (i < len) {
-    switch (json[i]) {
-    case '"':
-      j = string_end(json, i, len);
-      memcpy(out, json + i, j - i);
-      out += j - i;
-      i = j;
-      break;
-    case ' ':
-    case '\t':
-    case '\n':
-    case '\r':
+    if (json[i] == '"') {
+      i = copy_string(&out, json, i, len);
+    } else if (is_space(json[i])) {
       i++;
-      break;
-    default:
+    } else {
+#ifdef __SSE2__
+      /* names, numbers, brackets: up to the next quote or space at once */
+      if (len - i >= 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(json + i));
+        int m = quote_or_space(x);
+        size_t k = m ? (size_t)__builtin_ctz((unsigned)m) : 16;
+
+        _mm_storeu_si128((__m128i *)(void *)out, x);
+        out += k;
+        i += k;
+        continue;
+      }
+#endif
       *out++ = json[i++];
     }
   }

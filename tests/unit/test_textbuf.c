@@ -44,6 +44,38 @@ static void jstr_matches_cjson(void **state) {
   vigil_tbuf_free(&b);
 }
 
+/* Strings of every length to 40 with each byte 1..255 at each place: the
+ * 16-byte steps and the byte loop after them escape alike. */
+static void jstr_long_strings(void **state) {
+  char s[41];
+  cJSON *item;
+  char *want;
+  vigil_tbuf_t b = {0};
+  int c, len, at;
+
+  (void)state;
+  for (len = 1; len <= 40; len++) {
+    for (at = 0; at < len; at++) {
+      for (c = 1; c < 256; c++) {
+        memset(s, 'a', (size_t)len);
+        s[at] = (char)c;
+        s[len] = '\0';
+        item = cJSON_CreateString(s);
+        want = cJSON_PrintUnformatted(item);
+        b.len = 0;
+        vigil_tbuf_jstr(&b, s);
+        assert_false(b.oom);
+        if (strcmp(b.p, want) != 0)
+          fail_msg("byte 0x%02x at %d of %d: got %s, cJSON prints %s", c, at, len, b.p, want);
+        assert_int_equal(b.len, strlen(want));
+        cJSON_free(want);
+        cJSON_Delete(item);
+      }
+    }
+  }
+  vigil_tbuf_free(&b);
+}
+
 /* in on one line: exactly want, and the same value as cJSON reads in. */
 static void minifies(const char *in, const char *want) {
   vigil_tbuf_t b = {0};
@@ -79,6 +111,33 @@ static void json_min_cases(void **state) {
            "{\"u\":\"\\u00e9 \\/ \\n\",\"t\":true,\"f\":false,\"n\":null}");
   minifies("  \"only a string\"  ", "\"only a string\"");
   minifies("[[[ {\"\":\"\"} ]]]", "[[[{\"\":\"\"}]]]");
+}
+
+/* Long strings and runs: an escape, a quote after backslashes and spaces
+ * at every place of a 40-byte string and of a 40-byte number, so each
+ * falls before, on and after the edges of the 16-byte steps. */
+static void json_min_long_runs(void **state) {
+  static const char *const esc[] = {"\\\"", "\\\\", "\\\\\\\"", "\\u00e9", " ", "\\/"};
+  char payload[128];
+  char in[1024];
+  char want[1024];
+  size_t e, at;
+
+  (void)state;
+  for (e = 0; e < sizeof(esc) / sizeof(esc[0]); e++) {
+    for (at = 0; at <= 40; at++) {
+      snprintf(payload, sizeof(payload), "%.*s%s%.*s", (int)at,
+               "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMN", esc[e], (int)(40 - at),
+               "0123456789012345678901234567890123456789");
+      snprintf(in, sizeof(in), "[ \"%s\" ,\n  %.*s1 , {\"%s\" :\t\"%s\"} ,\r\n\"x\" ]",
+               payload, (int)at, "1234567890123456789012345678901234567890", payload, payload);
+      snprintf(want, sizeof(want), "[\"%s\",%.*s1,{\"%s\":\"%s\"},\"x\"]", payload, (int)at,
+               "1234567890123456789012345678901234567890", payload, payload);
+      minifies(in, want);
+    }
+  }
+  /* whitespace only, long: nothing left but the value */
+  minifies("                                        7                 ", "7");
 }
 
 #define DATA_DIR VIGIL_SOURCE_DIR "/../shared/data/cloudtrail"
@@ -158,7 +217,9 @@ static void take_and_numbers(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(jstr_matches_cjson),
+      cmocka_unit_test(jstr_long_strings),
       cmocka_unit_test(json_min_cases),
+      cmocka_unit_test(json_min_long_runs),
       cmocka_unit_test(json_min_real_files),
       cmocka_unit_test(take_and_numbers),
   };
