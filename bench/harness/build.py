@@ -33,7 +33,9 @@ def vigil(root, build_dir, log):
 
 def floor(src, out, log):
     """Compiles bench/floor_cjson.c against pkg-config's libcjson."""
-    if os.path.exists(out) and os.path.getmtime(out) >= os.path.getmtime(src):
+    stamp = out + ".flags"  # rebuilt when the flags change, not only the source
+    if os.path.exists(out) and os.path.getmtime(out) >= os.path.getmtime(src) and \
+            os.path.exists(stamp) and open(stamp, encoding="utf-8").read() == OPT:
         return out
     cc = os.environ.get("CC") or shutil.which("cc") or shutil.which("gcc")
     if not cc or not shutil.which("pkg-config"):
@@ -43,6 +45,8 @@ def floor(src, out, log):
     os.makedirs(os.path.dirname(out), exist_ok=True)
     _run([cc, "-std=c11", *OPT.split(), "-Wall", "-Wextra", "-D_GNU_SOURCE", src, "-o", out,
           *flags], log)
+    with open(stamp, "w", encoding="utf-8") as f:
+        f.write(OPT)
     return out
 
 
