@@ -19,7 +19,8 @@ typedef struct vigil_origin_s {
 } vigil_origin_t;
 
 /* An alert on its way to the sinks. `pub` is what sinks see; the strings
- * it points to are owned here. */
+ * it points to are owned here: rule_id, title and message live in the
+ * item's own block, json in a second one. */
 typedef struct vigil_alert_item_s {
   vigil_alert_t pub;
   char *json;

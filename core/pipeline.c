@@ -119,6 +119,8 @@ static void retry_cb(uv_timer_t *t) {
 }
 
 void vigil_alert_finish(vigil_pipeline_t *pl, vigil_alert_item_t *a) {
+  int tracked = a->track != NULL;
+
   if (--a->pending > 0)
     return;
   pl->inflight--;
@@ -131,7 +133,10 @@ void vigil_alert_finish(vigil_pipeline_t *pl, vigil_alert_item_t *a) {
   if (a->track)
     vigil_track_release(a->track);
   vigil_alert_free(a);
-  uv_async_send(&pl->wakeup); /* may complete a drain */
+  /* It may complete a drain or an acknowledgement. Otherwise the loop has
+   * nothing to do for it: waking it per alert cost two syscalls each. */
+  if (tracked || pl->state != PL_RUNNING)
+    uv_async_send(&pl->wakeup);
 }
 
 static void svc_delivered(vigil_host_t *h, void *token, vigil_delivery_t outcome) {
