@@ -202,6 +202,26 @@ static int view_index(lua_State *L) {
   return 1;
 }
 
+int vigil_event_view_get(lua_State *L, int idx, const char *path, size_t plen,
+                         vigil_jval_t *out) {
+  view_t *v = testview(L, idx);
+  vigil_jdoc_t *doc = vigil_lstate(L)->doc;
+
+  if (!v || v->node || v->gen != vigil_lstate(L)->event_gen)
+    return -1;
+  /* as view_index reads a string key */
+  if (!(memchr(path, '.', plen) ? vigil_jdoc_path(doc, &v->val, path, plen, out)
+                                : vigil_jdoc_child(doc, &v->val, path, plen, out)))
+    out->type = VIGIL_J_NONE;
+  return 0;
+}
+
+const char *vigil_event_view_str(lua_State *L, const vigil_jval_t *v, size_t *len) {
+  if (v->type != VIGIL_J_STRING)
+    return NULL;
+  return vigil_jdoc_str_tmp(vigil_lstate(L)->doc, v, len);
+}
+
 /* The entries of byte view v (an error when its text cannot be read). */
 static size_t entries(lua_State *L, const view_t *v, const vigil_jdoc_ent_t **e) {
   size_t n = 0;

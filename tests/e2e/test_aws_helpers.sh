@@ -16,12 +16,14 @@ local function context(e)
            console = aws.is_console(e), succeeded = aws.succeeded(e),
            account = aws.account(e), region = aws.region(e) }
 end
-rule { id = "t.helpers", title = "t", severity = "low", on = { eventName = "Probe" },
+rule { id = "t.helpers", title = "t", severity = "low",
+  on = { eventName = { "Probe", "ConsoleLogin" } },
   context = context }
 -- succeeded() and is_aws_service() keep their answer for the last event:
 -- asked again by a second rule of each record (records alternate between
 -- answers), they must still answer for that record.
-rule { id = "t.helpers_again", title = "t", severity = "low", on = { eventName = "Probe" },
+rule { id = "t.helpers_again", title = "t", severity = "low",
+  on = { eventName = { "Probe", "ConsoleLogin" } },
   when = function(e) return aws.is_aws_service(e) ~= nil and aws.succeeded(e) ~= nil end,
   context = context }
 L
@@ -57,11 +59,47 @@ with open("ev.jsonl", "w") as f:
         if k == "sso":
             e["sessionCredentialFromConsole"] = "true"
         f.write(json.dumps(e) + "\n")
+    # Edges of succeeded/is_aws_service/is_console, which answer in C for
+    # byte views and in Lua for tree views: both runs below must agree.
+    u = ids["iamuser"]
+    edges = {
+        "login_ok": {"eventName": "ConsoleLogin", "responseElements": {"ConsoleLogin": "Success"}},
+        "login_bad": {"eventName": "ConsoleLogin",
+                      "responseElements": {"ConsoleLogin": "Failure"}},
+        "login_none": {"eventName": "ConsoleLogin"},
+        "code_empty": {"errorCode": ""},
+        "code_number": {"errorCode": 403},
+        "esc_service": {"userIdentity": {"type": "AWS\\u0053ervice"}},
+        "human_invoker": {"userIdentity": dict(u, invokedBy="signin.amazonaws.com")},
+        "svc_invoker": {"userIdentity": dict(u, invokedBy="ec2.amazonaws.com")},
+        "odd_invoker": {"userIdentity": dict(u, invokedBy="amazonaws.com")},
+        "ua_s3console": {"userAgent": "S3Console/0.4"},
+        "ua_rds": {"userAgent": "RDS Console, aws-internal/3"},
+        "ua_signin": {"userAgent": "signin.amazonaws.com"},
+        "ua_object": {"userAgent": {"x": "S3Console/0.4"}},
+        "flag_bool": {"sessionCredentialFromConsole": True},
+        "flag_false": {"sessionCredentialFromConsole": "false"},
+        "signin_type": {"eventType": "AwsConsoleSignIn"},
+    }
+    for k, extra in edges.items():
+        e = {"eventName": "Probe", "eventID": k, "eventTime": "2024-01-01T00:00:00Z",
+             "awsRegion": "eu-west-1", "recipientAccountId": A, "userIdentity": u}
+        e.update(extra)
+        text = json.dumps(e).replace("\\\\u0053", "\\u0053")  # a real escape in the record
+        f.write(text + "\n")
 PY
+grep -q 'AWS\\u0053ervice' ev.jsonl || fail "the escaped type did not reach the file"
+# Fast path (byte views, the C helpers) and VIGIL_FAST_PATH=off (tree
+# views, the Lua functions they stand for): the same answers.
 expect_status 1 "$VIGIL" scan -w 1 -f json --rules r.lua ev.jsonl
-python3 - "$TMP/out" <<'PY'
+cp "$TMP/out" "$TMP/out_bytes"
+VIGIL_FAST_PATH=off expect_status 1 "$VIGIL" scan -w 1 -f json --rules r.lua ev.jsonl
+cp "$TMP/out" "$TMP/out_tree"
+for run in out_bytes out_tree; do
+python3 - "$TMP/$run" <<'PY' || fail "helpers answered wrong in $run"
 import json, sys
 A = "111122223333"
+U = f"arn:aws:iam::{A}:user/alice"
 want = {  # id: (actor, root, service, console, succeeded)
     "root": (f"arn:aws:iam::{A}:root", True, False, False, True),
     "iamuser": (f"arn:aws:iam::{A}:user/alice", False, False, False, False),
@@ -71,6 +109,22 @@ want = {  # id: (actor, root, service, console, succeeded)
     "sso": (f"arn:aws:sts::{A}:assumed-role/AWSReservedSSO_AdministratorAccess_"
             "0123456789abcdef/carol@example.com", False, False, True, True),
     "idcuser": ("90676a1b2c-1111", False, False, False, True),
+    "login_ok": (U, False, False, False, True),
+    "login_bad": (U, False, False, False, False),
+    "login_none": (U, False, False, False, False),
+    "code_empty": (U, False, False, False, True),
+    "code_number": (U, False, False, False, True),
+    "esc_service": ("unknown", False, True, False, True),
+    "human_invoker": (U, False, False, False, True),
+    "svc_invoker": (U, False, True, False, True),
+    "odd_invoker": (U, False, False, False, True),
+    "ua_s3console": (U, False, False, True, True),
+    "ua_rds": (U, False, False, True, True),
+    "ua_signin": (U, False, False, True, True),
+    "ua_object": (U, False, False, False, True),
+    "flag_bool": (U, False, False, True, True),
+    "flag_false": (U, False, False, False, True),
+    "signin_type": (U, False, False, True, True),
 }
 seen = set()
 rules = {}
@@ -92,4 +146,5 @@ if seen != set(want) or any(rules.get(r) != set(want) for r in ("t.helpers",
     bad += 1
 sys.exit(bad)
 PY
+done
 echo ok
