@@ -52,7 +52,7 @@ void vigil_event_push_doc(lua_State *L);
 int vigil_event_doc_members(lua_State *L, const vigil_jval_t *obj, const vigil_scan_member_t *m,
                             size_t n);
 
-/* For helpers in C (core/lua_awslib.c): the value at path (dotted, as
+/* For helpers in C (core/lua_nativelib.c): the value at path (dotted, as
  * e["a.b"] reads it) of the live byte view at idx, in *out (type
  * VIGIL_J_NONE when absent); -1 when idx is anything else (a tree view, a
  * stale view, a table), for the caller to fall back on Lua. */

@@ -12,7 +12,7 @@
 #include "jdoc.h"
 #include "log.h"
 #include "lua_event.h"
-#include "lua_awslib.h"
+#include "lua_nativelib.h"
 #include "lua_jsonlib.h"
 #include "lua_pattern.h"
 
@@ -257,7 +257,7 @@ lua_State *vigil_lstate_new(const char *const *rule_dirs, int ndirs, char *err, 
   open_libs(L);
   restrict_require(L, rule_dirs, ndirs);
   vigil_jsonlib_register(L);
-  vigil_awslib_register(L);
+  vigil_nativelib_register(L);
   vigil_event_open(L);
   lua_pushfstring(L, "not enough memory: the rules' Lua state is at its cap (%d MiB)",
                   (int)(ls->mem_limit >> 20));

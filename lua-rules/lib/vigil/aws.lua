@@ -4,7 +4,7 @@
 -- engine resolves to nil when any step is missing or JSON null, so no helper
 -- can fail on a record with an odd shape.
 
-local core = require "vigil.aws_core"
+local native = require "vigil.native"
 
 local M = {}
 
@@ -61,9 +61,9 @@ end
 -- True when the call took effect: no errorCode, and for ConsoleLogin an
 -- explicit "Success" (a failed sign-in has no errorCode, only errorMessage
 -- "Failed authentication" and ConsoleLogin "Failure").
--- vigil.aws_core answers for the record's own view in C, the same answer
+-- vigil.native answers for the record's own view in C, the same answer
 -- (tests/e2e/test_aws_helpers.sh), and calls this for anything else.
-M.succeeded = core.succeeded(per_event(function(e)
+M.succeeded = native.succeeded(per_event(function(e)
   local code = e.errorCode
   if type(code) == "string" and code ~= "" then
     return false
@@ -101,7 +101,7 @@ end
 -- userAgent ("signin.amazonaws.com", "console.amazonaws.com") and per-service
 -- consoles show up as "S3Console/0.4" or "RDS Console, ...".
 -- (In C for the record's view, as succeeded() is.)
-M.is_console = core.is_console(function(e)
+M.is_console = native.is_console(function(e)
   local ua = text(e.userAgent) or ""
   local flag = e.sessionCredentialFromConsole
   return e.eventType == "AwsConsoleSignIn"
@@ -124,7 +124,7 @@ local human_invokers = {
 -- True when AWS acted on your behalf: an AWSService identity, or a call a
 -- service such as CloudFormation made (invokedBy "<service>.amazonaws.com").
 -- (In C for the record's view, as succeeded() is.)
-M.is_aws_service = core.is_aws_service(per_event(function(e)
+M.is_aws_service = native.is_aws_service(per_event(function(e)
   if e["userIdentity.type"] == "AWSService" then
     return true
   end

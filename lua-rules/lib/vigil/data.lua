@@ -8,6 +8,7 @@
 -- tables so one policy reader serves every service.
 
 local aws = require "vigil.aws"
+local native = require "vigil.native"
 
 local M = {}
 
@@ -470,7 +471,8 @@ end
 -- What one secret read touched, for counting distinct secrets: the secret
 -- of GetSecretValue; for BatchGetSecretValue, its sorted secret names, else
 -- its filters as text (one value per call: see retrieval_burst.lua).
-function M.secret_target(e)
+-- (vigil.native reads a GetSecretValue's secretId in C, the same key.)
+M.secret_target = native.secret_target(function(e)
   local names = {}
   local id = M.secret_name(e["requestParameters.secretId"])
   if id then
@@ -494,7 +496,7 @@ function M.secret_target(e)
     return "filters:" .. table.concat(names, ";")
   end
   return nil
-end
+end)
 
 -- True when every filter of a BatchGetSecretValue is a negation ("!x"), so
 -- the call asks for every secret the caller may read (a filter with a
@@ -551,10 +553,11 @@ end
 
 -- One value per SSM read for counting distinct parameters (see
 -- aws.ssm.decrypted_parameter_burst for what that misses).
-function M.parameter_target(e)
+-- (vigil.native reads a GetParameter's name in C, the same key.)
+M.parameter_target = native.parameter_target(function(e)
   local names = M.parameter_names(e)
   return #names > 0 and table.concat(names, ",") or nil
-end
+end)
 
 ---------------------------------------------------------------------------
 -- Resource policies of other services (SQS, SNS, OpenSearch, ECR...)

@@ -1,19 +1,22 @@
 /*
- * require "vigil.aws_core": the hottest questions of vigil.aws answered in
- * C on byte views. Nearly every rule asks whether a call succeeded, came
- * from an AWS service or from the console; in Lua each answer cost a
- * wrapper, a function call and two or three field reads pushed as Lua
- * strings, every VM instruction of it also paying the instruction-budget
- * hook (docs/performance.md).
+ * require "vigil.native": the hottest helpers of the rules' libraries
+ * answered in C on byte views. Nearly every rule asks whether a call
+ * succeeded, came from an AWS service or from the console, and the burst
+ * rules key every read by its secret or parameter; in Lua each answer cost
+ * a function call and two or three field reads pushed as Lua strings,
+ * every VM instruction of it also paying the instruction-budget hook
+ * (docs/performance.md).
  *
  * Each constructor takes the Lua function it stands for and returns a C
- * closure that answers for a live byte view (remembering the answer for
- * the last view asked, as vigil.aws's per_event did) and calls the Lua
- * function for anything else: tree views (VIGIL_FAST_PATH=off), tables,
- * stale views. Both must give the same answer; tests/e2e/test_aws_helpers.sh
- * asks both over every userIdentity shape.
+ * closure that answers for a live byte view and calls the Lua function
+ * for anything else: tree views (VIGIL_FAST_PATH=off), tables, stale
+ * views, and shapes the C does not read (a BatchGetSecretValue's list).
+ * Both must give the same answer: tests/e2e/test_aws_helpers.sh and
+ * test_native_keys.sh ask both kinds of view, and test_fast_path compares
+ * the whole pack's alerts. The yes/no helpers remember their answer for
+ * the last view asked, as vigil.aws's per_event did.
  */
-#include "lua_awslib.h"
+#include "lua_nativelib.h"
 
 #include <string.h>
 
@@ -118,6 +121,101 @@ static int console(lua_State *L) {
          memmem(s, n, "Console/", 8) || memmem(s, n, "Console,", 8);
 }
 
+/* ---- distinct-count keys of vigil.data: a string, or the Lua function ---- */
+
+static int alnum(unsigned char c) {
+  return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+/* data.secret_name for a non-empty id: the name of an ARN
+ * "arn:<partition>:secretsmanager:<region>:<digits>:secret:<name>" without
+ * its "-XXXXXX" suffix (Lua's ^arn:[%w%-]+:secretsmanager:[^:]*:%d*:secret:
+ * (.+)$ and ^%-%w%w%w%w%w%w$ in the C locale), else id itself. */
+static void secret_name(const char *s, size_t n, const char **out, size_t *olen) {
+  static const char svc[] = "secretsmanager:";
+  static const char sec[] = "secret:";
+  size_t i = 4;
+  size_t k;
+
+  *out = s;
+  *olen = n;
+  if (n < 4 || memcmp(s, "arn:", 4) != 0)
+    return;
+  for (k = i; i < n && (alnum((unsigned char)s[i]) || s[i] == '-'); i++)
+    ;
+  if (i == k || i == n || s[i++] != ':')
+    return;
+  if (n - i < sizeof(svc) - 1 || memcmp(s + i, svc, sizeof(svc) - 1) != 0)
+    return;
+  for (i += sizeof(svc) - 1; i < n && s[i] != ':'; i++)
+    ;
+  if (i++ == n)
+    return;
+  for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+    ;
+  if (i == n || s[i++] != ':')
+    return;
+  if (n - i < sizeof(sec) - 1 || memcmp(s + i, sec, sizeof(sec) - 1) != 0)
+    return;
+  i += sizeof(sec) - 1;
+  if (i == n) /* (.+) wants a character */
+    return;
+  *out = s + i;
+  *olen = n - i;
+  if (*olen >= 7 && (*out)[*olen - 7] == '-') {
+    for (k = *olen - 6; k < *olen && alnum((unsigned char)(*out)[k]); k++)
+      ;
+    if (k == *olen)
+      *olen -= 7;
+  }
+}
+
+/* data.secret_target when requestParameters.secretId is a non-empty string
+ * (GetSecretValue); 1 with the key pushed, 0 to ask Lua */
+static int secret_key(lua_State *L) {
+  const char *s;
+  size_t n;
+
+  if (field(L, "requestParameters.secretId", &s, &n) != 1 || n == 0)
+    return 0;
+  secret_name(s, n, &s, &n);
+  lua_pushlstring(L, s, n);
+  return 1;
+}
+
+/* data.parameter_target when requestParameters.name is a string
+ * (GetParameter): that name */
+static int parameter_key(lua_State *L) {
+  const char *s;
+  size_t n;
+
+  if (field(L, "requestParameters.name", &s, &n) != 1)
+    return 0;
+  lua_pushlstring(L, s, n);
+  return 1;
+}
+
+/* A key function: C for the common shape, the Lua function (upvalue 1)
+ * for every other. Not remembered: each is asked once per event. */
+static int key(lua_State *L, int (*fn)(lua_State *L)) {
+  lua_settop(L, 1);
+  if (fn(L))
+    return 1;
+  lua_settop(L, 1);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, 1, 1);
+  return 1;
+}
+
+static int l_secret_target(lua_State *L) {
+  return key(L, secret_key);
+}
+
+static int l_parameter_target(lua_State *L) {
+  return key(L, parameter_key);
+}
+
 static int answer(lua_State *L, answer_fn fn) {
   lua_Integer gen = (lua_Integer)vigil_lstate(L)->event_gen;
   int r;
@@ -183,19 +281,36 @@ static int mk_console(lua_State *L) {
   return make(L, l_console);
 }
 
-static int open_aws_core(lua_State *L) {
+static int mk_key(lua_State *L, lua_CFunction f) {
+  luaL_checktype(L, 1, LUA_TFUNCTION);
+  lua_settop(L, 1);
+  lua_pushcclosure(L, f, 1);
+  return 1;
+}
+
+static int mk_secret_target(lua_State *L) {
+  return mk_key(L, l_secret_target);
+}
+
+static int mk_parameter_target(lua_State *L) {
+  return mk_key(L, l_parameter_target);
+}
+
+static int open_native(lua_State *L) {
   static const luaL_Reg fns[] = {{"succeeded", mk_succeeded},
                                  {"is_aws_service", mk_aws_service},
                                  {"is_console", mk_console},
+                                 {"secret_target", mk_secret_target},
+                                 {"parameter_target", mk_parameter_target},
                                  {NULL, NULL}};
 
   luaL_newlib(L, fns);
   return 1;
 }
 
-void vigil_awslib_register(lua_State *L) {
+void vigil_nativelib_register(lua_State *L) {
   luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
-  lua_pushcfunction(L, open_aws_core);
-  lua_setfield(L, -2, "vigil.aws_core");
+  lua_pushcfunction(L, open_native);
+  lua_setfield(L, -2, "vigil.native");
   lua_pop(L, 1);
 }

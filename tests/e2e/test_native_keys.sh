@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# vigil.data's distinct-count keys, secret_target() and parameter_target(),
+# which vigil.native computes in C for the record's byte view (the common
+# GetSecretValue and GetParameter shapes) and Lua computes for everything
+# else. Each record is scanned twice, on byte views and with
+# VIGIL_FAST_PATH=off on tree views (Lua throughout): both must give the
+# key this test expects, which follows the ARN grammar
+# arn:<partition>:secretsmanager:<region>:<account digits>:secret:<name>,
+# a name losing its "-" and six letters or digits of suffix.
+. "$(dirname "$0")/lib.sh"
+
+cd "$TMP"
+cat >r.lua <<'L'
+local data = require "vigil.data"
+rule { id = "t.keys", title = "t", severity = "low", on = { eventName = "Probe" },
+  context = function(e)
+    return { secret = data.secret_target(e) or "(nil)",
+             parameter = data.parameter_target(e) or "(nil)" }
+  end }
+L
+python3 - <<'PY'
+import json
+P = "arn:aws:secretsmanager:eu-west-1:111122223333:secret:"
+cases = {  # id: (requestParameters, secret key, parameter key)
+    "plain": ({"secretId": "prod/db"}, "prod/db", "(nil)"),
+    "arn_suffix": ({"secretId": P + "prod/db-AbC123"}, "prod/db", "(nil)"),
+    "arn_nosuffix": ({"secretId": P + "prod/db"}, "prod/db", "(nil)"),
+    "arn_bad_suffix": ({"secretId": P + "prod/db-AbC_12"}, "prod/db-AbC_12", "(nil)"),
+    "arn_short_suffix": ({"secretId": P + "db-AbC12"}, "db-AbC12", "(nil)"),
+    "arn_only_suffix": ({"secretId": P + "-AbC123"}, "", "(nil)"),
+    "arn_cn": ({"secretId": "arn:aws-cn:secretsmanager:cn-north-1:1:secret:x-123456"},
+               "x", "(nil)"),
+    "arn_empty_region_account": ({"secretId": "arn:aws:secretsmanager:::secret:x"}, "x",
+                                 "(nil)"),
+    "arn_no_partition": ({"secretId": "arn::secretsmanager:r:1:secret:x"},
+                         "arn::secretsmanager:r:1:secret:x", "(nil)"),
+    "arn_bad_account": ({"secretId": "arn:aws:secretsmanager:r:12a:secret:x"},
+                        "arn:aws:secretsmanager:r:12a:secret:x", "(nil)"),
+    "arn_no_name": ({"secretId": P}, P, "(nil)"),
+    "arn_other_service": ({"secretId": "arn:aws:ssm:r:1:secret:x"},
+                          "arn:aws:ssm:r:1:secret:x", "(nil)"),
+    "arn_name_colons": ({"secretId": P + "a:b-ABCDEF"}, "a:b", "(nil)"),
+    "escaped": ({"secretId": "ESC"}, "prod/db", "(nil)"),
+    "empty_id": ({"secretId": ""}, "(nil)", "(nil)"),
+    "number_id": ({"secretId": 7}, "(nil)", "(nil)"),
+    "id_list": ({"secretIdList": [P + "b-123456", "a"]}, "a,b", "(nil)"),
+    "param": ({"name": "/prod/app/p1"}, "(nil)", "/prod/app/p1"),
+    "param_empty": ({"name": ""}, "(nil)", ""),
+    "param_path": ({"path": "/prod", "recursive": True}, "(nil)", "/prod/*"),
+    "param_names": ({"names": ["/b", "/a"]}, "(nil)", "/a,/b"),
+    "nothing": ({}, "(nil)", "(nil)"),
+}
+with open("ev.jsonl", "w") as f:
+    for k, (rp, _, _) in cases.items():
+        e = {"eventName": "Probe", "eventID": k, "eventTime": "2024-01-01T00:00:00Z",
+             "userIdentity": {"type": "IAMUser", "arn": "arn:aws:iam::1:user/a"},
+             "requestParameters": rp}
+        text = json.dumps(e)
+        if k == "escaped":  # "prod\u002fdb", as a logger may write it
+            text = text.replace('"ESC"', '"prod\\u002fdb"')
+        f.write(text + "\n")
+with open("want.json", "w") as f:
+    json.dump({k: [s, p] for k, (_, s, p) in cases.items()}, f)
+PY
+grep -q 'prod\\u002fdb' ev.jsonl || fail "the escaped secretId did not reach the file"
+expect_status 1 "$VIGIL" scan -w 1 -f json --rules r.lua ev.jsonl
+cp "$TMP/out" "$TMP/out_bytes"
+VIGIL_FAST_PATH=off expect_status 1 "$VIGIL" scan -w 1 -f json --rules r.lua ev.jsonl
+cp "$TMP/out" "$TMP/out_tree"
+for run in out_bytes out_tree; do
+  python3 - "$TMP/$run" "$TMP/want.json" <<'PY' || fail "keys wrong in $run"
+import json, sys
+want = json.load(open(sys.argv[2]))
+got = {}
+for line in open(sys.argv[1]):
+    a = json.loads(line)
+    got[a["event_id"]] = [a["context"]["secret"], a["context"]["parameter"]]
+bad = 0
+for k, w in want.items():
+    if got.get(k) != w:
+        print(f"{k}: got {got.get(k)}, want {w}", file=sys.stderr)
+        bad += 1
+sys.exit(bad)
+PY
+done
+echo ok
