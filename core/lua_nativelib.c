@@ -216,6 +216,45 @@ static int l_parameter_target(lua_State *L) {
   return key(L, parameter_key);
 }
 
+static int hex(unsigned char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* net.is_instance_session: an AssumedRole session with ec2RoleDelivery, or
+ * whose arn ends ":assumed-role/<role>/i-<8 or 17 hex digits>" */
+static int instance_session(lua_State *L) {
+  static const char ar[] = ":assumed-role/";
+  const char *s;
+  const char *at;
+  const char *slash;
+  size_t n;
+  size_t k;
+  int r;
+
+  if ((r = field(L, "userIdentity.type", &s, &n)) < 0)
+    return -1;
+  if (!r || !is(s, n, "AssumedRole"))
+    return 0;
+  if ((r = field(L, "userIdentity.sessionContext.ec2RoleDelivery", &s, &n)) < 0)
+    return -1;
+  if (r && n > 0)
+    return 1;
+  if ((r = field(L, "userIdentity.arn", &s, &n)) < 0)
+    return -1;
+  if (!r || !(at = memmem(s, n, ar, sizeof(ar) - 1)))
+    return 0;
+  at += sizeof(ar) - 1;
+  slash = memchr(at, '/', n - (size_t)(at - s));
+  if (!slash || slash == at || (size_t)(s + n - slash) < 3 || slash[1] != 'i' || slash[2] != '-')
+    return 0;
+  n = (size_t)(s + n - (slash + 3));
+  if (n != 8 && n != 17)
+    return 0;
+  for (k = 0; k < n && hex((unsigned char)slash[3 + k]); k++)
+    ;
+  return k == n;
+}
+
 static int answer(lua_State *L, answer_fn fn) {
   lua_Integer gen = (lua_Integer)vigil_lstate(L)->event_gen;
   int r;
@@ -258,6 +297,10 @@ static int l_console(lua_State *L) {
   return answer(L, console);
 }
 
+static int l_instance_session(lua_State *L) {
+  return answer(L, instance_session);
+}
+
 /* core.X(lua_fn) -> the C closure standing for lua_fn */
 static int make(lua_State *L, lua_CFunction f) {
   luaL_checktype(L, 1, LUA_TFUNCTION);
@@ -281,6 +324,10 @@ static int mk_console(lua_State *L) {
   return make(L, l_console);
 }
 
+static int mk_instance_session(lua_State *L) {
+  return make(L, l_instance_session);
+}
+
 static int mk_key(lua_State *L, lua_CFunction f) {
   luaL_checktype(L, 1, LUA_TFUNCTION);
   lua_settop(L, 1);
@@ -300,6 +347,7 @@ static int open_native(lua_State *L) {
   static const luaL_Reg fns[] = {{"succeeded", mk_succeeded},
                                  {"is_aws_service", mk_aws_service},
                                  {"is_console", mk_console},
+                                 {"is_instance_session", mk_instance_session},
                                  {"secret_target", mk_secret_target},
                                  {"parameter_target", mk_parameter_target},
                                  {NULL, NULL}};

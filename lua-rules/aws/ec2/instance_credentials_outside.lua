@@ -59,10 +59,13 @@ rule {
   on = { eventSource = net.credential_use_sources, ["userIdentity.type"] = "AssumedRole" },
   dedup = { window = "1h", key = { "userIdentity.arn", "sourceIPAddress" } },
   when = function(e)
+    -- most role sessions here are not an instance's: ask that first
+    if not net.is_instance_session(e) or aws.is_aws_service(e) then
+      return false
+    end
     local ip = e.sourceIPAddress
     local ua = e.userAgent
-    return net.is_instance_session(e) and not aws.is_aws_service(e)
-      and net.is_public_ip(ip) and not net.is_trusted_ip(ip)
+    return net.is_public_ip(ip) and not net.is_trusted_ip(ip)
       and not (type(ua) == "string" and ua:find("amazon-ssm-agent", 1, true))
   end,
   output = "instance role session {actor} called {eventSource} {eventName} from {source_ip}",

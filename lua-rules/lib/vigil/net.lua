@@ -11,6 +11,7 @@
 -- (table.insert(require("vigil.net").trusted_cidrs, "198.51.100.0/24")); they
 -- are read on every call, so an addition applies to every rule.
 local aws = require "vigil.aws"
+local native = require "vigil.native"
 
 local M = {}
 
@@ -604,7 +605,8 @@ end
 -- True when the caller uses an EC2 instance profile's credentials: the
 -- session carries ec2RoleDelivery (IMDS version), or the role session is
 -- named after an instance id, as EC2 names it.
-function M.is_instance_session(e)
+-- (In C for the record's view: vigil.native.)
+M.is_instance_session = native.is_instance_session(function(e)
   local arn = text(e["userIdentity.arn"]) or ""
   local id
 
@@ -624,7 +626,7 @@ function M.is_instance_session(e)
   end
   id = arn:sub(slash + 3)
   return (#id == 8 or #id == 17) and not id:find("%X")
-end
+end)
 
 -- ----------------------------------------------------------------- sharing
 

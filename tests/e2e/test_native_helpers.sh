@@ -1,21 +1,26 @@
 #!/usr/bin/env bash
-# vigil.data's distinct-count keys, secret_target() and parameter_target(),
-# which vigil.native computes in C for the record's byte view (the common
-# GetSecretValue and GetParameter shapes) and Lua computes for everything
-# else. Each record is scanned twice, on byte views and with
-# VIGIL_FAST_PATH=off on tree views (Lua throughout): both must give the
-# key this test expects, which follows the ARN grammar
+# The helpers vigil.native computes in C for the record's byte view and Lua
+# computes for everything else: vigil.data's distinct-count keys
+# secret_target() and parameter_target() (the common GetSecretValue and
+# GetParameter shapes in C) and vigil.net's is_instance_session(). Each
+# record is scanned twice, on byte views and with VIGIL_FAST_PATH=off on
+# tree views (Lua throughout): both must give what this test expects. A
+# secret key follows the ARN grammar
 # arn:<partition>:secretsmanager:<region>:<account digits>:secret:<name>,
-# a name losing its "-" and six letters or digits of suffix.
+# a name losing its "-" and six letters or digits of suffix; an instance
+# session is an AssumedRole one with ec2RoleDelivery, or whose arn ends
+# ":assumed-role/<role>/i-" and 8 or 17 hex digits.
 . "$(dirname "$0")/lib.sh"
 
 cd "$TMP"
 cat >r.lua <<'L'
 local data = require "vigil.data"
+local net = require "vigil.net"
 rule { id = "t.keys", title = "t", severity = "low", on = { eventName = "Probe" },
   context = function(e)
     return { secret = data.secret_target(e) or "(nil)",
-             parameter = data.parameter_target(e) or "(nil)" }
+             parameter = data.parameter_target(e) or "(nil)",
+             instance = net.is_instance_session(e) }
   end }
 L
 python3 - <<'PY'
@@ -50,6 +55,26 @@ cases = {  # id: (requestParameters, secret key, parameter key)
     "param_names": ({"names": ["/b", "/a"]}, "(nil)", "/a,/b"),
     "nothing": ({}, "(nil)", "(nil)"),
 }
+R = "arn:aws:sts::1:assumed-role/"
+ids = {  # id: (userIdentity, is_instance_session)
+    "inst_delivery": ({"type": "AssumedRole", "arn": R + "web/s1",
+                       "sessionContext": {"ec2RoleDelivery": "2.0"}}, True),
+    "inst_empty_delivery": ({"type": "AssumedRole", "arn": R + "web/s1",
+                             "sessionContext": {"ec2RoleDelivery": ""}}, False),
+    "inst_17": ({"type": "AssumedRole", "arn": R + "web/i-0abc1234def567890"}, True),
+    "inst_8": ({"type": "AssumedRole", "arn": R + "web/i-0ABC1234"}, True),
+    "inst_9": ({"type": "AssumedRole", "arn": R + "web/i-0abc12345"}, False),
+    "inst_not_hex": ({"type": "AssumedRole", "arn": R + "web/i-0abc1234def56789g"}, False),
+    "inst_no_role": ({"type": "AssumedRole", "arn": R + "/i-12345678"}, False),
+    "inst_upper_i": ({"type": "AssumedRole", "arn": R + "web/I-12345678"}, False),
+    "inst_path": ({"type": "AssumedRole", "arn": R + "web/x/i-12345678"}, False),
+    "inst_bare": ({"type": "AssumedRole", "arn": R + "web/i-"}, False),
+    "inst_no_session": ({"type": "AssumedRole", "arn": R + "web"}, False),
+    "inst_user": ({"type": "IAMUser", "arn": R + "web/i-12345678",
+                   "sessionContext": {"ec2RoleDelivery": "2.0"}}, False),
+    "inst_escaped": ({"type": "AssumedRole", "arn": "ESCARN"}, True),
+    "inst_no_type": ({"arn": R + "web/i-12345678"}, False),
+}
 with open("ev.jsonl", "w") as f:
     for k, (rp, _, _) in cases.items():
         e = {"eventName": "Probe", "eventID": k, "eventTime": "2024-01-01T00:00:00Z",
@@ -59,22 +84,32 @@ with open("ev.jsonl", "w") as f:
         if k == "escaped":  # "prod\u002fdb", as a logger may write it
             text = text.replace('"ESC"', '"prod\\u002fdb"')
         f.write(text + "\n")
+    for k, (u, _) in ids.items():
+        e = {"eventName": "Probe", "eventID": k, "eventTime": "2024-01-01T00:00:00Z",
+             "userIdentity": u}
+        text = json.dumps(e).replace('"ESCARN"',
+                                     '"' + R + 'web\\/i-12345678"')  # an escaped slash
+        f.write(text + "\n")
+want = {k: [s, p, False] for k, (_, s, p) in cases.items()}
+want.update({k: ["(nil)", "(nil)", i] for k, (_, i) in ids.items()})
 with open("want.json", "w") as f:
-    json.dump({k: [s, p] for k, (_, s, p) in cases.items()}, f)
+    json.dump(want, f)
 PY
 grep -q 'prod\\u002fdb' ev.jsonl || fail "the escaped secretId did not reach the file"
+grep -q 'web\\/i-12345678' ev.jsonl || fail "the escaped arn did not reach the file"
 expect_status 1 "$VIGIL" scan -w 1 -f json --rules r.lua ev.jsonl
 cp "$TMP/out" "$TMP/out_bytes"
 VIGIL_FAST_PATH=off expect_status 1 "$VIGIL" scan -w 1 -f json --rules r.lua ev.jsonl
 cp "$TMP/out" "$TMP/out_tree"
 for run in out_bytes out_tree; do
-  python3 - "$TMP/$run" "$TMP/want.json" <<'PY' || fail "keys wrong in $run"
+  python3 - "$TMP/$run" "$TMP/want.json" <<'PY' || fail "helpers wrong in $run"
 import json, sys
 want = json.load(open(sys.argv[2]))
 got = {}
 for line in open(sys.argv[1]):
     a = json.loads(line)
-    got[a["event_id"]] = [a["context"]["secret"], a["context"]["parameter"]]
+    c = a["context"]
+    got[a["event_id"]] = [c["secret"], c["parameter"], c["instance"]]
 bad = 0
 for k, w in want.items():
     if got.get(k) != w:
