@@ -62,6 +62,12 @@ size_t vigil_rule_index_match(const vigil_rule_index_t *ix, const vigil_ix_event
  * decoded (cut at a \u0000), on both paths, as the Lua view reads them.
  */
 typedef struct vigil_ix_scratch_s vigil_ix_scratch_t;
+
+/* The same answer, remembered in sc (one thread's, vigil_ix_scratch_new)
+ * for the next event with the same five fields. */
+size_t vigil_rule_index_match_memo(const vigil_rule_index_t *ix, vigil_ix_scratch_t *sc,
+                                   const vigil_ix_event_t *ev, uint32_t *out, size_t cap);
+
 vigil_ix_scratch_t *vigil_ix_scratch_new(const vigil_rule_index_t *ix);
 void vigil_ix_scratch_free(vigil_ix_scratch_t *sc);
 size_t vigil_rule_index_unless(const vigil_rule_index_t *ix, vigil_ix_scratch_t *sc,

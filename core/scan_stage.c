@@ -104,7 +104,7 @@ static size_t fast_match(ingest_t *in, const vigil_record_t *rec, uint32_t *cand
 
   if (vigil_rule_index_needs_type(in->gen->index))
     ev.type = text(&rec->uid[VIGIL_U_TYPE], tbuf, sizeof(tbuf), &ev.typelen);
-  n = vigil_rule_index_match(in->gen->index, &ev, cand, MAX_CANDIDATES);
+  n = vigil_rule_index_match_memo(in->gen->index, in->scratch, &ev, cand, MAX_CANDIDATES);
   if (n > 0)
     n = vigil_rule_index_unless(in->gen->index, in->scratch, rec->p, rec->len,
                                 rec->f + VIGIL_K_COUNT, in->nextra, cand,

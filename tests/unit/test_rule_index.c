@@ -333,6 +333,122 @@ static void other_on_keys(void **state) {
   td_remove(&td);
 }
 
+/* Asks the memo and the index for ev and requires the same answer
+ * (count, and the rules written within cap). */
+static void same_answer(const vigil_rule_index_t *ix, vigil_ix_scratch_t *sc,
+                        const vigil_ix_event_t *ev, size_t cap) {
+  uint32_t want[32];
+  uint32_t got[32];
+  size_t nw = vigil_rule_index_match(ix, ev, want, cap);
+  size_t ng = vigil_rule_index_match_memo(ix, sc, ev, got, cap);
+  size_t k;
+
+  assert_int_equal(ng, nw);
+  for (k = 0; k < nw && k < cap; k++)
+    assert_int_equal(got[k], want[k]);
+}
+
+/* The memo answers as the index does: the first time and from memory, for
+ * every key of the other-keys table (an absent field and an empty one are
+ * different keys), for more keys than it has slots (collisions), for keys
+ * too long to keep, for answers longer than it keeps, and with a cap
+ * smaller than the answer. */
+static void memo_answers_as_the_index(void **state) {
+  tmpdir_t td;
+  vigil_ruleset_t *rs = NULL;
+  vigil_rule_index_t *ix;
+  vigil_ix_scratch_t *sc;
+  const char *paths[1];
+  char err[512] = "";
+  char name[32];
+  char longsrc[400];
+  char *src = malloc(120 * 40);
+  vigil_ix_event_t e;
+  size_t n = 0;
+  size_t i;
+  int round;
+  cJSON *ev;
+
+  (void)state;
+  assert_non_null(src);
+  /* the other-keys rules, then 20 rules on one name and one on a long source */
+  n += (size_t)sprintf(src + n, "%s", rules_more);
+  for (i = 0; i < 20; i++)
+    n += (size_t)sprintf(src + n, "rule { id = 'm%zu', title = 't', severity = 'low', "
+                                  "on = { eventName = 'Many' } }\n", i);
+  memset(longsrc, 'x', 300);
+  longsrc[300] = '\0';
+  sprintf(src + n, "rule { id = 'long', title = 't', severity = 'low', "
+                   "on = { eventSource = '%s' } }\n", longsrc);
+  td_make(&td);
+  td_write(&td, "memo.lua", src);
+  free(src);
+  paths[0] = td.path;
+  assert_int_equal(vigil_ruleset_load(paths, 1, NULL, 0, &rs, err, sizeof(err)), 0);
+  ix = vigil_rule_index_build(rs);
+  assert_non_null(ix);
+  sc = vigil_ix_scratch_new(ix);
+  assert_non_null(sc);
+  for (round = 0; round < 3; round++) {
+    for (i = 0; i < sizeof(more_cases) / sizeof(more_cases[0]); i++) {
+      ev = cJSON_Parse(more_cases[i].json);
+      assert_non_null(ev);
+      memset(&e, 0, sizeof(e));
+      e.src = str_of(ev, "eventSource");
+      e.name = str_of(ev, "eventName");
+      e.err = str_of(ev, "errorCode");
+      e.type = str_of(cJSON_GetObjectItemCaseSensitive(ev, "userIdentity"), "type");
+      e.etype = str_of(ev, "eventType");
+      e.srclen = e.src ? strlen(e.src) : 0;
+      e.namelen = e.name ? strlen(e.name) : 0;
+      e.errlen = e.err ? strlen(e.err) : 0;
+      e.typelen = e.type ? strlen(e.type) : 0;
+      e.etypelen = e.etype ? strlen(e.etype) : 0;
+      same_answer(ix, sc, &e, 32);
+      same_answer(ix, sc, &e, 1);
+      cJSON_Delete(ev);
+    }
+  }
+  /* 2,000 names over 512 slots, twice: slots are taken over, never wrong */
+  for (round = 0; round < 2; round++) {
+    for (i = 0; i < 2000; i++) {
+      snprintf(name, sizeof(name), i % 7 ? "List%zu" : "Op%zu", i);
+      memset(&e, 0, sizeof(e));
+      e.name = name;
+      e.namelen = strlen(name);
+      e.src = "iam.amazonaws.com";
+      e.srclen = 17;
+      e.err = i % 3 ? NULL : "AccessDenied";
+      e.errlen = e.err ? 12 : 0;
+      same_answer(ix, sc, &e, 32);
+    }
+  }
+  /* an empty name is not an absent one; an answer of 21 rules; a long key */
+  memset(&e, 0, sizeof(e));
+  e.name = "";
+  same_answer(ix, sc, &e, 32);
+  e.name = NULL;
+  same_answer(ix, sc, &e, 32);
+  e.name = "Many";
+  e.namelen = 4;
+  for (round = 0; round < 2; round++) {
+    same_answer(ix, sc, &e, 32);
+    same_answer(ix, sc, &e, 5);
+  }
+  assert_true(vigil_rule_index_match_memo(ix, sc, &e, (uint32_t[32]){0}, 32) > 14);
+  e.name = NULL;
+  e.namelen = 0;
+  e.src = longsrc;
+  e.srclen = 300;
+  for (round = 0; round < 2; round++)
+    same_answer(ix, sc, &e, 32);
+  assert_int_equal(vigil_rule_index_match_memo(ix, sc, &e, (uint32_t[32]){0}, 32), 1);
+  vigil_ix_scratch_free(sc);
+  vigil_rule_index_free(ix);
+  vigil_ruleset_free(rs);
+  td_remove(&td);
+}
+
 /* A '*' anywhere but last, a lone '*', an unknown key: load errors that
  * name the file:line and the rule. */
 static void bad_on_values(void **state) {
@@ -382,6 +498,7 @@ int main(void) {
       cmocka_unit_test(cap_smaller_than_matches),
       cmocka_unit_test(many_names_and_no_maps),
       cmocka_unit_test(other_on_keys),
+      cmocka_unit_test(memo_answers_as_the_index),
       cmocka_unit_test(bad_on_values),
   };
 
