@@ -145,6 +145,7 @@ static vigil_alert_item_t *new_item(const char *id, const char *title, const cha
 
   if (!a)
     return NULL;
+  a->worker = -1;
   a->rule_id = memcpy((char *)(a + 1), id, ni);
   a->title = memcpy(a->rule_id + ni, title, nt);
   a->message = memcpy(a->title + nt, message, nm);

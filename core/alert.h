@@ -30,6 +30,7 @@ typedef struct vigil_alert_item_s {
   int pending;      /* sinks that have not reported yet */
   int failed;       /* sinks that gave up on it */
   int attempts;
+  int worker;       /* the worker that made it, -1 none (vigil_alert_give_back) */
   struct vigil_track_s *track; /* emit_acked() it came from, or NULL */
   struct vigil_alert_item_s *next;
 } vigil_alert_item_t;
