@@ -172,16 +172,9 @@ static int l_decode(lua_State *L) {
   return 1;
 }
 
-static int open_json(lua_State *L) {
+int vigil_open_json(lua_State *L) {
   static const luaL_Reg fns[] = {{"decode", l_decode}, {NULL, NULL}};
 
   luaL_newlib(L, fns);
   return 1;
-}
-
-void vigil_jsonlib_register(lua_State *L) {
-  luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
-  lua_pushcfunction(L, open_json);
-  lua_setfield(L, -2, "vigil.json");
-  lua_pop(L, 1);
 }

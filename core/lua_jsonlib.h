@@ -5,7 +5,7 @@
 
 #include <lua.h>
 
-/* Makes require "vigil.json" find the module in L (package.preload). */
-void vigil_jsonlib_register(lua_State *L);
+/* The module's opener, for package.preload["vigil.json"]. */
+int vigil_open_json(lua_State *L);
 
 #endif

@@ -343,7 +343,7 @@ static int mk_parameter_target(lua_State *L) {
   return mk_key(L, l_parameter_target);
 }
 
-static int open_native(lua_State *L) {
+int vigil_open_native(lua_State *L) {
   static const luaL_Reg fns[] = {{"succeeded", mk_succeeded},
                                  {"is_aws_service", mk_aws_service},
                                  {"is_console", mk_console},
@@ -354,11 +354,4 @@ static int open_native(lua_State *L) {
 
   luaL_newlib(L, fns);
   return 1;
-}
-
-void vigil_nativelib_register(lua_State *L) {
-  luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
-  lua_pushcfunction(L, open_native);
-  lua_setfield(L, -2, "vigil.native");
-  lua_pop(L, 1);
 }

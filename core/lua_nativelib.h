@@ -5,7 +5,7 @@
 
 #include <lua.h>
 
-/* Makes require "vigil.native" find the module in L (package.preload). */
-void vigil_nativelib_register(lua_State *L);
+/* The module's opener, for package.preload["vigil.native"]. */
+int vigil_open_native(lua_State *L);
 
 #endif

@@ -235,6 +235,14 @@ static void restrict_require(lua_State *L, const char *const *dirs, int ndirs) {
   lua_pop(L, 2);
 }
 
+/* Makes require name find a module built into the binary. */
+static void preload(lua_State *L, const char *name, lua_CFunction open) {
+  luaL_getsubtable(L, LUA_REGISTRYINDEX, LUA_PRELOAD_TABLE);
+  lua_pushcfunction(L, open);
+  lua_setfield(L, -2, name);
+  lua_pop(L, 1);
+}
+
 lua_State *vigil_lstate_new(const char *const *rule_dirs, int ndirs, char *err, size_t errlen) {
   vigil_lstate_t *ls = calloc(1, sizeof(*ls));
   lua_State *L;
@@ -256,8 +264,8 @@ lua_State *vigil_lstate_new(const char *const *rule_dirs, int ndirs, char *err, 
   *(vigil_lstate_t **)lua_getextraspace(L) = ls;
   open_libs(L);
   restrict_require(L, rule_dirs, ndirs);
-  vigil_jsonlib_register(L);
-  vigil_nativelib_register(L);
+  preload(L, "vigil.json", vigil_open_json);
+  preload(L, "vigil.native", vigil_open_native);
   vigil_event_open(L);
   lua_pushfstring(L, "not enough memory: the rules' Lua state is at its cap (%d MiB)",
                   (int)(ls->mem_limit >> 20));

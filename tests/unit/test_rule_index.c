@@ -271,6 +271,24 @@ static const char *str_of(const cJSON *o, const char *k) {
   return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+/* The fields the index reads, from a parsed event (an empty errorCode is
+ * none, as the scanner's caller makes it). */
+static void index_event(const cJSON *ev, vigil_ix_event_t *e) {
+  memset(e, 0, sizeof(*e));
+  e->src = str_of(ev, "eventSource");
+  e->name = str_of(ev, "eventName");
+  e->err = str_of(ev, "errorCode");
+  e->type = str_of(cJSON_GetObjectItemCaseSensitive(ev, "userIdentity"), "type");
+  e->etype = str_of(ev, "eventType");
+  e->srclen = e->src ? strlen(e->src) : 0;
+  e->namelen = e->name ? strlen(e->name) : 0;
+  e->errlen = e->err ? strlen(e->err) : 0;
+  e->typelen = e->type ? strlen(e->type) : 0;
+  e->etypelen = e->etype ? strlen(e->etype) : 0;
+  if (e->err && !e->errlen)
+    e->err = NULL;
+}
+
 /* Each case through the index (fields as the scanner hands them) and
  * through vigil_rule_admits for every rule: both give the listed rules. */
 static void other_on_keys(void **state) {
@@ -298,19 +316,7 @@ static void other_on_keys(void **state) {
   for (i = 0; i < sizeof(more_cases) / sizeof(more_cases[0]); i++) {
     ev = cJSON_Parse(more_cases[i].json);
     assert_non_null(ev);
-    memset(&e, 0, sizeof(e));
-    e.src = str_of(ev, "eventSource");
-    e.name = str_of(ev, "eventName");
-    e.err = str_of(ev, "errorCode");
-    e.type = str_of(cJSON_GetObjectItemCaseSensitive(ev, "userIdentity"), "type");
-    e.etype = str_of(ev, "eventType");
-    e.etypelen = e.etype ? strlen(e.etype) : 0;
-    e.srclen = e.src ? strlen(e.src) : 0;
-    e.namelen = e.name ? strlen(e.name) : 0;
-    e.errlen = e.err ? strlen(e.err) : 0;
-    e.typelen = e.type ? strlen(e.type) : 0;
-    if (e.err && !e.errlen)
-      e.err = NULL;
+    index_event(ev, &e);
     got = vigil_rule_index_match(ix, &e, out, 8);
     if (got != more_cases[i].n)
       print_error("%s: index gives %zu rules, want %zu\n", more_cases[i].json, got,
@@ -393,17 +399,7 @@ static void memo_answers_as_the_index(void **state) {
     for (i = 0; i < sizeof(more_cases) / sizeof(more_cases[0]); i++) {
       ev = cJSON_Parse(more_cases[i].json);
       assert_non_null(ev);
-      memset(&e, 0, sizeof(e));
-      e.src = str_of(ev, "eventSource");
-      e.name = str_of(ev, "eventName");
-      e.err = str_of(ev, "errorCode");
-      e.type = str_of(cJSON_GetObjectItemCaseSensitive(ev, "userIdentity"), "type");
-      e.etype = str_of(ev, "eventType");
-      e.srclen = e.src ? strlen(e.src) : 0;
-      e.namelen = e.name ? strlen(e.name) : 0;
-      e.errlen = e.err ? strlen(e.err) : 0;
-      e.typelen = e.type ? strlen(e.type) : 0;
-      e.etypelen = e.etype ? strlen(e.etype) : 0;
+      index_event(ev, &e);
       same_answer(ix, sc, &e, 32);
       same_answer(ix, sc, &e, 1);
       cJSON_Delete(ev);
