@@ -155,6 +155,13 @@ void vigil_event_push_value(lua_State *L, const cJSON *node) {
 }
 
 /* __index: a name, a dotted path, or a 1-based array index. */
+/* The child at key of byte value v: a dotted key is a path (e["a.b"]). */
+static int byte_lookup(vigil_jdoc_t *doc, const vigil_jval_t *v, const char *key, size_t len,
+                       vigil_jval_t *out) {
+  return memchr(key, '.', len) ? vigil_jdoc_path(doc, v, key, len, out)
+                               : vigil_jdoc_child(doc, v, key, len, out);
+}
+
 static int view_index(lua_State *L) {
   view_t *v = checkview(L, 1);
   vigil_jdoc_t *doc = vigil_lstate(L)->doc;
@@ -190,8 +197,7 @@ static int view_index(lua_State *L) {
     child = memchr(key, '.', len) ? vigil_json_path(v->node, key, len)
                                   : vigil_json_child(v->node, key, len);
   } else if (key) {
-    found = memchr(key, '.', len) ? vigil_jdoc_path(doc, &v->val, key, len, &got)
-                                  : vigil_jdoc_child(doc, &v->val, key, len, &got);
+    found = byte_lookup(doc, &v->val, key, len, &got);
   }
   if (v->node || !key)
     vigil_event_push_value(L, child);
@@ -209,9 +215,7 @@ int vigil_event_view_get(lua_State *L, int idx, const char *path, size_t plen,
 
   if (!v || v->node || v->gen != vigil_lstate(L)->event_gen)
     return -1;
-  /* as view_index reads a string key */
-  if (!(memchr(path, '.', plen) ? vigil_jdoc_path(doc, &v->val, path, plen, out)
-                                : vigil_jdoc_child(doc, &v->val, path, plen, out)))
+  if (!byte_lookup(doc, &v->val, path, plen, out)) /* as view_index reads it */
     out->type = VIGIL_J_NONE;
   return 0;
 }

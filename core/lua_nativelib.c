@@ -12,7 +12,7 @@
  * for anything else: tree views (VIGIL_FAST_PATH=off), tables, stale
  * views, and shapes the C does not read (a BatchGetSecretValue's list).
  * Both must give the same answer: tests/e2e/test_aws_helpers.sh and
- * test_native_keys.sh ask both kinds of view, and test_fast_path compares
+ * test_native_helpers.sh ask both kinds of view, and test_fast_path compares
  * the whole pack's alerts. The yes/no helpers remember their answer for
  * the last view asked, as vigil.aws's per_event did.
  */
@@ -25,13 +25,13 @@
 #include "lua_event.h"
 #include "lua_state.h"
 
-/* upvalues of each closure */
-#define UP_LUA 1  /* the Lua function it stands for */
-#define UP_VIEW 2 /* the last view answered, or nil */
-#define UP_GEN 3  /* that view's generation */
-#define UP_ANS 4  /* its answer */
-
-typedef int (*answer_fn)(lua_State *L); /* 1/0, or -1: not a byte view */
+/* upvalues of each helper's closure */
+#define UP_SPEC 1 /* its entry in helpers[] */
+#define UP_LUA 2  /* the Lua function it stands for */
+#define UP_VIEW 3 /* yes/no helpers: the last view answered, or nil */
+#define UP_GEN 4  /* that view's generation */
+#define UP_ANS 5  /* its answer */
+#define NUP 5
 
 /* Text of the field at path as e[path] gives it: 1 with *s, *n set; 0 when
  * absent or not a string; -1 when the view cannot answer. */
@@ -129,7 +129,7 @@ static int alnum(unsigned char c) {
 
 /* data.secret_name for a non-empty id: the name of an ARN
  * "arn:<partition>:secretsmanager:<region>:<digits>:secret:<name>" without
- * its "-XXXXXX" suffix (Lua's ^arn:[%w%-]+:secretsmanager:[^:]*:%d*:secret:
+ * its suffix of "-" and six letters or digits (Lua's ^arn:[%w%-]+:secretsmanager:[^:]*:%d*:secret:
  * (.+)$ and ^%-%w%w%w%w%w%w$ in the C locale), else id itself. */
 static void secret_name(const char *s, size_t n, const char **out, size_t *olen) {
   static const char svc[] = "secretsmanager:";
@@ -171,13 +171,13 @@ static void secret_name(const char *s, size_t n, const char **out, size_t *olen)
 }
 
 /* data.secret_target when requestParameters.secretId is a non-empty string
- * (GetSecretValue); 1 with the key pushed, 0 to ask Lua */
+ * (GetSecretValue); 1 with the key pushed, -1 to ask Lua */
 static int secret_key(lua_State *L) {
   const char *s;
   size_t n;
 
   if (field(L, "requestParameters.secretId", &s, &n) != 1 || n == 0)
-    return 0;
+    return -1;
   secret_name(s, n, &s, &n);
   lua_pushlstring(L, s, n);
   return 1;
@@ -190,30 +190,9 @@ static int parameter_key(lua_State *L) {
   size_t n;
 
   if (field(L, "requestParameters.name", &s, &n) != 1)
-    return 0;
+    return -1;
   lua_pushlstring(L, s, n);
   return 1;
-}
-
-/* A key function: C for the common shape, the Lua function (upvalue 1)
- * for every other. Not remembered: each is asked once per event. */
-static int key(lua_State *L, int (*fn)(lua_State *L)) {
-  lua_settop(L, 1);
-  if (fn(L))
-    return 1;
-  lua_settop(L, 1);
-  lua_pushvalue(L, lua_upvalueindex(1));
-  lua_insert(L, 1);
-  lua_call(L, 1, 1);
-  return 1;
-}
-
-static int l_secret_target(lua_State *L) {
-  return key(L, secret_key);
-}
-
-static int l_parameter_target(lua_State *L) {
-  return key(L, parameter_key);
 }
 
 static int hex(unsigned char c) {
@@ -255,25 +234,47 @@ static int instance_session(lua_State *L) {
   return k == n;
 }
 
-static int answer(lua_State *L, answer_fn fn) {
+/* One helper: its name, its C answer for a byte view (-1: ask Lua), and
+ * whether that answer is yes/no (0/1, remembered for the last view) or a
+ * key the function pushed (1; each asked once per event, not remembered). */
+typedef struct helper_s {
+  const char *name;
+  int (*fn)(lua_State *L);
+  int yes_no;
+} helper_t;
+
+static const helper_t helpers[] = {
+    {"succeeded", succeeded, 1},
+    {"is_aws_service", aws_service, 1},
+    {"is_console", console, 1},
+    {"is_instance_session", instance_session, 1},
+    {"secret_target", secret_key, 0},
+    {"parameter_target", parameter_key, 0},
+};
+
+/* The closure of a helper: its C answer, else the Lua function's. */
+static int call(lua_State *L) {
+  const helper_t *h = &helpers[lua_tointeger(L, lua_upvalueindex(UP_SPEC))];
   lua_Integer gen = (lua_Integer)vigil_lstate(L)->event_gen;
   int r;
 
   lua_settop(L, 1);
   /* The view itself is kept, as per_event kept it: while it is held, no
    * other view of the record can take its address. */
-  if (lua_rawequal(L, 1, lua_upvalueindex(UP_VIEW)) &&
+  if (h->yes_no && lua_rawequal(L, 1, lua_upvalueindex(UP_VIEW)) &&
       lua_tointeger(L, lua_upvalueindex(UP_GEN)) == gen) {
     lua_pushvalue(L, lua_upvalueindex(UP_ANS));
     return 1;
   }
-  if ((r = fn(L)) < 0) {
+  if ((r = h->fn(L)) < 0) {
     lua_settop(L, 1);
     lua_pushvalue(L, lua_upvalueindex(UP_LUA));
     lua_insert(L, 1);
     lua_call(L, 1, 1);
     return 1;
   }
+  if (!h->yes_no)
+    return 1; /* the key fn pushed */
   lua_settop(L, 1);
   lua_pushvalue(L, 1);
   lua_replace(L, lua_upvalueindex(UP_VIEW));
@@ -285,73 +286,28 @@ static int answer(lua_State *L, answer_fn fn) {
   return 1;
 }
 
-static int l_succeeded(lua_State *L) {
-  return answer(L, succeeded);
-}
-
-static int l_aws_service(lua_State *L) {
-  return answer(L, aws_service);
-}
-
-static int l_console(lua_State *L) {
-  return answer(L, console);
-}
-
-static int l_instance_session(lua_State *L) {
-  return answer(L, instance_session);
-}
-
-/* core.X(lua_fn) -> the C closure standing for lua_fn */
-static int make(lua_State *L, lua_CFunction f) {
+/* native.X(lua_fn) -> the closure standing for lua_fn (upvalue 1 of the
+ * constructor: X's entry in helpers[]) */
+static int make(lua_State *L) {
   luaL_checktype(L, 1, LUA_TFUNCTION);
   lua_settop(L, 1);
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
   lua_pushnil(L);
   lua_pushinteger(L, -1);
   lua_pushboolean(L, 0);
-  lua_pushcclosure(L, f, 4);
+  lua_pushcclosure(L, call, NUP);
   return 1;
-}
-
-static int mk_succeeded(lua_State *L) {
-  return make(L, l_succeeded);
-}
-
-static int mk_aws_service(lua_State *L) {
-  return make(L, l_aws_service);
-}
-
-static int mk_console(lua_State *L) {
-  return make(L, l_console);
-}
-
-static int mk_instance_session(lua_State *L) {
-  return make(L, l_instance_session);
-}
-
-static int mk_key(lua_State *L, lua_CFunction f) {
-  luaL_checktype(L, 1, LUA_TFUNCTION);
-  lua_settop(L, 1);
-  lua_pushcclosure(L, f, 1);
-  return 1;
-}
-
-static int mk_secret_target(lua_State *L) {
-  return mk_key(L, l_secret_target);
-}
-
-static int mk_parameter_target(lua_State *L) {
-  return mk_key(L, l_parameter_target);
 }
 
 int vigil_open_native(lua_State *L) {
-  static const luaL_Reg fns[] = {{"succeeded", mk_succeeded},
-                                 {"is_aws_service", mk_aws_service},
-                                 {"is_console", mk_console},
-                                 {"is_instance_session", mk_instance_session},
-                                 {"secret_target", mk_secret_target},
-                                 {"parameter_target", mk_parameter_target},
-                                 {NULL, NULL}};
+  size_t i;
 
-  luaL_newlib(L, fns);
+  lua_createtable(L, 0, (int)(sizeof(helpers) / sizeof(helpers[0])));
+  for (i = 0; i < sizeof(helpers) / sizeof(helpers[0]); i++) {
+    lua_pushinteger(L, (lua_Integer)i);
+    lua_pushcclosure(L, make, 1);
+    lua_setfield(L, -2, helpers[i].name);
+  }
   return 1;
 }

@@ -79,6 +79,20 @@ static inline int quote_or_bslash(__m128i x) {
   return _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')),
                                         _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))));
 }
+
+/* One 16-byte step of a copy: the 16 bytes at *in are stored whole at *out
+ * (room is the caller's promise) and both advance to the first byte stop
+ * marks, or by 16. Returns that mark (0: none in these 16). */
+static inline int step16(const char **in, char **out, int (*stop)(__m128i)) {
+  __m128i x = _mm_loadu_si128((const __m128i *)(const void *)*in);
+  int m = stop(x);
+  size_t k = m ? (size_t)__builtin_ctz((unsigned)m) : 16;
+
+  _mm_storeu_si128((__m128i *)(void *)*out, x);
+  *in += k;
+  *out += k;
+  return m;
+}
 #endif
 
 void vigil_tbuf_jstr(vigil_tbuf_t *b, const char *s) {
@@ -104,13 +118,10 @@ void vigil_tbuf_jstr(vigil_tbuf_t *b, const char *s) {
      * escape: the output has room for six bytes a byte, so a store of 16
      * from anywhere before the last 16 input bytes stays inside it. */
     while (n - i >= 16) {
-      __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
-      int m = to_escape(x);
-      size_t k = m ? (size_t)__builtin_ctz((unsigned)m) : 16;
+      const char *at = s + i;
+      int m = step16(&at, &o, to_escape);
 
-      _mm_storeu_si128((__m128i *)(void *)o, x);
-      o += k;
-      i += k;
+      i = (size_t)(at - s);
       if (m)
         break;
     }
@@ -150,13 +161,10 @@ static size_t copy_string(char **out, const char *json, size_t i, size_t len) {
     /* As in jstr: o never runs ahead of i in the output, which has room
      * for the whole input, so a 16-byte store before its last 16 fits. */
     if (len - i >= 16) {
-      __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(json + i));
-      int m = quote_or_bslash(x);
-      size_t k = m ? (size_t)__builtin_ctz((unsigned)m) : 16;
+      const char *at = json + i;
+      int m = step16(&at, &o, quote_or_bslash);
 
-      _mm_storeu_si128((__m128i *)(void *)o, x);
-      o += k;
-      i += k;
+      i = (size_t)(at - json);
       if (!m)
         continue;
     }
@@ -193,13 +201,10 @@ void vigil_tbuf_json_min(vigil_tbuf_t *b, const char *json, size_t len) {
 #ifdef __SSE2__
       /* names, numbers, brackets: up to the next quote or space at once */
       if (len - i >= 16) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(json + i));
-        int m = quote_or_space(x);
-        size_t k = m ? (size_t)__builtin_ctz((unsigned)m) : 16;
+        const char *at = json + i;
 
-        _mm_storeu_si128((__m128i *)(void *)out, x);
-        out += k;
-        i += k;
+        step16(&at, &out, quote_or_space);
+        i = (size_t)(at - json);
         continue;
       }
 #endif

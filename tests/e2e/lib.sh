@@ -35,6 +35,17 @@ expect_status() {
   fi
 }
 
+# both_views WANT CMD...: runs CMD on byte views (the fast path) and on tree
+# views (VIGIL_FAST_PATH=off), each run exiting WANT; their stdout in
+# $TMP/out_bytes and $TMP/out_tree.
+both_views() {
+  local want=$1; shift
+  expect_status "$want" "$@"
+  cp "$TMP/out" "$TMP/out_bytes"
+  VIGIL_FAST_PATH=off expect_status "$want" "$@"
+  cp "$TMP/out" "$TMP/out_tree"
+}
+
 # grep_in FILE PATTERN: fails unless FILE has a line matching PATTERN (ERE).
 grep_in() {
   grep -Eq -- "$2" "$1" || { echo "--- $1:" >&2; head -c 3000 "$1" >&2; fail "no line matching '$2' in $1"; }
