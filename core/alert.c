@@ -136,26 +136,46 @@ vigil_alert_item_t *vigil_alert_build_ex(const vigil_rule_t *r, const cJSON *eve
   return a;
 }
 
+/* A zeroed item with copies of id, title and message after it. */
+static vigil_alert_item_t *new_item(const char *id, const char *title, const char *message) {
+  size_t ni = strlen(id) + 1;
+  size_t nt = strlen(title) + 1;
+  size_t nm = strlen(message) + 1;
+  vigil_alert_item_t *a = calloc(1, sizeof(*a) + ni + nt + nm);
+
+  if (!a)
+    return NULL;
+  a->worker = -1;
+  a->rule_id = memcpy((char *)(a + 1), id, ni);
+  a->title = memcpy(a->rule_id + ni, title, nt);
+  a->message = memcpy(a->title + nt, message, nm);
+  return a;
+}
+
 vigil_alert_item_t *vigil_alert_build_doc(const vigil_rule_t *r, vigil_jdoc_t *doc, cJSON *ctx,
                                           const vigil_origin_t *origin, int64_t now_ms,
                                           const vigil_alert_opts_t *o) {
   const char *title = o->title ? o->title : r->title;
-  vigil_alert_item_t *a = calloc(1, sizeof(*a));
+  vigil_alert_item_t *a = NULL;
   vigil_jval_t root = vigil_jdoc_root(doc);
   const char *etime = vigil_ct_time_doc(doc);
   vigil_tfield_t fields[NFIELDS];
   vigil_tbuf_t b = {0};
   char detected[40];
+  char *msg;
   size_t i;
 
-  if (!a)
-    goto fail;
   identity_fields(doc, fields);
-  a->message = r->output ? vigil_render(r->output, fields, NFIELDS, doc) : strdup(title);
-  a->rule_id = strdup(r->id);
-  a->title = strdup(title);
-  if (!a->message || !a->rule_id || !a->title)
+  msg = r->output ? vigil_render(r->output, fields, NFIELDS, doc) : NULL;
+  if (r->output && !msg)
     goto fail;
+  /* The item and its short strings in one block: the loop thread frees
+   * what a worker allocated, and each free() of another thread's block
+   * takes that thread's malloc arena lock, which the worker holds often. */
+  if (!(a = new_item(r->id, title, msg ? msg : title)))
+    goto fail;
+  free(msg);
+  msg = NULL;
   if (vigil_parse_time(etime, &a->pub.event_time_ms) != 0)
     a->pub.event_time_ms = now_ms;
   vigil_format_time(now_ms, detected, sizeof(detected));
@@ -201,6 +221,7 @@ vigil_alert_item_t *vigil_alert_build_doc(const vigil_rule_t *r, vigil_jdoc_t *d
   return a;
 
 fail:
+  free(msg);
   vigil_tbuf_free(&b);
   cJSON_Delete(ctx);
   vigil_alert_free(a);
@@ -211,8 +232,5 @@ void vigil_alert_free(vigil_alert_item_t *a) {
   if (!a)
     return;
   free(a->json);
-  free(a->rule_id);
-  free(a->title);
-  free(a->message);
-  free(a);
+  free(a); /* rule_id, title and message with it */
 }

@@ -19,7 +19,8 @@ typedef struct vigil_origin_s {
 } vigil_origin_t;
 
 /* An alert on its way to the sinks. `pub` is what sinks see; the strings
- * it points to are owned here. */
+ * it points to are owned here: rule_id, title and message live in the
+ * item's own block, json in a second one. */
 typedef struct vigil_alert_item_s {
   vigil_alert_t pub;
   char *json;
@@ -29,6 +30,7 @@ typedef struct vigil_alert_item_s {
   int pending;      /* sinks that have not reported yet */
   int failed;       /* sinks that gave up on it */
   int attempts;
+  int worker;       /* the worker that made it, -1 none (vigil_alert_give_back) */
   struct vigil_track_s *track; /* emit_acked() it came from, or NULL */
   struct vigil_alert_item_s *next;
 } vigil_alert_item_t;

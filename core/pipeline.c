@@ -119,6 +119,8 @@ static void retry_cb(uv_timer_t *t) {
 }
 
 void vigil_alert_finish(vigil_pipeline_t *pl, vigil_alert_item_t *a) {
+  int tracked = a->track != NULL;
+
   if (--a->pending > 0)
     return;
   pl->inflight--;
@@ -130,8 +132,11 @@ void vigil_alert_finish(vigil_pipeline_t *pl, vigil_alert_item_t *a) {
    * tracker lost so the source's checkpoint stays before the event. */
   if (a->track)
     vigil_track_release(a->track);
-  vigil_alert_free(a);
-  uv_async_send(&pl->wakeup); /* may complete a drain */
+  vigil_alert_give_back(pl, a);
+  /* It may complete a drain or an acknowledgement. Otherwise the loop has
+   * nothing to do for it: waking it per alert cost two syscalls each. */
+  if (tracked || pl->state != PL_RUNNING)
+    uv_async_send(&pl->wakeup);
 }
 
 static void svc_delivered(vigil_host_t *h, void *token, vigil_delivery_t outcome) {
@@ -659,8 +664,10 @@ int vigil_pipeline_run(const vigil_conf_t *conf, vigil_run_stats_t *st, FILE *st
     if (rc != VIGIL_OK)
       on_signal(&pl->sigint, SIGTERM); /* start failed: drain what runs */
     uv_run(&pl->loop, UV_RUN_DEFAULT);
-    if (!pl->joined)
+    if (!pl->joined) {
       vigil_workers_join(pl);
+      pl->joined = 1; /* alerts finished from now on are freed at once */
+    }
   }
   st->seconds = (double)(uv_hrtime() - t0) / 1e9;
   st->interrupted = pl->signals > 0;

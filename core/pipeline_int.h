@@ -109,6 +109,7 @@ typedef struct vigil_msg_s {
   uint32_t nuid;
   uint32_t uid_off;
   uint32_t uid_len;
+  int scanned_by;        /* the worker whose malloc() made it (it frees it) */
 } vigil_msg_t;
 
 /* In vigil_msg_t.rules: the rule's condition already held in stage 1. */
@@ -123,6 +124,11 @@ typedef struct vigil_worker_s {
   vigil_msg_t *inbox_tail;
   size_t inbox_len;
   struct vigil_state_s *state; /* stateful rule memory, kept across reloads */
+  /* Blocks this worker allocated that another thread is done with, for
+   * it to free: a free() of another thread's block takes that thread's
+   * malloc arena lock, which its owner holds often (worker_give_back). */
+  _Atomic(vigil_msg_t *) msgs_back;
+  _Atomic(struct vigil_alert_item_s *) alerts_back;
 } vigil_worker_t;
 
 /* Scan results of one batch, by destination worker, until its turn. */
@@ -255,7 +261,14 @@ void vigil_batch_pool_free(vigil_pipeline_t *pl);
 int vigil_workers_start(vigil_pipeline_t *pl);
 void vigil_workers_join(vigil_pipeline_t *pl);
 void vigil_worker_eval(vigil_worker_t *w, vigil_msg_t *m);
-void vigil_msg_free(vigil_msg_t *m);
+/* w is done with m: its references go, and the block goes back to the
+ * worker that allocated it (freed now when that is w). */
+void vigil_msg_done(vigil_worker_t *w, vigil_msg_t *m);
+/* Frees what other threads gave back to w; w's thread, or after join. */
+void vigil_worker_take_back(vigil_worker_t *w);
+/* The loop is done with alert a: it goes back to the worker that made it
+ * while workers run, else it is freed. Loop thread. */
+void vigil_alert_give_back(vigil_pipeline_t *pl, vigil_alert_item_t *a);
 
 /* track.c: acks of emit_acked(). */
 vigil_track_t *vigil_track_new(vigil_host_t *h, vigil_ack_cb ack, void *arg);

@@ -196,6 +196,7 @@ static void on_record(void *arg, const vigil_record_t *rec) {
     return;
   }
   m->next = NULL;
+  m->scanned_by = in->w->id;
   m->source = in->h;
   m->gen = in->gen;
   vigil_gen_ref(in->gen);

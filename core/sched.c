@@ -191,7 +191,7 @@ static void eval_list(vigil_worker_t *w, vigil_msg_t *m, size_t n) {
   for (; m; m = next) {
     next = m->next;
     vigil_worker_eval(w, m);
-    vigil_msg_free(m);
+    vigil_msg_done(w, m);
   }
   pthread_mutex_lock(&s->mu);
   s->pending -= n;
@@ -217,6 +217,12 @@ static void worker_main(void *arg) {
 
   pthread_mutex_lock(&s->mu);
   for (;;) {
+    if (atomic_load_explicit(&w->msgs_back, memory_order_relaxed) ||
+        atomic_load_explicit(&w->alerts_back, memory_order_relaxed)) {
+      pthread_mutex_unlock(&s->mu);
+      vigil_worker_take_back(w);
+      pthread_mutex_lock(&s->mu);
+    }
     if (w->inbox_head) {
       /* Evaluating first keeps the candidates bounded. */
       m = w->inbox_head;
@@ -238,7 +244,13 @@ static void worker_main(void *arg) {
       s->scanning++;
       gen = pl->gen;
       vigil_gen_ref(gen);
-      pthread_cond_broadcast(&s->room); /* a freed byte budget may suit any */
+      /* A blocked source is woken once the queue is down to half, not at
+       * every pop: it then refills several batches in a row, and a worker
+       * pays one futex wake-up per qcap/2 batches instead of per batch (a
+       * wake-up costs the waker several microseconds on a VM). The worker
+       * still holds half a queue of work, so it never waits for that. */
+      if (s->qlen <= s->qcap / 2 || s->qbytes <= s->qbytes_cap / 2)
+        pthread_cond_broadcast(&s->room); /* a freed byte budget may suit any */
       pthread_mutex_unlock(&s->mu);
       scan_one(w, b, gen);
       vigil_batch_free(b);
@@ -277,5 +289,8 @@ void vigil_workers_join(vigil_pipeline_t *pl) {
 
   for (i = 0; i < pl->nworkers_started; i++)
     uv_thread_join(&pl->workers[i].thread);
+  /* what was given back after a worker's last look */
+  for (i = 0; i < pl->nworkers_started; i++)
+    vigil_worker_take_back(&pl->workers[i]);
   pl->nworkers_started = 0;
 }

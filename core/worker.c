@@ -18,11 +18,55 @@
 #include "lua_event.h"
 #include "pipeline_int.h"
 
-void vigil_msg_free(vigil_msg_t *m) {
+void vigil_msg_done(vigil_worker_t *w, vigil_msg_t *m) {
+  vigil_worker_t *o;
+  vigil_msg_t *top;
+
   if (m->track)
     vigil_track_release(m->track);
   vigil_gen_release(m->gen);
-  free(m); /* one block, see scan_stage.c */
+  if (m->scanned_by == w->id) {
+    free(m); /* one block, see scan_stage.c */
+    return;
+  }
+  o = &w->pl->workers[m->scanned_by];
+  top = atomic_load_explicit(&o->msgs_back, memory_order_relaxed);
+  do
+    m->next = top;
+  while (!atomic_compare_exchange_weak_explicit(&o->msgs_back, &top, m, memory_order_release,
+                                                memory_order_relaxed));
+}
+
+void vigil_alert_give_back(vigil_pipeline_t *pl, vigil_alert_item_t *a) {
+  vigil_worker_t *o;
+  vigil_alert_item_t *top;
+
+  if (a->worker < 0 || pl->joined) {
+    vigil_alert_free(a);
+    return;
+  }
+  o = &pl->workers[a->worker];
+  top = atomic_load_explicit(&o->alerts_back, memory_order_relaxed);
+  do
+    a->next = top;
+  while (!atomic_compare_exchange_weak_explicit(&o->alerts_back, &top, a, memory_order_release,
+                                                memory_order_relaxed));
+}
+
+void vigil_worker_take_back(vigil_worker_t *w) {
+  vigil_msg_t *m = atomic_exchange_explicit(&w->msgs_back, NULL, memory_order_acquire);
+  vigil_alert_item_t *a = atomic_exchange_explicit(&w->alerts_back, NULL, memory_order_acquire);
+  vigil_msg_t *mn;
+  vigil_alert_item_t *an;
+
+  for (; m; m = mn) {
+    mn = m->next;
+    free(m);
+  }
+  for (; a; a = an) {
+    an = a->next;
+    vigil_alert_free(a);
+  }
 }
 
 static uint64_t mono_ns(void) {
@@ -71,6 +115,7 @@ static void run_rule(vigil_worker_t *w, const vigil_msg_t *m, int64_t now, uint3
     a->track = m->track;
     if (a->track)
       vigil_track_ref(a->track);
+    a->worker = w->id;
     vigil_pipeline_post(w->pl, a);
   }
   now_ns = mono_ns();
