@@ -2,6 +2,8 @@
  * A batch: raw records of one source, copied back to back, on their way
  * from emit() to a worker. Entries are a header and the bytes (NUL ended,
  * padded to 8); a stream-name entry applies to the records after it.
+ * A lines entry holds many records; the worker splits it, so the source
+ * thread pays one copy and one lock for a whole run of lines.
  */
 #ifndef VIGIL_BATCH_H
 #define VIGIL_BATCH_H
@@ -17,9 +19,16 @@
 /* Freed batches of VIGIL_BATCH_CAP kept for reuse, at most this many. */
 #define VIGIL_BATCH_POOL 16
 
+/* What an entry's bytes are. */
+enum {
+  VIGIL_ENTRY_JSON = 0,   /* one JSON text: a record, an envelope, an array */
+  VIGIL_ENTRY_STREAM = 1, /* the stream name of the entries after it */
+  VIGIL_ENTRY_LINES = 2   /* newline-delimited records (VIGIL_FORMAT_NDJSON) */
+};
+
 typedef struct vigil_entry_s {
   uint32_t len;
-  uint32_t is_stream;
+  uint32_t kind;         /* VIGIL_ENTRY_* */
   uint64_t line;         /* line of the first byte */
   vigil_track_t *track;  /* emit_acked() of these bytes, or NULL */
 } vigil_entry_t;

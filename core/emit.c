@@ -43,18 +43,18 @@ static size_t entry_size(size_t len) {
   return sizeof(vigil_entry_t) + pad8(len + 1);
 }
 
-static void put(vigil_batch_t *b, const void *p, size_t len, uint32_t is_stream, uint64_t line,
+static void put(vigil_batch_t *b, const void *p, size_t len, uint32_t kind, uint64_t line,
                 vigil_track_t *t) {
   vigil_entry_t *e = (vigil_entry_t *)(b->data + b->used);
 
   e->len = (uint32_t)len;
-  e->is_stream = is_stream;
+  e->kind = kind;
   e->line = line;
   e->track = t;
   memcpy(e + 1, p, len);
   ((char *)(e + 1))[len] = '\0';
   b->used += entry_size(len);
-  if (is_stream)
+  if (kind == VIGIL_ENTRY_STREAM)
     b->stream = (const char *)(e + 1);
   else
     b->nrec++;
@@ -98,8 +98,8 @@ void vigil_emit_flush(vigil_host_t *h, int nonblock) {
   pthread_mutex_unlock(&h->bmu);
 }
 
-int vigil_emit(vigil_host_t *h, const void *data, size_t len, const vigil_position_t *pos,
-               int nonblock, vigil_ack_cb ack, void *arg) {
+int vigil_emit(vigil_host_t *h, const void *data, size_t len, int lines,
+               const vigil_position_t *pos, int nonblock, vigil_ack_cb ack, void *arg) {
   const char *stream = pos && pos->stream ? pos->stream : "";
   uint64_t line = pos && pos->line ? pos->line : 1;
   vigil_track_t *t = NULL;
@@ -135,8 +135,8 @@ int vigil_emit(vigil_host_t *h, const void *data, size_t len, const vigil_positi
     goto out;
   }
   if (!h->open->stream || strcmp(h->open->stream, stream) != 0)
-    put(h->open, stream, strlen(stream), 1, 0, NULL);
-  put(h->open, data, len, 0, line, t);
+    put(h->open, stream, strlen(stream), VIGIL_ENTRY_STREAM, 0, NULL);
+  put(h->open, data, len, lines ? VIGIL_ENTRY_LINES : VIGIL_ENTRY_JSON, line, t);
   if (h->open->used + entry_size(0) * 2 >= h->open->cap && send_open(h, nonblock) != 0 &&
       !nonblock)
     rc = VIGIL_ECLOSED;

@@ -43,28 +43,32 @@ static void svc_log(vigil_host_t *h, vigil_log_level_t level, const char *fmt, .
   va_end(ap);
 }
 
+static int known_format(vigil_format_t format) {
+  return format == VIGIL_FORMAT_JSON || format == VIGIL_FORMAT_NDJSON;
+}
+
 static int svc_emit(vigil_host_t *h, const void *data, size_t len, vigil_format_t format,
                     const vigil_position_t *pos) {
   int rc;
 
   if (atomic_load(&h->pl->closing))
     return VIGIL_ECLOSED;
-  if (format != VIGIL_FORMAT_JSON || (!data && len))
+  if (!known_format(format) || (!data && len))
     return VIGIL_EINVAL;
   if ((rc = vigil_spool_wait_room(h->pl, 0)) != VIGIL_OK)
     return rc;
-  return vigil_emit(h, data, len, pos, 0, NULL, NULL);
+  return vigil_emit(h, data, len, format == VIGIL_FORMAT_NDJSON, pos, 0, NULL, NULL);
 }
 
 static int svc_try_emit(vigil_host_t *h, const void *data, size_t len, vigil_format_t format,
                         const vigil_position_t *pos) {
   if (atomic_load(&h->pl->closing))
     return VIGIL_ECLOSED;
-  if (format != VIGIL_FORMAT_JSON || (!data && len))
+  if (!known_format(format) || (!data && len))
     return VIGIL_EINVAL;
   if (vigil_spool_wait_room(h->pl, 1) != VIGIL_OK)
     return VIGIL_EAGAIN;
-  return vigil_emit(h, data, len, pos, 1, NULL, NULL);
+  return vigil_emit(h, data, len, format == VIGIL_FORMAT_NDJSON, pos, 1, NULL, NULL);
 }
 
 static int svc_emit_acked(vigil_host_t *h, const void *data, size_t len, vigil_format_t format,
@@ -73,12 +77,12 @@ static int svc_emit_acked(vigil_host_t *h, const void *data, size_t len, vigil_f
 
   if (atomic_load(&h->pl->closing))
     return VIGIL_ECLOSED;
-  if (format != VIGIL_FORMAT_JSON || (!data && len) || !ack)
+  if (!known_format(format) || (!data && len) || !ack)
     return VIGIL_EINVAL;
   /* A full spool holds alerts unacknowledged; waiting here slows the source. */
   if ((rc = vigil_spool_wait_room(h->pl, 0)) != VIGIL_OK)
     return rc;
-  return vigil_emit(h, data, len, pos, 0, ack, arg);
+  return vigil_emit(h, data, len, format == VIGIL_FORMAT_NDJSON, pos, 0, ack, arg);
 }
 
 static int svc_try_emit_acked(vigil_host_t *h, const void *data, size_t len,
@@ -86,11 +90,11 @@ static int svc_try_emit_acked(vigil_host_t *h, const void *data, size_t len,
                               vigil_ack_cb ack, void *arg) {
   if (atomic_load(&h->pl->closing))
     return VIGIL_ECLOSED;
-  if (format != VIGIL_FORMAT_JSON || (!data && len) || !ack)
+  if (!known_format(format) || (!data && len) || !ack)
     return VIGIL_EINVAL;
   if (vigil_spool_wait_room(h->pl, 1) != VIGIL_OK)
     return VIGIL_EAGAIN;
-  return vigil_emit(h, data, len, pos, 1, ack, arg);
+  return vigil_emit(h, data, len, format == VIGIL_FORMAT_NDJSON, pos, 1, ack, arg);
 }
 
 static void svc_source_done(vigil_host_t *h) {

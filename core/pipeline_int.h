@@ -234,9 +234,10 @@ struct vigil_pipeline_s {
   uint64_t delivery_failures;
 };
 
-/* emit.c: the services' emit() family, on the caller's thread. */
-int vigil_emit(vigil_host_t *h, const void *data, size_t len, const vigil_position_t *pos,
-               int nonblock, vigil_ack_cb ack, void *arg);
+/* emit.c: the services' emit() family, on the caller's thread; `lines`
+ * when the bytes are VIGIL_FORMAT_NDJSON. */
+int vigil_emit(vigil_host_t *h, const void *data, size_t len, int lines,
+               const vigil_position_t *pos, int nonblock, vigil_ack_cb ack, void *arg);
 /* Sends a source's half-filled batch; blocking unless nonblock. */
 void vigil_emit_flush(vigil_host_t *h, int nonblock);
 

@@ -248,6 +248,36 @@ static void on_error(void *arg, uint64_t line, int64_t record, const char *msg) 
                    (unsigned long long)line, msg);
 }
 
+/* Whitespace only, as the line reader counts a blank line. */
+static int is_blank(const char *p, const char *end) {
+  for (; p < end; p++)
+    if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\f' && *p != '\v')
+      return 0;
+  return 1;
+}
+
+/*
+ * A lines entry, decoded line by line as if each had been emitted alone:
+ * a '\r' before the '\n' is dropped and blank lines are skipped, as the
+ * sources' line reader does.
+ */
+static void decode_lines(const vigil_decoder_t *dec, const char *p, size_t len, uint64_t line,
+                         const vigil_decode_cb_t *cb, vigil_decode_stats_t *st) {
+  const char *end = p + len, *nl, *q;
+
+  for (;; line++) {
+    nl = memchr(p, '\n', (size_t)(end - p));
+    q = nl ? nl : end;
+    if (q > p && q[-1] == '\r')
+      q--;
+    if (!is_blank(p, q))
+      vigil_decode_with(dec, p, (size_t)(q - p), line, cb, st);
+    if (!nl)
+      return;
+    p = nl + 1;
+  }
+}
+
 void vigil_scan_batch(vigil_worker_t *w, vigil_batch_t *b, vigil_gen_t *gen,
                       vigil_scan_out_t *out) {
   vigil_pipeline_t *pl = w->pl;
@@ -271,13 +301,16 @@ void vigil_scan_batch(vigil_worker_t *w, vigil_batch_t *b, vigil_gen_t *gen,
   while (off < b->used) {
     e = (const vigil_entry_t *)(b->data + off);
     off += sizeof(*e) + ((e->len + 1u + 7u) & ~(size_t)7u);
-    if (e->is_stream) {
+    if (e->kind == VIGIL_ENTRY_STREAM) {
       in.stream = (const char *)(e + 1);
       continue;
     }
     in.track = e->track;
     digests = st.digests;
-    vigil_decode_with(&dec, (const char *)(e + 1), e->len, e->line, &cb, &st);
+    if (e->kind == VIGIL_ENTRY_LINES)
+      decode_lines(&dec, (const char *)(e + 1), e->len, e->line, &cb, &st);
+    else
+      vigil_decode_with(&dec, (const char *)(e + 1), e->len, e->line, &cb, &st);
     if (st.digests != digests)
       vigil_info(h->name, "%s: CloudTrail digest skipped", in.stream);
     if (e->track)

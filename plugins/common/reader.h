@@ -79,6 +79,9 @@ typedef struct vp_emitter_s {
   char why[256];
   vp_emit_fn emit_fn; /* NULL: svc->emit */
   void *emit_ctx;     /* for emit_fn's use */
+  /* Set once the host refused a VIGIL_FORMAT_NDJSON run (older than ABI
+   * 1.3): lines then go one emit each. */
+  int no_runs;
   vp_read_stats_t stats;
 } vp_emitter_t;
 

@@ -55,6 +55,22 @@ expect_status 2 "$VIGIL" scan --color never "$TMP/bad.jsonl"
 grep_in "$TMP/err" "bad\.jsonl:2: .*malformed JSON"
 [ "$(grep -c 'aws\.cloudtrail\.stop_logging' "$TMP/out")" -eq 2 ] || fail "lost a good line"
 
+# The lines after the first reach the workers as one run (VIGIL_FORMAT_NDJSON),
+# split there: CRLF, blank and whitespace-only lines, a malformed line and a
+# last line without a newline keep their own line numbers, in alerts and errors.
+{ cat "$TMP/stop.jsonl"; printf '\n'
+  sed 's/"e1"/"e3"/' "$TMP/stop.jsonl" | tr -d '\n'; printf '\r\n'
+  printf '{"eventName": \n \t \n'
+  sed 's/"e1"/"e6"/' "$TMP/stop.jsonl" | tr -d '\n'; } >"$TMP/run.jsonl"
+expect_status 2 "$VIGIL" scan -f json "$TMP/run.jsonl"
+grep_in "$TMP/err" "run\.jsonl:4: .*malformed JSON"
+[ "$(grep -c 'malformed' "$TMP/err")" -eq 1 ] || fail "a blank line was taken for a record"
+python3 - "$TMP/out" <<'PY' || fail "alerts of a run of lines"
+import json, sys
+got = sorted((a["event_id"], a["origin"]["line"]) for a in map(json.loads, open(sys.argv[1])))
+assert got == [("e1", 1), ("e3", 3), ("e6", 6)], got
+PY
+
 # A missing plugin folder entry does not matter; a missing input path is an error.
 expect_status 2 "$VIGIL" scan "$TMP/does-not-exist.json"
 grep_in "$TMP/err" 'does-not-exist\.json'

@@ -74,7 +74,10 @@ typedef struct fakehost_s {
   size_t ndeliveries;
   atomic_int done;    /* source_done() calls */
   int stopped;        /* stopped-callback calls */
-  size_t close_after; /* emit() answers VIGIL_ECLOSED once this many were taken */
+  size_t close_after; /* emit() answers VIGIL_ECLOSED once this many emits were taken */
+  size_t nemits;      /* emits taken */
+  size_t nruns;       /* of which VIGIL_FORMAT_NDJSON runs */
+  int old_host;       /* answer VIGIL_FORMAT_NDJSON with VIGIL_EINVAL, as ABI 1.2 hosts do */
   const char *state_dir; /* what state_dir() answers; NULL by default */
   /* acks: queued under mu, called on the loop thread */
   int acks_on;
@@ -112,25 +115,60 @@ static void fh_log(vigil_host_t *host, vigil_log_level_t level, const char *fmt,
   pthread_mutex_unlock(&h->mu);
 }
 
-/* Under h->mu: records one emit; returns its status. */
-static int fh_record(fakehost_t *h, const void *data, size_t len, vigil_format_t format,
-                     const vigil_position_t *pos) {
+static void fh_take(fakehost_t *h, const char *data, size_t len, const vigil_position_t *pos,
+                    uint64_t line, uint64_t offset) {
   fh_rec_t *r;
 
-  if (format != VIGIL_FORMAT_JSON || pos == NULL || pos->stream == NULL)
-    return VIGIL_EINVAL;
-  if (h->close_after > 0 && h->nrecs >= h->close_after)
-    return VIGIL_ECLOSED;
-  if (h->nrecs >= sizeof(h->recs) / sizeof(h->recs[0]))
-    return VIGIL_ENOMEM;
+  assert_true(h->nrecs < sizeof(h->recs) / sizeof(h->recs[0]));
   r = &h->recs[h->nrecs++];
   r->data = malloc(len + 1);
   memcpy(r->data, data, len);
   r->data[len] = '\0';
   r->len = len;
-  r->line = pos->line;
-  r->offset = pos->offset;
+  r->line = line;
+  r->offset = offset;
   r->stream = strdup(pos->stream);
+}
+
+static int fh_blank(const char *p, size_t n) {
+  while (n > 0 && strchr(" \t\r\f\v", p[n - 1]) != NULL)
+    n--;
+  return n == 0;
+}
+
+/*
+ * Under h->mu: records one emit; returns its status. A VIGIL_FORMAT_NDJSON
+ * run is split as the host's contract says (each line a record at its own
+ * line and offset, '\r' dropped, blank lines skipped), so tests see the
+ * same records whichever way the plugin framed them.
+ */
+static int fh_record(fakehost_t *h, const void *data, size_t len, vigil_format_t format,
+                     const vigil_position_t *pos) {
+  const char *p = data, *end = p + len, *nl, *q;
+  uint64_t line;
+
+  if (pos == NULL || pos->stream == NULL)
+    return VIGIL_EINVAL;
+  if (format != VIGIL_FORMAT_JSON && (format != VIGIL_FORMAT_NDJSON || h->old_host))
+    return VIGIL_EINVAL;
+  if (h->close_after > 0 && h->nemits >= h->close_after)
+    return VIGIL_ECLOSED;
+  h->nemits++;
+  if (format == VIGIL_FORMAT_JSON) {
+    fh_take(h, data, len, pos, pos->line, pos->offset);
+    return VIGIL_OK;
+  }
+  h->nruns++;
+  for (line = pos->line; p < end; line++, p = nl + 1) {
+    nl = memchr(p, '\n', (size_t)(end - p));
+    q = nl ? nl : end;
+    if (q > p && q[-1] == '\r')
+      q--;
+    if (!fh_blank(p, (size_t)(q - p)))
+      fh_take(h, p, (size_t)(q - p), pos, line, pos->offset + (uint64_t)(p - (const char *)data));
+    if (!nl)
+      break;
+  }
   return VIGIL_OK;
 }
 

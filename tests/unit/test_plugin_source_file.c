@@ -275,6 +275,43 @@ static void test_json_lines_gz_across_chunks(void **state) {
   free(path);
 }
 
+/*
+ * JSON Lines reach the host as runs of whole lines (VIGIL_FORMAT_NDJSON,
+ * ABI 1.3), at most 32 KiB each; a host that refuses runs, as ABI 1.2
+ * hosts do, gets the same records one emit each and no error.
+ */
+static void test_json_lines_runs_and_older_host(void **state) {
+  uint64_t off[4000];
+  size_t len;
+  char *text = make_lines(4000, &len, off);
+  char *path = fh_path(dir, "runs.jsonl");
+  fakehost_t *h;
+  int old;
+
+  fh_write(path, text, len);
+  for (old = 0; old <= 1; old++) {
+    h = open_file_source();
+    h->old_host = old;
+    run_one(h, path, NULL);
+    assert_int_equal(h->nrecs, 4000);
+    assert_lines(h, path, text, off, 0, 4000);
+    assert_int_equal(fh_logs_at(h, VIGIL_LOG_ERROR), 0);
+    assert_int_equal(fh_logs_with(h, VIGIL_LOG_INFO, "4000 lines", "4000 records"), 1);
+    if (old) {
+      assert_int_equal(h->nruns, 0);
+      assert_int_equal(h->nemits, 4000);
+    } else {
+      /* Runs of at most 32 KiB; alone go only the first line (it tells
+       * JSON Lines from a document) and a line a read cut in two. */
+      assert_true(h->nruns >= len / (32 * 1024));
+      assert_true(h->nemits - h->nruns < 10);
+    }
+    fh_close(h);
+  }
+  free(text);
+  free(path);
+}
+
 static void test_gzip_members_concatenated(void **state) {
   fakehost_t *h = open_file_source();
   char *path = fh_path(dir, "two-members.gz");
@@ -773,11 +810,14 @@ static void test_closed_pipeline_stops_reading(void **state) {
 
   fh_write(path, text, len);
   fh_write(other, text, len);
-  h->close_after = 3;
+  h->close_after = 1;
   snprintf(paths, sizeof(paths), "\"%s\",\"%s\"", path, other);
   run_paths(h, paths, NULL);
 
-  assert_int_equal(h->nrecs, 3);              /* the 4th emit was refused ... */
+  /* ten.jsonl's first line is one emit; the run of its other nine lines
+   * was refused ... */
+  assert_int_equal(h->nemits, 1);
+  assert_int_equal(h->nrecs, 1);
   assert_int_equal(atomic_load(&h->done), 0); /* ... so the input is not done */
   assert_int_equal(fh_logs_with(h, VIGIL_LOG_INFO, "stopped:", "1 files"), 1);
   free(text);
@@ -931,6 +971,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_empty_and_blank_files_are_quiet, setup, teardown),
       cmocka_unit_test_setup_teardown(test_json_lines_blank_and_malformed, setup, teardown),
       cmocka_unit_test_setup_teardown(test_json_lines_gz_across_chunks, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_json_lines_runs_and_older_host, setup, teardown),
       cmocka_unit_test_setup_teardown(test_gzip_members_concatenated, setup, teardown),
       cmocka_unit_test_setup_teardown(test_long_line_within_limit, setup, teardown),
       cmocka_unit_test_setup_teardown(test_over_long_lines_skipped, setup, teardown),
