@@ -16,6 +16,7 @@ def have_gnu_time():
 class Run:
     def __init__(self, wall, rss_kb, rc, out, err):
         self.wall, self.rss_kb, self.rc, self.out, self.err = wall, rss_kb, rc, out, err
+        self.round = 0  # which round of bench/run it belongs to
 
 
 def run(argv, stdin_file=None, repeat=1, keep_stdout=True):

@@ -13,6 +13,7 @@ def summarise(c, runs):
     rss = [r.rss_kb for r in runs if r.rss_kb is not None]
     med = statistics.median(walls)
     return {"key": c.key, "label": c.label, "argv": c.argv, "runs": len(runs),
+            "rounds": [r.round for r in runs],
             "events": c.events, "bytes": c.nbytes,
             "wall_s": [round(w, 4) for w in walls], "wall_median_s": round(med, 4),
             "wall_min_s": round(min(walls), 4),
@@ -20,6 +21,16 @@ def summarise(c, runs):
             "events_per_s_best": c.events / min(walls) if min(walls) > 0 else 0.0,
             "mb_per_s": c.nbytes / 1e6 / med if med > 0 else 0.0,
             "peak_rss_kb": max(rss) if rss else None}
+
+
+def round_ratios(a, b):
+    """a's events/s over b's in each round both finished, in round order."""
+    if not a or not b:
+        return []
+    wa = dict(zip(a["rounds"], a["wall_s"]))
+    wb = dict(zip(b["rounds"], b["wall_s"]))
+    return [(a["events"] / wa[r]) / (b["events"] / wb[r])
+            for r in sorted(wa) if r in wb and wa[r] > 0 and wb[r] > 0]
 
 
 def _rss(kb):
