@@ -71,6 +71,10 @@ def ensure(root, base, count, origin, log):
     else:
         argv = [sys.executable, os.path.join(root, "bench", "gen_corpus.py"), "--out", tmp,
                 "--count", str(count)]
+    if not tool and origin == "auto":
+        log(f"no real logs at {os.path.normpath(os.path.join(root, '..', 'shared'))} "
+            "(tools/make_bench_corpus.py and data/cloudtrail): the corpus is synthetic, "
+            "and its ratios differ from those in docs/performance.md")
     log(f"making the corpus ({count} records) in {folder}: {os.path.basename(argv[1])}")
     p = subprocess.run(argv, capture_output=True, text=True)
     if p.returncode != 0:
