@@ -9,7 +9,8 @@ add_library(vigil_plugin_config OBJECT "${_vp_dir}/config.c")
 target_link_libraries(vigil_plugin_config PUBLIC PkgConfig::CJSON)
 
 add_library(vigil_plugin_reader OBJECT
-  "${_vp_dir}/input.c" "${_vp_dir}/reader.c" "${_vp_dir}/source.c")
+  "${_vp_dir}/input.c" "${_vp_dir}/json_extent.c" "${_vp_dir}/reader.c"
+  "${_vp_dir}/source.c")
 target_link_libraries(vigil_plugin_reader PUBLIC PkgConfig::ZLIB PkgConfig::LIBUV Threads::Threads)
 
 foreach(t vigil_plugin_config vigil_plugin_reader)

@@ -33,62 +33,6 @@ typedef struct line_s {
   uint64_t no, off;
 } line_t;
 
-static int is_blank_char(char c) {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
-}
-
-static int is_blank(const char *p, size_t n) {
-  size_t i;
-
-  for (i = 0; i < n; i++)
-    if (!is_blank_char(p[i]))
-      return 0;
-  return 1;
-}
-
-/* Index just past the value starting at p[i], or 0 when it does not end. */
-static size_t value_end(const char *p, size_t n, size_t i) {
-  int in_str = 0, esc = 0;
-  size_t depth = 0;
-
-  if (p[i] != '{' && p[i] != '[' && p[i] != '"') {
-    while (i < n && !is_blank_char(p[i]))
-      i++;
-    return i;
-  }
-  for (; i < n; i++) {
-    if (in_str) {
-      if (esc) {
-        esc = 0;
-      } else if (p[i] == '\\') {
-        esc = 1;
-      } else if (p[i] == '"') {
-        in_str = 0;
-        if (depth == 0)
-          return i + 1;
-      }
-    } else if (p[i] == '"') {
-      in_str = 1;
-    } else if (p[i] == '{' || p[i] == '[') {
-      depth++;
-    } else if ((p[i] == '}' || p[i] == ']') && --depth == 0) {
-      return i + 1;
-    }
-  }
-  return 0;
-}
-
-int vp_json_complete(const char *p, size_t n) {
-  size_t i = 0, end;
-
-  while (i < n && is_blank_char(p[i]))
-    i++;
-  if (i == n)
-    return 0;
-  end = value_end(p, n, i);
-  return end != 0 && is_blank(p + end, n - end);
-}
-
 /* Compacts, grows up to about `limit`, and appends one read. */
 static void fill(framer_t *f, size_t limit) {
   size_t got = 0, ncap;
@@ -270,7 +214,7 @@ static int emit_run(vp_emitter_t *em, framer_t *f, const char *stream) {
     return VP_READ_RETRY; /* a hook wants each record's own position */
   while (q - p < RUN_BYTES && (nl = memchr(q, '\n', (size_t)(end - q))) != NULL &&
          (size_t)(nl - q) <= em->max_line_bytes) {
-    if (!is_blank(q, (size_t)(nl - q)))
+    if (!vp_blank(q, (size_t)(nl - q)))
       records++;
     lines++;
     q = nl + 1;
@@ -304,7 +248,7 @@ static int salvage(vp_emitter_t *em, framer_t *f, const char *stream, uint64_t l
     return VP_READ_DONE;
   }
   log_input_error(em, f, stream, "the text read before it is decoded as far as it goes");
-  if (n == 0 || is_blank(p, n))
+  if (n == 0 || vp_blank(p, n))
     return VP_READ_DONE;
   return emit(em, stream, p, n, line, off, f->base + f->len);
 }
@@ -323,7 +267,7 @@ static int read_lines(vp_emitter_t *em, framer_t *f, const char *stream) {
       continue;
     switch (next_line(f, em->max_line_bytes, &ln)) {
     case LN_OK:
-      if (!is_blank(ln.p, ln.n) &&
+      if (!vp_blank(ln.p, ln.n) &&
           emit(em, stream, ln.p, ln.n, ln.no, ln.off, f->base + f->start) == VP_READ_STOP)
         return VP_READ_STOP;
       break;
@@ -395,7 +339,7 @@ static int first_byte(framer_t *f, size_t limit) {
 
   for (;;) {
     for (; i < f->len; i++)
-      if (!is_blank_char(f->buf[i]))
+      if (!vp_blank_char(f->buf[i]))
         return (unsigned char)f->buf[i];
     if (f->end || f->len - f->start >= limit)
       return -1;
@@ -418,7 +362,7 @@ static int detect_and_read(vp_emitter_t *em, framer_t *f, const char *stream) {
   }
   do
     rc = next_line(f, em->max_document_bytes, &ln);
-  while (rc == LN_OK && is_blank(ln.p, ln.n));
+  while (rc == LN_OK && vp_blank(ln.p, ln.n));
 
   switch (rc) {
   case LN_END:

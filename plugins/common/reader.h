@@ -30,6 +30,7 @@
 #include <vigil/plugin.h>
 
 #include "input.h"
+#include "json_extent.h"
 
 #define VP_DEFAULT_MAX_LINE_BYTES ((size_t)16 << 20)
 #define VP_DEFAULT_MAX_DOCUMENT_BYTES ((size_t)256 << 20)
@@ -93,7 +94,5 @@ typedef struct vp_emitter_s {
  */
 int vp_read_stream(vp_emitter_t *em, vp_input_t *in, const char *stream);
 
-/* Is p[0..n) exactly one complete JSON value, with only blanks around it? */
-int vp_json_complete(const char *p, size_t n);
 
 #endif

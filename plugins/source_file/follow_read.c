@@ -53,21 +53,11 @@ static int settled(const ff_follow_t *fw, const ff_entry_t *e, int64_t now) {
   return now - e->changed_ms >= (int64_t)fw->opt.settle_ms;
 }
 
-static int is_blank(const char *p, size_t n) {
-  size_t i;
-
-  for (i = 0; i < n; i++)
-    if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\n' && p[i] != '\f' &&
-        p[i] != '\v')
-      return 0;
-  return 1;
-}
-
 static int first_char(const char *p, size_t n) {
   size_t i;
 
   for (i = 0; i < n; i++)
-    if (!is_blank(p + i, 1))
+    if (!vp_blank_char(p[i]))
       return (unsigned char)p[i];
   return -1;
 }
@@ -227,7 +217,7 @@ static int take_line(ff_follow_t *fw, ff_entry_t *e, const char *p, size_t n, ui
     fw->fs->src.svc->log(fw->fs->src.host, VIGIL_LOG_ERROR,
                          "%s:%" PRIu64 ": line of %zu bytes exceeds max_line_bytes (%zu); skipped",
                          e->path, e->read_line + 1, n, fw->fs->em.max_line_bytes);
-  } else if (!is_blank(p, n)) {
+  } else if (!vp_blank(p, n)) {
     if (e->kind == FF_UNKNOWN && (rc = decide(fw, e, p, n)) != T_MORE)
       return rc;
     if ((rc = emit_line(fw, e, p, n, off, next, e->read_line + (ended ? 1 : 0))) != T_MORE)
@@ -267,7 +257,7 @@ static int last_line(ff_follow_t *fw, ff_entry_t *e, tail_t *t, int64_t now) {
   int64_t quiet = now - e->changed_ms;
   int complete;
 
-  if (t->len == 0 || is_blank(t->buf, t->len))
+  if (t->len == 0 || vp_blank(t->buf, t->len))
     return T_MORE;
   if (e->long_line) {
     e->read_off = t->base + t->len;
