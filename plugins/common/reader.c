@@ -347,6 +347,17 @@ static int first_byte(framer_t *f, size_t limit) {
   }
 }
 
+/*
+ * Is the line just taken all there is (blanks aside)? Then it is one record
+ * as a line or as a document alike, and the completeness test, a pass over
+ * every byte of a CloudTrail object (one line of a megabyte or more), is
+ * not needed. Strict mode still needs it: there an incomplete line means a
+ * document not written whole yet.
+ */
+static int only_line(const vp_emitter_t *em, const framer_t *f) {
+  return !em->strict && f->end == VP_IN_EOF && vp_blank(f->buf + f->start, f->len - f->start);
+}
+
 static int detect_and_read(vp_emitter_t *em, framer_t *f, const char *stream) {
   line_t ln;
   int rc, c;
@@ -384,7 +395,7 @@ static int detect_and_read(vp_emitter_t *em, framer_t *f, const char *stream) {
     break;
   }
   em->stats.streams++;
-  if (!vp_json_complete(ln.p, ln.n)) {
+  if (!only_line(em, f) && !vp_json_complete(ln.p, ln.n)) {
     rc = read_document(em, f, stream, &ln);
     count_lines(f);
     return rc;
