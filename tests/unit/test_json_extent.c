@@ -189,8 +189,7 @@ static size_t walk(const char *dir, size_t *files) {
     n = strlen(e->d_name);
     if (e->d_type == DT_DIR) {
       checks += walk(path, files);
-    } else if (n > 5 && strcmp(e->d_name + n - 5, ".json") == 0 &&
-               (text = slurp(path, &len))) {
+    } else if (n > 5 && strcmp(e->d_name + n - 5, ".json") == 0 && (text = slurp(path, &len))) {
       checks += check_text(path, text, len);
       (*files)++;
       free(text);
