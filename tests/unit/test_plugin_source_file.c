@@ -29,8 +29,8 @@ static fakehost_t *open_file_source(void) {
 /* Runs the source over the given paths (a JSON array body) plus extra options. */
 static void run_paths(fakehost_t *h, const char *paths_json, const char *extra) {
   char config[32768];
-  int n = snprintf(config, sizeof(config), "{\"paths\":[%s]%s%s}", paths_json,
-                   extra ? "," : "", extra ? extra : "");
+  int n = snprintf(config, sizeof(config), "{\"paths\":[%s]%s%s}", paths_json, extra ? "," : "",
+                   extra ? extra : "");
 
   assert_true(n > 0 && (size_t)n < sizeof(config));
   fh_run_source(h, config);
@@ -107,6 +107,42 @@ static void test_compact_records_gz_is_one_record(void **state) {
   fh_assert_rec(h, 0, path, doc, strlen(doc), 1, 0);
   fh_close(h);
   free(path);
+}
+
+/* A file of one line is one record whether that line is complete or cut
+ * (the reader skips its completeness test then): the cut object reaches
+ * the decoder whole, which keeps its complete records; blank lines after
+ * the line add nothing. */
+static void test_one_line_cut_document(void **state) {
+  fakehost_t *h = open_file_source();
+  char *cut = fh_path(dir, "cut.json"), *blanks = fh_path(dir, "blanks.json");
+  const char doc[] = "{\"Records\":[{\"eventName\":\"A\"},{\"even";
+  const char tail[] = "\n\n  \n";
+
+  fh_write(cut, doc, strlen(doc));
+  run_one(h, cut, NULL);
+  assert_int_equal(h->nrecs, 1);
+  fh_assert_rec(h, 0, cut, doc, strlen(doc), 1, 0);
+  assert_int_equal(fh_logs_at(h, VIGIL_LOG_ERROR), 0);
+  fh_close(h);
+
+  h = open_file_source();
+  {
+    char both[sizeof(doc) + sizeof(tail)];
+
+    snprintf(both, sizeof(both), "%s%s", doc, tail);
+    fh_write(blanks, both, strlen(both));
+  }
+  run_one(h, blanks, NULL);
+  assert_int_equal(h->nrecs, 1);
+  assert_true(h->recs[0].len >= strlen(doc));
+  assert_memory_equal(h->recs[0].data, doc, strlen(doc));
+  assert_true(strspn((const char *)h->recs[0].data + strlen(doc), " \n") ==
+              h->recs[0].len - strlen(doc));
+  assert_int_equal(h->recs[0].line, 1);
+  fh_close(h);
+  free(cut);
+  free(blanks);
 }
 
 static void test_bare_array_document(void **state) {
@@ -964,6 +1000,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_records_document_plain, setup, teardown),
       cmocka_unit_test_setup_teardown(test_records_document_gz, setup, teardown),
       cmocka_unit_test_setup_teardown(test_compact_records_gz_is_one_record, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_one_line_cut_document, setup, teardown),
       cmocka_unit_test_setup_teardown(test_bare_array_document, setup, teardown),
       cmocka_unit_test_setup_teardown(test_pretty_single_record_document, setup, teardown),
       cmocka_unit_test_setup_teardown(test_document_after_blank_lines, setup, teardown),
