@@ -58,7 +58,9 @@ static void zip_failed(file_source_t *fs, const char *path, const char *name, co
                    name ? name : "", what, why);
 }
 
-/* Directories (a name ending in '/') and, from Unix zips, links and devices. */
+/* Directories (a name ending in '/') and, from Unix zips, links and devices.
+ * Modes without a file type (Python's zipfile writes bare permission bits
+ * for writestr()) are regular files. */
 static int is_regular(zip_t *za, zip_uint64_t i, const char *name) {
   zip_uint8_t opsys;
   zip_uint32_t attr;
@@ -69,7 +71,7 @@ static int is_regular(zip_t *za, zip_uint64_t i, const char *name) {
   if (zip_file_get_external_attributes(za, i, 0, &opsys, &attr) != 0 || opsys != ZIP_OPSYS_UNIX)
     return 1;
   mode = (mode_t)(attr >> 16);
-  return mode == 0 || S_ISREG(mode);
+  return (mode & S_IFMT) == 0 || S_ISREG(mode);
 }
 
 static int read_one(file_source_t *fs, zip_t *za, zip_uint64_t i, const char *path) {

@@ -609,6 +609,9 @@ static void test_zip_members_read_as_streams(void **state) {
       /* A symbolic link (its data is the target) is not a member to read. */
       {"sub/link.json", "{\"link\":1}", 10, ZIP_CM_STORE, S_IFLNK | 0777},
       {"sub/more.gz", gz, gzlen, ZIP_CM_STORE, 0},
+      /* Permission bits without a file type, as Python's zipfile writes
+       * them for writestr(): a regular file all the same. */
+      {"py.jsonl", "{\"p\":1}\n", 8, ZIP_CM_DEFLATE, 0600},
   };
 
   make_zip(zpath, m, sizeof(m) / sizeof(m[0]));
@@ -618,7 +621,7 @@ static void test_zip_members_read_as_streams(void **state) {
   run_paths(h, paths, NULL);
 
   /* Members in archive order, each with its own lines and offsets. */
-  assert_int_equal(h->nrecs, 6);
+  assert_int_equal(h->nrecs, 7);
   snprintf(want, sizeof(want), "%s!events.jsonl", zpath);
   fh_assert_rec(h, 0, want, "{\"n\":1}", 7, 1, 0);
   fh_assert_rec(h, 1, want, "{\"n\":2}", 7, 3, 9);
@@ -627,13 +630,15 @@ static void test_zip_members_read_as_streams(void **state) {
   snprintf(want, sizeof(want), "%s!sub/more.gz", zpath);
   fh_assert_rec(h, 3, want, "{\"g\":1}", 7, 1, 0);
   fh_assert_rec(h, 4, want, "{\"g\":2}", 7, 2, 8);
-  fh_assert_rec(h, 5, after, "{\"after\":1}", 11, 1, 0);
+  snprintf(want, sizeof(want), "%s!py.jsonl", zpath);
+  fh_assert_rec(h, 5, want, "{\"p\":1}", 7, 1, 0);
+  fh_assert_rec(h, 6, after, "{\"after\":1}", 11, 1, 0);
 
   /* The CSV member is skipped and counted, even in an archive named in paths. */
   snprintf(want, sizeof(want), "%s!notes.csv", zpath);
   assert_int_equal(fh_logs_with(h, VIGIL_LOG_INFO, want, "not JSON (first byte"), 1);
   assert_int_equal(fh_logs_at(h, VIGIL_LOG_ERROR), 0);
-  assert_int_equal(fh_logs_with(h, VIGIL_LOG_INFO, "2 files (4 zip members)", "6 records"), 1);
+  assert_int_equal(fh_logs_with(h, VIGIL_LOG_INFO, "2 files (5 zip members)", "7 records"), 1);
   assert_int_equal(fh_logs_with(h, VIGIL_LOG_INFO, "done:", "skipped 1 files that are not JSON"),
                    1);
   assert_int_equal(atomic_load(&h->done), 1);
