@@ -194,8 +194,10 @@ static int next_member(vp_input_t *in) {
   }
   if (in->zs.avail_in == 0)
     return VP_IN_EOF;
-  if (in->zs.next_in[0] != 0x1f)
+  if (in->zs.next_in[0] != 0x1f) {
+    in->cut = 1; /* the members before it ended whole, their CRCs checked */
     return fail(in, "trailing data after the gzip stream", "not a gzip member");
+  }
   inflateReset(&in->zs);
   in->member_end = 0;
   return VP_IN_OK;

@@ -44,8 +44,9 @@ typedef struct vp_input_s {
   int member_end; /* between two gzip members */
   int raw_eof;
   int pending;        /* VP_IN_ERR or VP_IN_EOF to report on the next read */
-  int cut;            /* the VP_IN_ERR is a gzip stream that ends early: what came
-                       * before is sound (unlike a CRC or data error) */
+  int cut;            /* the VP_IN_ERR leaves what came before sound: a gzip stream
+                       * cut short, or junk after whole members (unlike a CRC or
+                       * data error) */
   uint64_t out_bytes; /* decompressed bytes handed out so far */
   int regular;        /* fd is a regular file: reads never wait */
   unsigned reads;     /* read() calls so far */

@@ -590,6 +590,34 @@ static char *gzip_bytes(const char *text, size_t *len) {
   return gz;
 }
 
+/* Junk after a whole gzip stream (its CRC checked) leaves the text before
+ * it sound: a one-line object without a final newline is still read, and
+ * the junk is reported. */
+static void test_gz_with_trailing_junk(void **state) {
+  fakehost_t *h = open_file_source();
+  char *path = fh_path(dir, "junk.json.gz");
+  const char doc[] = "{\"Records\":[{\"eventName\":\"A\"},{\"eventName\":\"B\"}]}";
+  size_t gzlen;
+  char *gz = gzip_bytes(doc, &gzlen);
+  char *bytes = malloc(gzlen + 4);
+
+  (void)state;
+  assert_non_null(bytes);
+  memcpy(bytes, gz, gzlen);
+  memset(bytes + gzlen, 0, 4);
+  fh_write(path, bytes, gzlen + 4);
+  run_one(h, path, NULL);
+
+  assert_int_equal(h->nrecs, 1);
+  fh_assert_rec(h, 0, path, doc, strlen(doc), 1, 0);
+  assert_int_equal(fh_logs_with(h, VIGIL_LOG_ERROR, path, "trailing data after the gzip stream"),
+                   1);
+  fh_close(h);
+  free(bytes);
+  free(gz);
+  free(path);
+}
+
 static void test_zip_members_read_as_streams(void **state) {
   fakehost_t *h = open_file_source();
   /* The name says nothing: content decides. */
@@ -1006,6 +1034,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_records_document_gz, setup, teardown),
       cmocka_unit_test_setup_teardown(test_compact_records_gz_is_one_record, setup, teardown),
       cmocka_unit_test_setup_teardown(test_one_line_cut_document, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_gz_with_trailing_junk, setup, teardown),
       cmocka_unit_test_setup_teardown(test_bare_array_document, setup, teardown),
       cmocka_unit_test_setup_teardown(test_pretty_single_record_document, setup, teardown),
       cmocka_unit_test_setup_teardown(test_document_after_blank_lines, setup, teardown),
