@@ -11,6 +11,10 @@
  * read() calls on a large file few while the window still fits in L2. */
 #define CHUNK (256 * 1024)
 
+/* How far past a first line that is not a whole value the reader looks to
+ * tell a document from JSON Lines with one bad line (second_look()). */
+#define LOOK_BYTES (16 * 1024 * 1024)
+
 /* Bytes of whole lines one NDJSON emit carries at most: a batch takes
  * eight, so the room a run leaves unused at a batch's end stays small. */
 #define RUN_BYTES (32 * 1024)
@@ -358,6 +362,69 @@ static int only_line(const vp_emitter_t *em, const framer_t *f) {
   return !em->strict && f->end == VP_IN_EOF && vp_blank(f->buf + f->start, f->len - f->start);
 }
 
+/*
+ * The first non-blank line after the one at buf[start]: its place from
+ * start in *at and *n. 0 when there is none within `limit` bytes or the
+ * input ends first. Consumes nothing (a read may move the window, so
+ * places are kept from start).
+ */
+static int peek_next_line(framer_t *f, size_t limit, size_t *at, size_t *n) {
+  size_t pos = 0, end;
+  const char *nl;
+  int first = 1;
+
+  for (;;) {
+    nl = memchr(f->buf + f->start + pos, '\n', f->len - f->start - pos);
+    if (nl == NULL) {
+      if (f->end == VP_IN_EOF && !first && f->len - f->start > pos &&
+          !vp_blank(f->buf + f->start + pos, f->len - f->start - pos)) {
+        *at = pos;
+        *n = f->len - f->start - pos; /* the last line, without a newline */
+        return 1;
+      }
+      if (f->end || f->len - f->start > limit)
+        return 0;
+      fill(f, limit);
+      continue;
+    }
+    end = (size_t)(nl - (f->buf + f->start));
+    if (!first && !vp_blank(f->buf + f->start + pos, end - pos)) {
+      *at = pos;
+      *n = end - pos;
+      return 1;
+    }
+    first = 0;
+    pos = end + 1;
+  }
+}
+
+/*
+ * The first line is not a whole value: it opens a document, or it is a
+ * bad line of JSON Lines, whose good lines must not be lost with it. It is
+ * the latter when the next non-blank line is a whole value by itself and
+ * the text from the first line is not one value (a pretty-printed array
+ * may hold one element per line), judged on LOOK_BYTES at most. Leaves
+ * the window at the first line either way. 1: JSON Lines, 0: a document,
+ * -1: asked to stop.
+ */
+static int second_look(vp_emitter_t *em, framer_t *f, const line_t *first) {
+  size_t at, n;
+  int rc;
+
+  f->start = (size_t)(first->off - f->base);
+  f->lineno = first->no - 1;
+  if (em->strict || !peek_next_line(f, LOOK_BYTES, &at, &n))
+    return 0;
+  if (n > 0 && f->buf[f->start + at + n - 1] == '\r')
+    n--;
+  if (!vp_json_complete(f->buf + f->start + at, n))
+    return 0;
+  rc = slurp(f, LOOK_BYTES < em->max_document_bytes ? LOOK_BYTES : em->max_document_bytes);
+  if (rc == LN_STOP)
+    return -1;
+  return rc != LN_OK || !vp_json_complete(f->buf + f->start, f->len - f->start);
+}
+
 static int detect_and_read(vp_emitter_t *em, framer_t *f, const char *stream) {
   line_t ln;
   int rc, c;
@@ -396,6 +463,11 @@ static int detect_and_read(vp_emitter_t *em, framer_t *f, const char *stream) {
   }
   em->stats.streams++;
   if (!only_line(em, f) && !vp_json_complete(ln.p, ln.n)) {
+    rc = second_look(em, f, &ln);
+    if (rc < 0)
+      return VP_READ_STOP;
+    if (rc > 0)
+      return read_lines(em, f, stream);
     rc = read_document(em, f, stream, &ln);
     count_lines(f);
     return rc;

@@ -6,6 +6,10 @@
  *     JSON value. Each non-blank line is emitted with its 1-based line
  *     number and the byte offset of its first byte. A line longer than
  *     max_line_bytes is reported with its line number and skipped.
+ *     Also when the first line is not one value but the next non-blank
+ *     line is, and the text from the first line is not one value either
+ *     (judged on its first 16 MiB): a header or a cut record on line 1 is
+ *     then one bad line, not the loss of the lines after it.
  *   - Otherwise the whole stream is one JSON document (pretty-printed,
  *     `{"Records":[...]}`, a bare array), emitted once, up to
  *     max_document_bytes.

@@ -71,6 +71,31 @@ got = sorted((a["event_id"], a["origin"]["line"]) for a in map(json.loads, open(
 assert got == [("e1", 1), ("e3", 3), ("e6", 6)], got
 PY
 
+# A first line that is not a whole value does not make the file one document
+# when the next line is one by itself: the bad line is an error with its
+# number and the records after it still alert (a header line, a cut record).
+for first in '# exported by a tool' '{"eventName": "StopLogging", "eventTime": "'; do
+  { printf '%s\n' "$first"; cat "$TMP/stop.jsonl"
+    sed 's/"e1"/"e3"/' "$TMP/stop.jsonl"; } >"$TMP/head.jsonl"
+  expect_status 2 "$VIGIL" scan -f json "$TMP/head.jsonl"
+  grep_in "$TMP/err" "head\.jsonl:1: "
+  python3 - "$TMP/out" <<'PY' || fail "alerts after a bad first line ($first)"
+import json, sys
+got = sorted((a["event_id"], a["origin"]["line"]) for a in map(json.loads, open(sys.argv[1])))
+assert got == [("e1", 2), ("e3", 3)], got
+PY
+done
+# A pretty-printed array with one element per line is still one document
+# (read as lines, its brackets would be errors and the exit status 2).
+{ printf '[\n'; cat "$TMP/stop.jsonl"; printf ']\n'; } >"$TMP/array.json"
+expect_status 1 "$VIGIL" scan -f json "$TMP/array.json"
+python3 - "$TMP/out" <<'PY' || fail "a one-element pretty array"
+import json, sys
+got = [(a["event_id"], a["origin"]["line"]) for a in map(json.loads, open(sys.argv[1]))]
+assert got == [("e1", 2)], got  # the line the record starts on
+PY
+[ ! -s "$TMP/err" ] || fail "errors for a one-element pretty array: $(cat "$TMP/err")"
+
 # A missing plugin folder entry does not matter; a missing input path is an error.
 expect_status 2 "$VIGIL" scan "$TMP/does-not-exist.json"
 grep_in "$TMP/err" 'does-not-exist\.json'
