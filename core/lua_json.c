@@ -1,5 +1,8 @@
 #include "lua_json.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 #include <lauxlib.h>
 
 #include "lua_event.h"
@@ -19,6 +22,35 @@ static int is_sequence(lua_State *L, int idx) {
     count++;
   }
   return n > 0 && count == n;
+}
+
+static int by_name(const void *a, const void *b) {
+  return strcmp((*(cJSON *const *)a)->string, (*(cJSON *const *)b)->string);
+}
+
+/* A Lua table's keys come in hash order, which changes from run to run
+ * (Lua seeds its string hash), so an object's members are sorted by name:
+ * the same alert prints the same bytes every time. */
+static int sort_members(cJSON *obj) {
+  cJSON *c, **v;
+  size_t n = 0, i;
+
+  for (c = obj->child; c; c = c->next)
+    n++;
+  if (n < 2)
+    return 0;
+  if (!(v = malloc(n * sizeof(*v))))
+    return -1;
+  for (i = 0, c = obj->child; c; c = c->next)
+    v[i++] = c;
+  qsort(v, n, sizeof(*v), by_name);
+  for (i = 0; i < n; i++) {
+    v[i]->next = i + 1 < n ? v[i + 1] : NULL;
+    v[i]->prev = i > 0 ? v[i - 1] : v[n - 1]; /* cJSON: the first's prev is the last */
+  }
+  obj->child = v[0];
+  free(v);
+  return 0;
 }
 
 static cJSON *table(lua_State *L, int idx, int depth, const char **why) {
@@ -49,6 +81,10 @@ static cJSON *table(lua_State *L, int idx, int depth, const char **why) {
     lua_pushvalue(L, -2);                          /* key, value, key copy */
     cJSON_AddItemToObject(out, luaL_tolstring(L, -1, NULL), item);
     lua_pop(L, 3);                                 /* key */
+  }
+  if (sort_members(out) != 0) {
+    *why = "out of memory";
+    goto fail;
   }
   return out;
 

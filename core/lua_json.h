@@ -8,7 +8,8 @@
 /*
  * Converts the value at idx. A table whose keys are exactly 1..n becomes an
  * array, an empty table an empty object, any other table an object (keys
- * converted with tostring). Event views become copies of their JSON.
+ * converted with tostring, members sorted by name so the output does not
+ * change with Lua's hash order). Event views become copies of their JSON.
  * Functions, threads and userdata: NULL with *why set; so are cycles
  * (depth over 32).
  */
