@@ -451,7 +451,9 @@ static int detect_and_read(vp_emitter_t *em, framer_t *f, const char *stream) {
   case LN_ERR:
     if (em->strict)
       return retry(em, vp_input_error(f->in));
-    return salvage(em, f, stream, f->lineno + 1, f->base + f->start, "nothing was emitted");
+    rc = salvage(em, f, stream, f->lineno + 1, f->base + f->start, "nothing was emitted");
+    count_lines(f); /* what was salvaged counts, as in a document */
+    return rc;
   case LN_LONG:
     em->stats.errors++;
     em->svc->log(em->host, VIGIL_LOG_ERROR,

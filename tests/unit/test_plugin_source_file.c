@@ -512,6 +512,8 @@ static void test_truncated_gz_document(void **state) {
   assert_int_equal(h->recs[0].line, 1);
   assert_int_equal(h->recs[0].offset, 0);
   fh_assert_rec(h, 1, next, "{\"after\":true}", 14, 1, 0);
+  /* The cut object's one line counts in the summary, as a whole one's does. */
+  assert_int_equal(fh_logs_with(h, VIGIL_LOG_INFO, "done:", "2 lines"), 1);
   free(doc);
   fh_close(h);
   free(cut);
