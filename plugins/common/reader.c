@@ -408,18 +408,19 @@ static int peek_next_line(framer_t *f, size_t limit, size_t *at, size_t *n) {
  * -1: asked to stop.
  */
 static int second_look(vp_emitter_t *em, framer_t *f, const line_t *first) {
+  size_t look = LOOK_BYTES < em->max_document_bytes ? LOOK_BYTES : em->max_document_bytes;
   size_t at, n;
   int rc;
 
   f->start = (size_t)(first->off - f->base);
   f->lineno = first->no - 1;
-  if (em->strict || !peek_next_line(f, LOOK_BYTES, &at, &n))
+  if (em->strict || !peek_next_line(f, look, &at, &n))
     return 0;
   if (n > 0 && f->buf[f->start + at + n - 1] == '\r')
     n--;
   if (!vp_json_complete(f->buf + f->start + at, n))
     return 0;
-  rc = slurp(f, LOOK_BYTES < em->max_document_bytes ? LOOK_BYTES : em->max_document_bytes);
+  rc = slurp(f, look);
   if (rc == LN_STOP)
     return -1;
   return rc != LN_OK || !vp_json_complete(f->buf + f->start, f->len - f->start);
