@@ -12,6 +12,10 @@ add_library(vigil_plugin_reader OBJECT
   "${_vp_dir}/input.c" "${_vp_dir}/json_extent.c" "${_vp_dir}/reader.c"
   "${_vp_dir}/source.c")
 target_link_libraries(vigil_plugin_reader PUBLIC PkgConfig::ZLIB PkgConfig::LIBUV Threads::Threads)
+if(TARGET PkgConfig::LIBDEFLATE)
+  target_link_libraries(vigil_plugin_reader PUBLIC PkgConfig::LIBDEFLATE)
+  target_compile_definitions(vigil_plugin_reader PRIVATE VP_HAVE_LIBDEFLATE)
+endif()
 
 foreach(t vigil_plugin_config vigil_plugin_reader)
   set_target_properties(${t} PROPERTIES

@@ -47,6 +47,8 @@ typedef struct vp_input_s {
   int cut;            /* the VP_IN_ERR leaves what came before sound: a gzip stream
                        * cut short, or junk after whole members (unlike a CRC or
                        * data error) */
+  unsigned char *whole; /* a regular .gz file inflated at once (input.c), or NULL */
+  size_t whole_len, whole_pos;
   uint64_t out_bytes; /* decompressed bytes handed out so far */
   int regular;        /* fd is a regular file: reads never wait */
   unsigned reads;     /* read() calls so far */

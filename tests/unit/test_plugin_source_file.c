@@ -592,6 +592,56 @@ static char *gzip_bytes(const char *text, size_t *len) {
   return gz;
 }
 
+/*
+ * Regular .gz files are inflated whole when libdeflate is there
+ * (plugins/common/input.c), through zlib's stream otherwise and when they
+ * are too big: both ways give the same records. Two members whose last is
+ * tiny (its size is the first guess of the room needed, which then grows),
+ * and a file inflating past the 8 MiB a whole inflate takes (read by the
+ * stream instead).
+ */
+static void test_gz_members_and_big_inflate(void **state) {
+  fakehost_t *h = open_file_source();
+  char *two = fh_path(dir, "two.json.gz"), *big = fh_path(dir, "big.json.gz");
+  size_t len, i, n = 4000, line_len = 2400;
+  uint64_t off[4000];
+  char *text = make_lines(n, &len, off);
+  char *lines = malloc(n * line_len);
+
+  (void)state;
+  assert_non_null(lines);
+  fh_write_gz(two, text, len, "wb");
+  fh_write_gz(two, "{\"tail\":1}\n", 11, "ab");
+  run_one(h, two, NULL);
+  assert_int_equal(h->nrecs, n + 1);
+  for (i = 0; i < n; i += 997)
+    fh_assert_rec(h, i, two, text + off[i], (i + 1 < n ? off[i + 1] : len) - off[i] - 1, i + 1,
+                  off[i]);
+  fh_assert_rec(h, n, two, "{\"tail\":1}", 10, n + 1, len);
+  fh_close(h);
+
+  /* 4,000 lines of 2,400 bytes: 9.6 MB inflated, a few KB compressed. */
+  for (i = 0; i < n; i++) {
+    char *l = lines + i * line_len;
+    int k = sprintf(l, "{\"n\":%04zu,\"pad\":\"", i);
+
+    memset(l + k, 'x', line_len - (size_t)k - 3);
+    memcpy(l + line_len - 3, "\"}\n", 3);
+  }
+  fh_write_gz(big, lines, n * line_len, "wb");
+  h = open_file_source();
+  run_one(h, big, NULL);
+  assert_int_equal(h->nrecs, n);
+  for (i = 0; i < n; i += 1333)
+    fh_assert_rec(h, i, big, lines + i * line_len, line_len - 1, i + 1, i * line_len);
+  assert_int_equal(fh_logs_at(h, VIGIL_LOG_ERROR), 0);
+  fh_close(h);
+  free(lines);
+  free(text);
+  free(two);
+  free(big);
+}
+
 /* Junk after a whole gzip stream (its CRC checked) leaves the text before
  * it sound: a one-line object without a final newline is still read, and
  * the junk is reported. */
@@ -1037,6 +1087,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_compact_records_gz_is_one_record, setup, teardown),
       cmocka_unit_test_setup_teardown(test_one_line_cut_document, setup, teardown),
       cmocka_unit_test_setup_teardown(test_gz_with_trailing_junk, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_gz_members_and_big_inflate, setup, teardown),
       cmocka_unit_test_setup_teardown(test_bare_array_document, setup, teardown),
       cmocka_unit_test_setup_teardown(test_pretty_single_record_document, setup, teardown),
       cmocka_unit_test_setup_teardown(test_document_after_blank_lines, setup, teardown),
