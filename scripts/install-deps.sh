@@ -43,9 +43,11 @@ if [ ${#missing[@]} -gt 0 ]; then
     "${missing[@]}" >/dev/null
 fi
 if [ ${#missing_optional[@]} -gt 0 ]; then
+  # Never a password prompt for an optional package: sudo -n fails instead.
+  opt_sudo=${SUDO:+sudo -n}
   echo "vigil: installing the optional ${missing_optional[*]}" >&2
-  { [ ${#missing[@]} -gt 0 ] || $SUDO apt-get update -qq -o Acquire::Retries=0; } &&
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
+  { [ ${#missing[@]} -gt 0 ] || $opt_sudo apt-get update -qq -o Acquire::Retries=0; } &&
+    DEBIAN_FRONTEND=noninteractive $opt_sudo apt-get install -y -qq --no-install-recommends \
       "${missing_optional[@]}" >/dev/null ||
     echo "vigil: ${missing_optional[*]} not installed; building without it" >&2
 fi
