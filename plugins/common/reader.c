@@ -416,9 +416,7 @@ static int second_look(vp_emitter_t *em, framer_t *f, const line_t *first) {
   f->lineno = first->no - 1;
   if (em->strict || !peek_next_line(f, look, &at, &n))
     return 0;
-  if (n > 0 && f->buf[f->start + at + n - 1] == '\r')
-    n--;
-  if (!vp_json_complete(f->buf + f->start + at, n))
+  if (!vp_json_complete(f->buf + f->start + at, n)) /* a '\r' before '\n' is a blank */
     return 0;
   rc = slurp(f, look);
   if (rc == LN_STOP)
