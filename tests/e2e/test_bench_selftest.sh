@@ -7,4 +7,13 @@
 . "$(dirname "$0")/lib.sh"
 
 command -v python3 >/dev/null || { echo "SKIP: python3 is not installed"; exit 77; }
+# Bad usage is refused before anything is built or run: 0 is not taken for
+# "the default", and a --vigil that is not a program is named.
+for bad in "--runs 0" "--records 0" "--vigil $TMP/not-there"; do
+  # shellcheck disable=SC2086
+  expect_status 2 python3 "$VIGIL_SOURCE_DIR/bench/run" --selftest $bad
+  grep_in "$TMP/err" "${bad%% *}"
+done
+grep_in "$TMP/err" "not an executable file"
+
 exec python3 "$VIGIL_SOURCE_DIR/bench/run" --selftest --vigil "$VIGIL"

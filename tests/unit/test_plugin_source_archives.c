@@ -8,7 +8,7 @@
 
 #include <zip.h>
 
-/* ---- broken gzip ---------------------------------------------------------------------------- */
+/* ---- gzip: broken, concatenated and inflated whole ------------------------------------------- */
 
 /* Gzips text into cut, keeps the first half of the compressed bytes, and
  * runs the source over cut and then next (one good line). */
